@@ -1,0 +1,45 @@
+{
+  "target_defaults": {
+    "cflags!": ["-fno-exceptions"],
+    "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-fno-rtti"],
+    "cflags": ["-O3", "-fvisibility=hidden", "-ffp-contract=off", "-Wall", "-Wextra"],
+    "cflags_cc": ["-std=c++17", "-fvisibility-inlines-hidden"],
+    "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+    "xcode_settings": {
+      "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+      "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+      "OTHER_CFLAGS": ["-ffp-contract=off", "-fvisibility=hidden"]
+    },
+    "msvs_settings": {"VCCLCompilerTool": {"ExceptionHandling": 1}}
+  },
+  "targets": [
+    {
+      "target_name": "nodegrad",
+      "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+      "sources": ["<!@(node scripts/gyp-sources.cjs baseline)"],
+      "libraries": ["-lpthread"],
+      "conditions": [
+        ["target_arch=='x64'", {"dependencies": ["nodegrad_avx2"]}]
+      ]
+    }
+  ],
+  "conditions": [
+    ["target_arch=='x64'", {
+      "targets": [
+        {
+          # AVX2+FMA kernels in their own static library so that only these
+          # files get the ISA flags; they are reached only through dispatch
+          # after a CPUID check. They include no shared inline code (see
+          # TOOLCHAIN.md: an inline function instantiated here could be
+          # picked by the linker for baseline callers).
+          "target_name": "nodegrad_avx2",
+          "type": "static_library",
+          "sources": ["<!@(node scripts/gyp-sources.cjs avx2)"],
+          "cflags": ["-mavx2", "-mfma"],
+          "xcode_settings": {"OTHER_CFLAGS": ["-mavx2", "-mfma", "-ffp-contract=off"]}
+        }
+      ]
+    }]
+  ]
+}

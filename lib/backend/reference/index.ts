@@ -1,0 +1,13 @@
+import type { RawBackend } from '../types.js';
+import { referenceActivations } from './activations.js';
+import { referenceGemm } from './gemm.js';
+import { referenceLosses } from './losses.js';
+import { referenceOptim } from './optim.js';
+
+/** The pure-TypeScript backend: float64 arithmetic, one rounding to float32 on store. */
+export const referenceBackend: RawBackend = {
+  ...referenceActivations,
+  ...referenceGemm,
+  ...referenceOptim,
+  ...referenceLosses,
+};

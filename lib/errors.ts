@@ -1,0 +1,89 @@
+// The one place that builds argument errors, so every message has the same
+// shape: "<fn>: <argument> must be <expected>, got <actual>".
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (ArrayBuffer.isView(value)) {
+    const name = value.constructor.name;
+    return 'length' in value ? `${name}(${(value as unknown as { length: number }).length})` : name;
+  }
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}
+
+export function typeError(fn: string, arg: string, expected: string, actual: unknown): TypeError {
+  return new TypeError(`${fn}: ${arg} must be ${expected}, got ${describe(actual)}`);
+}
+
+export function rangeError(fn: string, arg: string, expected: string, actual: string | number): RangeError {
+  return new RangeError(`${fn}: ${arg} must be ${expected}, got ${actual}`);
+}
+
+/** True when the ArrayBuffer behind a view has been detached (transferred). */
+export function isDetached(view: ArrayBufferView): boolean {
+  if (view.byteLength !== 0) return false;
+  const buffer = view.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buffer.detached === 'boolean') return buffer.detached;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A Float32Array that is not detached, else a TypeError naming `arg`. */
+export function checkF32(fn: string, arg: string, value: unknown): asserts value is Float32Array {
+  if (!(value instanceof Float32Array)) throw typeError(fn, arg, 'a Float32Array', value);
+  if (isDetached(value)) throw typeError(fn, arg, 'a Float32Array with an attached buffer', 'a detached buffer');
+}
+
+export function checkLength(fn: string, arg: string, value: Float32Array, expected: number): void {
+  if (value.length !== expected) throw rangeError(fn, arg, `of length ${expected}`, `length ${value.length}`);
+}
+
+/** A finite number, returned rounded to float32 (the one rounding of scalars). */
+export function checkFiniteF32(fn: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number') throw typeError(fn, arg, 'a finite number', value);
+  if (!Number.isFinite(value)) throw rangeError(fn, arg, 'a finite number', describe(value));
+  return Math.fround(value);
+}
+
+export function checkInteger(fn: string, arg: string, value: unknown, min: number): number {
+  if (typeof value !== 'number') throw typeError(fn, arg, `an integer >= ${min}`, value);
+  if (!Number.isInteger(value) || value < min) throw rangeError(fn, arg, `an integer >= ${min}`, describe(value));
+  return value;
+}
+
+function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  if (a.buffer !== b.buffer || a.byteLength === 0 || b.byteLength === 0) return false;
+  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+function sameMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength;
+}
+
+/**
+ * Rejects an output that overlaps another argument. `mayAlias` lists the
+ * arguments the output may be exactly the same memory as (elementwise
+ * kernels); any other overlap, or a partial one, is a RangeError.
+ */
+export function checkNoOverlap(
+  fn: string,
+  outName: string,
+  out: Float32Array,
+  others: ReadonlyArray<readonly [string, Float32Array]>,
+  mayAlias: ReadonlyArray<string> = [],
+): void {
+  for (const [name, arr] of others) {
+    if (!overlaps(out, arr)) continue;
+    if (mayAlias.includes(name) && sameMemory(out, arr)) continue;
+    const how = sameMemory(out, arr) ? 'the same memory as' : 'memory overlapping';
+    throw rangeError(fn, outName, `memory separate from ${name}${mayAlias.includes(name) ? ' (or exactly the same)' : ''}`, `${how} ${name}`);
+  }
+}

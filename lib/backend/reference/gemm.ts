@@ -1,4 +1,60 @@
-// Reference (pure TypeScript) gemm kernels. Filled in by the gemm work.
-import type { RawGemm } from '../gemm.js';
+// Reference GEMM family: every output element summed in float64 (in k order)
+// from the float32 inputs, scaled, and rounded once to float32 on store.
+import { FusedActivation, type RawGemm } from '../gemm.js';
+import { referenceActivations as act } from './activations.js';
 
-export const referenceGemm: RawGemm = {};
+export const referenceGemm: RawGemm = {
+  gemm(a, b, c, m, n, k, transA, transB, alpha, beta) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        if (alpha !== 0) {
+          for (let p = 0; p < k; p++) {
+            const av = transA ? a[p * m + i]! : a[i * k + p]!;
+            const bv = transB ? b[j * k + p]! : b[p * n + j]!;
+            s += av * bv;
+          }
+        }
+        const ab = alpha === 0 || k === 0 ? 0 : alpha * s;
+        c[i * n + j] = beta === 0 ? ab : ab + beta * c[i * n + j]!;
+      }
+    }
+  },
+
+  denseForward(x, w, bias, y, m, n, k, activation, alpha) {
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += x[i * k + p]! * w[p * n + j]!;
+        // Round the product sum, then add the bias in float32, as native does.
+        y[i * n + j] = bias ? Math.fround(s) + bias[j]! : s;
+      }
+    }
+    applyInPlace(y, activation, alpha);
+  },
+
+  columnSums(a, out, m, n, beta) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += a[i * n + j]!;
+      out[j] = beta === 0 ? s : s + beta * out[j]!;
+    }
+  },
+};
+
+function applyInPlace(y: Float32Array, activation: FusedActivation, alpha: number): void {
+  switch (activation) {
+    case FusedActivation.none:
+      return;
+    case FusedActivation.relu:
+      return act.relu(y, y);
+    case FusedActivation.leakyRelu:
+      return act.leakyRelu(y, y, alpha);
+    case FusedActivation.elu:
+      return act.elu(y, y, alpha);
+    case FusedActivation.sigmoid:
+      return act.sigmoid(y, y);
+    case FusedActivation.tanh:
+      return act.tanh(y, y);
+  }
+}

@@ -20,7 +20,8 @@
       "sources": ["<!@(node scripts/gyp-sources.cjs baseline)"],
       "libraries": ["-lpthread"],
       "conditions": [
-        ["target_arch=='x64'", {"dependencies": ["nodegrad_avx2"]}]
+        ["target_arch=='x64'", {"dependencies": ["nodegrad_avx2"]},
+         {"sources": ["<!@(node scripts/gyp-sources.cjs avx2)"]}]
       ]
     }
   ],

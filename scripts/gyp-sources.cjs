@@ -1,5 +1,7 @@
 // Lists the C++ sources for binding.gyp, so adding a kernel file needs no
 // build-file edit. `baseline`: everything compiled without ISA flags;
+// (on non-x64 targets binding.gyp adds the avx2 list to the baseline: their
+// bodies are guarded by NODEGRAD_X64 and their accessors return null);
 // `avx2`: the *_avx2.cc files, compiled with -mavx2 -mfma in their own target.
 'use strict';
 const fs = require('node:fs');

@@ -46,7 +46,7 @@ function explain(cause: unknown): Error {
     : `Rebuild it from source: \`npm rebuild nodegrad\` (or \`npm_config_build_from_source=true npm install\`), which needs python3, make and a C++17 compiler.`;
   return new Error(
     `nodegrad: the native addon could not be loaded: ${reason}\n` +
-      `  looked for: build/Release/nodegrad.node, then prebuilds/${process.platform}-${process.arch}/*.node under ${packageRoot}\n` +
+      `  looked for: ${process.env.NODEGRAD_ADDON_PATH ? `NODEGRAD_ADDON_PATH=${process.env.NODEGRAD_ADDON_PATH}` : `build/Release/nodegrad.node, then prebuilds/${process.platform}-${process.arch}/*.node under ${packageRoot}`}\n` +
       `  found: ${found()}\n` +
       `  machine: ${machine()}${simd ? `, NODEGRAD_SIMD=${simd}` : ''}\n` +
       `  fix: ${fix}`,
@@ -58,7 +58,10 @@ function explain(cause: unknown): Error {
 export function tryLoadNative(): NativeAddon | undefined {
   if (addon || loadError) return addon;
   try {
-    addon = (require('node-gyp-build') as (dir: string) => NativeAddon)(packageRoot);
+    // NODEGRAD_ADDON_PATH loads one exact .node file instead (the sanitizer
+    // build of `npm run test:asan`); unset, node-gyp-build finds the binary.
+    const override = process.env.NODEGRAD_ADDON_PATH;
+    addon = override ? (require(override) as NativeAddon) : (require('node-gyp-build') as (dir: string) => NativeAddon)(packageRoot);
   } catch (e) {
     loadError = explain(e);
   }

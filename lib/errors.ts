@@ -39,7 +39,7 @@ export function isDetached(view: ArrayBufferView): boolean {
 /** A Float32Array that is not detached, else a TypeError naming `arg`. */
 export function checkF32(fn: string, arg: string, value: unknown): asserts value is Float32Array {
   if (!(value instanceof Float32Array)) throw typeError(fn, arg, 'a Float32Array', value);
-  if (isDetached(value)) throw typeError(fn, arg, 'a Float32Array with an attached buffer', 'a detached buffer');
+  if (isDetached(value)) throw new TypeError(`${fn}: ${arg} must be a Float32Array with an attached buffer, got a detached buffer`);
 }
 
 export function checkLength(fn: string, arg: string, value: Float32Array, expected: number): void {
@@ -50,7 +50,10 @@ export function checkLength(fn: string, arg: string, value: Float32Array, expect
 export function checkFiniteF32(fn: string, arg: string, value: unknown): number {
   if (typeof value !== 'number') throw typeError(fn, arg, 'a finite number', value);
   if (!Number.isFinite(value)) throw rangeError(fn, arg, 'a finite number', describe(value));
-  return Math.fround(value);
+  // A finite double beyond float32's range would become ±Infinity here.
+  const f = Math.fround(value);
+  if (!Number.isFinite(f)) throw rangeError(fn, arg, 'a finite number within float32 range (|x| <= 3.4028234663852886e38)', describe(value));
+  return f;
 }
 
 export function checkInteger(fn: string, arg: string, value: unknown, min: number): number {

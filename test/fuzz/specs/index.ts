@@ -1,0 +1,10 @@
+// Every public kernel's fuzz spec, by kernel name. test/fuzz/kernels.test.ts
+// fails when the backend exports a public kernel that has none here.
+import type { KernelSpec } from '../engine.js';
+import { activationSpecs } from './activations.js';
+import { gemmSpecs } from './gemm.js';
+
+export const kernelSpecs: Record<string, KernelSpec> = {
+  ...activationSpecs,
+  ...gemmSpecs,
+};

@@ -1,0 +1,70 @@
+// Worker-thread scenarios, run as a plain node process by
+// test/lifecycle/threads.test.ts (which checks the exit code and the JSON
+// line this prints last). dist/ must be built (ensureDist()).
+//   node threads.mjs parallel  <backend> <steps>  4 workers train at once; each
+//                                                  result must equal the same
+//                                                  training run on this thread
+//   node threads.mjs terminate <backend> <steps>  a worker is terminated while
+//                                                  training; this thread then
+//                                                  trains, and so does a new worker
+// Also the worker body itself (workerData set).
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { root } from './ensure-dist.mjs';
+import { makeTrainer } from './workload.mjs';
+
+const lib = await import(`${root}dist/index.js`);
+
+if (!isMainThread) {
+  const { seed, steps, backend, forever } = workerData;
+  const t = makeTrainer(lib, { seed, backend });
+  if (forever) {
+    parentPort.postMessage({ running: true });
+    for (;;) t.step();
+  }
+  for (let i = 0; i < steps; i++) t.step();
+  const p = t.params();
+  parentPort.postMessage({ seed, simd: lib.info().simd, params: p }, [p.buffer]);
+} else {
+  const [mode, backend = 'native', stepsArg = '2000'] = process.argv.slice(2);
+  const steps = Number(stepsArg);
+  const here = new URL(import.meta.url);
+
+  const train = (seed) => {
+    const t = makeTrainer(lib, { seed, backend });
+    for (let i = 0; i < steps; i++) t.step();
+    return t.params();
+  };
+  const same = (a, b) => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+  const runWorker = (seed, forever = false) => new Worker(here, { workerData: { seed, steps, backend, forever } });
+  const result = (w) =>
+    new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+      w.once('exit', (code) => reject(new Error(`worker exited with code ${code} before answering`)));
+    });
+
+  const out = { mode, backend, simd: lib.info().simd, steps };
+  if (mode === 'parallel') {
+    const seeds = [1, 2, 3, 4];
+    const expected = seeds.map(train);
+    const workers = seeds.map((s) => runWorker(s));
+    const answers = await Promise.all(workers.map(result));
+    out.workers = answers.length;
+    out.identical = answers.map((a, i) => a.seed === seeds[i] && same(a.params, expected[i]));
+    out.workerSimd = answers.map((a) => a.simd);
+    // Different seeds must give different models, or "identical" proves nothing.
+    out.distinct = !same(expected[0], expected[1]);
+  } else if (mode === 'terminate') {
+    const before = train(1);
+    const w = runWorker(5, true);
+    await result(w); // it is training now
+    await new Promise((r) => setTimeout(r, 50));
+    out.terminateCode = await w.terminate();
+    out.mainAfter = same(train(1), before);
+    const again = await result(runWorker(1));
+    out.newWorkerAfter = same(again.params, before);
+  } else {
+    throw new Error(`unknown mode ${mode}`);
+  }
+  console.log(JSON.stringify(out));
+}

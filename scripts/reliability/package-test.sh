@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The package as a user meets it: prebuilds (prebuildify; linux-arm64 too when
+# scripts/prebuild-arm64.sh exists), `npm pack`, the tarball's contents,
+# `publint` on the tarball, then an install into a fresh temporary project
+# with install scripts disabled and no compiler, make or python on the PATH,
+# used from ESM, from CommonJS (require(esm), Node >= 20.19) and from a
+# TypeScript consumer, with the native backend loaded from the prebuild.
+# Usage: bash scripts/reliability/package-test.sh [COUNTS_FILE]
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+counts=${1:-}
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "  ok: $*"; }
+fail() { failed=$((failed + 1)); echo "  FAIL: $*"; }
+finish() {
+  echo "package: $passed passed, $failed failed"
+  [ -n "$counts" ] && echo "$passed $failed" >"$counts"
+  [ -n "${tmp:-}" ] && rm -rf "$tmp"
+  exit $([ "$failed" -eq 0 ] && echo 0 || echo 1)
+}
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_api.h ]; then
+  export npm_config_nodedir=/usr
+fi
+tmp=$(mktemp -d /tmp/nodegrad-package.XXXXXX)
+
+echo "== prebuilds"
+rm -rf prebuilds
+if npm run prebuilds >"$tmp/prebuilds.log" 2>&1 && ls prebuilds/linux-x64/*.node >/dev/null 2>&1; then
+  pass "prebuilds/linux-x64: $(cd prebuilds/linux-x64 && ls *.node)"
+else
+  fail "npm run prebuilds"; tail -20 "$tmp/prebuilds.log"
+fi
+if [ -f scripts/prebuild-arm64.sh ]; then
+  if bash scripts/prebuild-arm64.sh >"$tmp/arm64.log" 2>&1 && ls prebuilds/linux-arm64/*.node >/dev/null 2>&1; then
+    pass "prebuilds/linux-arm64: $(cd prebuilds/linux-arm64 && ls *.node)"
+  else
+    fail "scripts/prebuild-arm64.sh"; tail -20 "$tmp/arm64.log"
+  fi
+else
+  echo "  (no scripts/prebuild-arm64.sh: the package carries linux-x64 only)"
+fi
+# prebuildify rebuilt build/Release with the same flags; make sure it is there.
+[ -f build/Release/nodegrad.node ] || npm run build >/dev/null 2>&1
+
+echo "== npm pack"
+if tgz=$(npm pack --silent --pack-destination "$tmp" 2>"$tmp/pack.log" | tail -1) && [ -f "$tmp/$tgz" ]; then
+  tgz="$tmp/$tgz"
+  pass "npm pack: $(basename "$tgz") ($(du -k "$tgz" | cut -f1) kB)"
+else
+  fail "npm pack"; cat "$tmp/pack.log"; finish
+fi
+list=$(tar -tzf "$tgz" | sed 's|^package/||')
+for need in package.json dist/index.js dist/index.d.ts binding.gyp scripts/gyp-sources.cjs native/binding/addon.cc prebuilds/linux-x64/nodegrad.node README.md LICENSE; do
+  if grep -qx "$need" <<<"$list"; then pass "tarball has $need"; else fail "tarball lacks $need"; fi
+done
+junk=$(grep -E '^(test|build|build-[^/]*|bench|\.test-results|\.ci|node_modules|native/selftest|lib)/|\.map$|\.tgz$|^scripts/(ci-suites|reliability)/' <<<"$list" || true)
+if [ -z "$junk" ]; then pass "tarball carries no tests, build output, maps or CI files"; else fail "tarball carries: $(echo $junk)"; fi
+
+echo "== publint"
+if out=$(node node_modules/publint/src/cli.js run "$tgz" 2>&1) && ! grep -qE '^(Errors|Warnings|Suggestions):' <<<"$out"; then
+  pass "publint: nothing reported"
+else
+  fail "publint"; echo "$out"
+fi
+
+echo "== install into a fresh project: --ignore-scripts, no compiler on the PATH"
+bin="$tmp/bin"
+mkdir -p "$bin" "$tmp/app"
+ln -s "$(command -v node)" "$bin/node"
+ln -s "$(readlink -f "$(command -v npm)")" "$bin/npm"
+if none=$(env PATH="$bin" "$BASH" -c 'for t in g++ gcc cc c++ clang make python3 python cmake; do command -v $t; done'); [ -z "$none" ]; then
+  pass "the stripped PATH has node and npm only"
+else
+  fail "the stripped PATH still finds: $none"
+fi
+cd "$tmp/app"
+echo '{ "name": "app", "version": "1.0.0", "private": true }' >package.json
+if env PATH="$bin" npm install --ignore-scripts --no-audit --no-fund --prefer-offline "$tgz" >"$tmp/install.log" 2>&1; then
+  pass "npm install --ignore-scripts $(basename "$tgz")"
+else
+  fail "npm install"; tail -20 "$tmp/install.log"; finish
+fi
+[ -d node_modules/nodegrad/build ] && fail "an installed build/ exists: the prebuild is not what loads" || pass "no build/ in the installed package"
+
+# Which .node file the process mapped: it must be the prebuild.
+cat >check.common <<'EOF'
+const maps = require('node:fs').readFileSync('/proc/self/maps', 'utf8');
+const addon = [...new Set(maps.split('\n').map((l) => l.split(/\s+/)[5]).filter((p) => p && p.endsWith('.node')))];
+const i = ng.info();
+const x = Float32Array.from([-2, -0.5, 0, 1.5]);
+const y = new Float32Array(4);
+ng.backend('native').relu(x, y);
+const ok = i.backend === 'native' && addon.length === 1 && addon[0].includes('/node_modules/nodegrad/prebuilds/' + process.platform + '-' + process.arch + '/') && y.join() === '0,0,0,1.5';
+console.log(JSON.stringify({ ok, backend: i.backend, simd: i.simd, addon, y: [...y] }));
+process.exit(ok ? 0 : 1);
+EOF
+{ echo "import * as ng from 'nodegrad'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"; cat check.common; } >esm.mjs
+{ echo "const ng = require('nodegrad');"; cat check.common; } >cjs.cjs
+for mod in esm.mjs cjs.cjs; do
+  if out=$(env PATH="$bin" node "$mod" 2>"$tmp/$mod.err"); then
+    pass "$mod: $out"
+  else
+    fail "$mod: $out $(cat "$tmp/$mod.err")"
+  fi
+done
+cat >consumer.mts <<'EOF'
+import { backend, info, type Kernels } from 'nodegrad';
+const k: Kernels = backend('native');
+const y = new Float32Array(2);
+k.relu(Float32Array.from([-1, 1]), y);
+const simd: string = info().simd;
+export { simd };
+EOF
+if out=$(node "$root/node_modules/typescript/bin/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --target es2022 --types node --typeRoots "$root/node_modules/@types" consumer.mts 2>&1); then
+  pass "a TypeScript consumer type-checks against the installed types"
+else
+  fail "TypeScript consumer: $out"
+fi
+cd "$root"
+finish

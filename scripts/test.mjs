@@ -5,7 +5,7 @@
 //  3. the native self-test (CMake + ctest), every ISA, without Node.
 // Set NODEGRAD_TEST_SKIP_NATIVE_SELFTEST=1 to skip 3 (e.g. without cmake).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -52,7 +52,14 @@ function availablePaths() {
 }
 
 const { best, all } = availablePaths();
+// The fuzz suites (test/fuzz/) write their generated-case counts here.
+const fuzzDir = join(outDir, 'fuzz');
+rmSync(fuzzDir, { recursive: true, force: true });
 runVitest(`simd-${best}`, {}, extra);
+if (existsSync(fuzzDir)) {
+  const counts = readdirSync(fuzzDir).map((f) => Number(readFileSync(join(fuzzDir, f), 'utf8')));
+  lines.push(`fuzz: ${counts.reduce((a, b) => a + b, 0)} generated cases`);
+}
 for (const path of all) {
   if (path === best) continue;
   runVitest(`simd-${path}`, { NODEGRAD_SIMD: path }, ['--passWithNoTests', 'test/kernels', ...extra]);

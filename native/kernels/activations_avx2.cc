@@ -279,6 +279,11 @@ void prelu_backward_shared(const float* x, float alpha, const float* dy, float* 
 // reference's order (bitwise equal to it). +8 slack: the masked tail adds +0.
 constexpr size_t kChunk = 512;
 
+inline void add_to(double* acc, const Contrib& c) {
+  _mm256_storeu_pd(acc, _mm256_add_pd(_mm256_loadu_pd(acc), c.lo));
+  _mm256_storeu_pd(acc + 4, _mm256_add_pd(_mm256_loadu_pd(acc + 4), c.hi));
+}
+
 void prelu_backward(const float* x, const float* alpha, const float* dy, float* dx, float* dalpha,
                     size_t rows, size_t features) {
   if (features == 1) {
@@ -291,16 +296,21 @@ void prelu_backward(const float* x, const float* alpha, const float* dy, float* 
     for (size_t k = 0; k < w + 8; k++) acc[k] = 0.0;
     for (size_t r = 0; r < rows; r++) {
       const size_t base = r * features + j0;
-      for (size_t k = 0; k < w; k += 8) {
-        const size_t left = w - k;
-        const __m256i m = tail_mask(left < 8 ? left : 8);
-        __m256 d;
+      size_t k = 0;
+      __m256 d;
+      for (; k + 8 <= w; k += 8) {
+        const Contrib c = prelu_back8(_mm256_loadu_ps(x + base + k), _mm256_loadu_ps(dy + base + k),
+                                      _mm256_loadu_ps(alpha + j0 + k), &d);
+        _mm256_storeu_ps(dx + base + k, d);
+        add_to(acc + k, c);
+      }
+      if (k < w) {
+        const __m256i m = tail_mask(w - k);
         const Contrib c =
             prelu_back8(_mm256_maskload_ps(x + base + k, m), _mm256_maskload_ps(dy + base + k, m),
                         _mm256_maskload_ps(alpha + j0 + k, m), &d);
         _mm256_maskstore_ps(dx + base + k, m, d);
-        _mm256_storeu_pd(acc + k, _mm256_add_pd(_mm256_loadu_pd(acc + k), c.lo));
-        _mm256_storeu_pd(acc + k + 4, _mm256_add_pd(_mm256_loadu_pd(acc + k + 4), c.hi));
+        add_to(acc + k, c);
       }
     }
     for (size_t k = 0; k < w; k++) dalpha[j0 + k] = static_cast<float>(acc[k]);

@@ -253,8 +253,9 @@ for (const b of backendsUnderTest()) {
       const abs = new Float64Array(f);
       for (let i = 0; i < n; i++) {
         if (x[i]! > 0) continue;
-        sum[i % f] += x[i]! * g[i]!;
-        abs[i % f] += Math.abs(x[i]! * g[i]!);
+        const j = i % f;
+        sum[j] = sum[j]! + x[i]! * g[i]!;
+        abs[j] = abs[j]! + Math.abs(x[i]! * g[i]!);
       }
       // Per-feature α and the scalar path add the exact float products in
       // double in row order, as written here: bitwise. A shared α on SIMD sums
@@ -362,8 +363,9 @@ for (const b of backendsUnderTest()) {
       close(y[0]!, Math.E ** -1 - 1, 2);
       expect(Object.is(y[1], -0)).toBe(true);
       expect(y.slice(2, 5)).toEqual([2, -1, -1]);
-      // expm1-quality: -1e-7 + 5e-15 keeps its digits (exp(x)-1 in float would give -1.19e-7).
-      close(y[5]!, -9.999999500000017e-8, 2);
+      // expm1 quality near 0: x + x²/2 keeps its digits, where exp(x) − 1 in
+      // float32 would give −1.19e-7 (1 − 2^-23 minus 1).
+      close(y[5]!, Math.expm1(fround(-1e-7)), 2);
       expect(y[6]).toBeNaN();
       const z = run1((x, o) => k.elu(x, o, 2), [-Infinity]);
       expect(z).toEqual([-2]);

@@ -1,29 +1,30 @@
-// Fuzz specs of the activation kernels. Tolerances are the ones
-// test/kernels/activations*.test.ts holds native to: bitwise where one
-// rounding of one product is all there is (ReLU, Leaky ReLU, PReLU, their
-// backwards), a few ulp for exp-based kernels and derivative products, and a
-// length-scaled bound for PReLU's dα (a sum).
+// Fuzz specs of the activation kernels. Tolerances are the SIMD-path ones of
+// test/kernels/activations.test.ts (native against the float64 formula the
+// reference rounds once; reasons there): bitwise for the ReLU family and
+// PReLU (one comparison, at most one product); ulps for the exp-based
+// kernels; PReLU's dα is summed in double in row order (bitwise) except a
+// shared α on SIMD, which sums per lane: 1 ulp + n·2⁻⁵²·Σ|terms|.
 import fc from 'fast-check';
 import type { KernelSpec } from '../engine.js';
-import { absolute, bitwise, EPS32, ulps, type Compare } from '../tolerance.js';
+import { absolute, bitwise, ulps, type Compare } from '../tolerance.js';
 import { f32, f32Array, hyper, length } from '../values.js';
 
 const alphaValue = hyper(fc.float({ min: -2, max: 2, noNaN: true }));
 
-// The exp-based kernels' bound (sigmoid, tanh, ELU and their backwards): the
-// vectorised exp is within 2 ulp and the result takes up to two more
-// roundings; 4 ulp is what the activation tests allow.
-const EXP_ULPS = 4;
-
-function unary(compare: Compare, withAlpha: boolean): KernelSpec {
-  return {
-    args: [{ role: 'in', name: 'x' }, { role: 'out', name: 'y', mayAlias: ['x'] }, ...(withAlpha ? [{ role: 'scalar', name: 'alpha', optional: true } as const] : [])],
-    valid: length.chain((n) =>
-      withAlpha
-        ? fc.tuple(f32Array(n), f32Array(n), fc.option(alphaValue, { nil: undefined })).map(([x, y, a]) => (a === undefined ? [x, y] : [x, y, a]))
-        : fc.tuple(f32Array(n), f32Array(n)),
-    ),
-    compare: () => compare,
+// ELU's backward also gets (|α|+1)·|dy|·2⁻¹⁴⁹ absolute: eˣ is subnormal for
+// x < −87. Known divergence, not pinned: where α·eˣ underflows to 0 in float32
+// (x ≲ −87 with a tiny α) and dy is ±Inf, native gives 0·Inf = NaN while the
+// float64 reference gives ±Inf.
+function eluBackwardTol(args: readonly unknown[]): Compare {
+  const [x, dy, , alpha = 1] = args as [Float32Array, Float32Array, Float32Array, number?];
+  const within = ulps(3);
+  return (e, a, i) => {
+    const bad = within(e, a, i);
+    if (!bad) return undefined;
+    const g = dy[i]!;
+    if (!Number.isFinite(g) && Math.abs(Math.fround(alpha) * Math.exp(x[i]!)) < 2 ** -149) return Number.isNaN(a[i]!) ? undefined : bad;
+    if (!Number.isFinite(e[i]!) || !Number.isFinite(a[i]!)) return bad;
+    return Math.abs(e[i]! - a[i]!) <= (Math.abs(Math.fround(alpha)) + 1) * Math.abs(g) * 2 ** -149 ? undefined : bad;
   };
 }
 
@@ -55,31 +56,27 @@ const tanhOut = fc.oneof(fc.float({ min: -1, max: 1, noNaN: true }), fc.constant
 
 const preluShape = fc.record({ rows: fc.integer({ min: 0, max: 9 }), features: fc.oneof(fc.constantFrom(1, 7, 8, 9, 16, 17), fc.integer({ min: 1, max: 20 })) });
 
-/** dα_j = Σ_{x≤0} x·dy over rows: each float32 addition rounds once. */
+/** dα_j = Σ_{x≤0} x·dy over rows, in double. */
 function dalphaBound(args: readonly unknown[]): Compare {
   const [x, alpha, dy] = args as Float32Array[];
-  const f = alpha!.length;
-  const rows = x!.length / f;
-  const mag = new Float64Array(f);
-  for (let i = 0; i < x!.length; i++) if (!(x![i]! > 0)) mag[i % f]! += Math.abs(x![i]! * dy![i]!);
-  return (e, a, j) => {
-    // A float32 running sum of huge terms can overflow where float64 does not.
-    if (mag[j]! > 1e37) return undefined;
-    return absolute(() => (rows + 2) * EPS32 * mag[j]! + rows * 1.5e-45)(e, a, j);
-  };
+  if (alpha!.length !== 1) return bitwise;
+  const n = x!.length;
+  let mag = 0;
+  for (let i = 0; i < n; i++) if (!(x![i]! > 0)) mag += Math.abs(x![i]! * dy![i]!);
+  return (e, a, j) => absolute(() => 2 ** -23 * Math.abs(e[j]!) + n * 2 ** -52 * mag)(e, a, j);
 }
 
 export const activationSpecs: Record<string, KernelSpec> = {
   relu: unary(bitwise, false),
   leakyRelu: unary(bitwise, true),
-  elu: unary(ulps(EXP_ULPS), true),
-  sigmoid: unary(ulps(EXP_ULPS), false),
-  tanh: unary(ulps(EXP_ULPS), false),
+  elu: unary(ulps(2), true),
+  sigmoid: unary(ulps(3), false),
+  tanh: unary(ulps(2), false),
   reluBackward: backward('x', bitwise, false),
   leakyReluBackward: backward('x', bitwise, true),
-  eluBackward: backward('x', ulps(EXP_ULPS), true),
-  sigmoidBackward: backward('y', ulps(EXP_ULPS), false, sigmoidOut),
-  tanhBackward: backward('y', ulps(EXP_ULPS), false, tanhOut),
+  eluBackward: { ...backward('x', bitwise, true), compare: (_out, args) => eluBackwardTol(args) },
+  sigmoidBackward: backward('y', ulps(2), false, sigmoidOut),
+  tanhBackward: backward('y', ulps(3), false, tanhOut),
   prelu: {
     args: [{ role: 'in', name: 'x' }, { role: 'in', name: 'alpha', lengthFree: true }, { role: 'out', name: 'y', mayAlias: ['x'] }],
     valid: preluShape.chain(({ rows, features }) => fc.tuple(f32Array(rows * features), f32Array(features), f32Array(rows * features))),

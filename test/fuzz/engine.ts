@@ -259,7 +259,8 @@ function mutations(spec: KernelSpec, fnName: string): Array<{ label: string; app
             const deltas = [-1, 1, 7, -n, 1 << 12];
             const m = n + deltas[variant % deltas.length]!;
             if (m < 0 || m === n) return undefined;
-            return { call: replace(args, i, new Float32Array(m)), expect: range() };
+            const Kind = (args[i] as Float32Array).constructor as Float32ArrayConstructor; // Int32Array labels stay labels
+            return { call: replace(args, i, new Kind(m)), expect: range() };
           },
         });
       }

@@ -28,6 +28,18 @@ function eluBackwardTol(args: readonly unknown[]): Compare {
   };
 }
 
+function unary(compare: Compare, withAlpha: boolean): KernelSpec {
+  return {
+    args: [{ role: 'in', name: 'x' }, { role: 'out', name: 'y', mayAlias: ['x'] }, ...(withAlpha ? [{ role: 'scalar', name: 'alpha', optional: true } as const] : [])],
+    valid: length.chain((n) =>
+      withAlpha
+        ? fc.tuple(f32Array(n), f32Array(n), fc.option(alphaValue, { nil: undefined })).map(([x, y, a]) => (a === undefined ? [x, y] : [x, y, a]))
+        : fc.tuple(f32Array(n), f32Array(n)),
+    ),
+    compare: () => compare,
+  };
+}
+
 /** Backward kernels taking x (or y, the forward output, whose range `input` draws from). */
 function backward(first: 'x' | 'y', compare: Compare, withAlpha: boolean, input = f32): KernelSpec {
   return {

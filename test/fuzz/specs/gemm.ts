@@ -1,6 +1,7 @@
 // Fuzz spec of the public GEMM. Tolerance as in the GEMM tests: each element
 // is a float32 sum of k products, so |C − C_ref| ≤ (k + 2)·u·(|α|·Σ|a||b| +
-// |β·c|) (u = 2⁻²⁴: one rounding per addition, plus the α and β products).
+// |β·c|) (u = 2⁻²⁴: one rounding per addition, plus the α and β products),
+// plus (k + 2)·2⁻¹⁴⁹·max(1, |α|) for products in the subnormal range.
 import fc from 'fast-check';
 import type { KernelSpec } from '../engine.js';
 import { absolute, EPS32, type Compare } from '../tolerance.js';
@@ -41,7 +42,9 @@ function bound(args: readonly unknown[]): Compare {
     }
     const total = alpha * mag + (beta === 0 ? 0 : Math.abs(beta * c0[idx]!));
     if (total > 1e37) return undefined; // float32 partial sums may overflow where float64 does not
-    return absolute(() => (k + 2) * EPS32 * total + (k + 2) * 1.5e-45)(e, act, idx);
+    // A product that lands in float32's subnormal range carries an absolute
+    // error up to 2⁻¹⁵⁰ instead of a relative one, and α scales it.
+    return absolute(() => (k + 2) * EPS32 * total + (k + 2) * 2 ** -149 * Math.max(1, alpha))(e, act, idx);
   };
 }
 

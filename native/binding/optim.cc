@@ -32,7 +32,7 @@ Napi::Value momentum_step(const Napi::CallbackInfo& info) {
   F32View p = f32_arg(info, 0, "param"), g = f32_arg(info, 1, "grad"), m = f32_arg(info, 2, "m");
   expect_length(info, g, p.length, "grad");
   expect_length(info, m, p.length, "m");
-  optim::MomentumArgs a{common_args(info, 8),        f32_scalar_arg(info, 3, "beta"),
+  optim::MomentumArgs a{common_args(info, 8),         f32_scalar_arg(info, 3, "beta"),
                         f32_scalar_arg(info, 4, "a"), f32_scalar_arg(info, 5, "p"),
                         f32_scalar_arg(info, 6, "q"), bool_arg(info, 7) ? 1 : 0};
   g_optim->momentum(p.data, g.data, m.data, p.length, a);
@@ -44,7 +44,7 @@ Napi::Value rms_step(const Napi::CallbackInfo& info) {
   F32View p = f32_arg(info, 0, "param"), g = f32_arg(info, 1, "grad"), v = f32_arg(info, 2, "v");
   expect_length(info, g, p.length, "grad");
   expect_length(info, v, p.length, "v");
-  optim::RmsArgs a{common_args(info, 8),          f32_scalar_arg(info, 3, "lr"),
+  optim::RmsArgs a{common_args(info, 8),           f32_scalar_arg(info, 3, "lr"),
                    f32_scalar_arg(info, 4, "b"),   f32_scalar_arg(info, 5, "c2"),
                    f32_scalar_arg(info, 6, "eps"), bool_arg(info, 7) ? 1 : 0};
   g_optim->rms(p.data, g.data, v.data, p.length, a);
@@ -58,10 +58,10 @@ Napi::Value adam_step(const Napi::CallbackInfo& info) {
   expect_length(info, g, p.length, "grad");
   expect_length(info, m, p.length, "m");
   expect_length(info, v, p.length, "v");
-  optim::AdamArgs a{common_args(info, 11),           f32_scalar_arg(info, 4, "alpha"),
-                    f32_scalar_arg(info, 5, "k"),     f32_scalar_arg(info, 6, "beta1"),
-                    f32_scalar_arg(info, 7, "c1"),    f32_scalar_arg(info, 8, "beta2"),
-                    f32_scalar_arg(info, 9, "c2"),    f32_scalar_arg(info, 10, "eps")};
+  optim::AdamArgs a{common_args(info, 11),         f32_scalar_arg(info, 4, "alpha"),
+                    f32_scalar_arg(info, 5, "k"),  f32_scalar_arg(info, 6, "beta1"),
+                    f32_scalar_arg(info, 7, "c1"), f32_scalar_arg(info, 8, "beta2"),
+                    f32_scalar_arg(info, 9, "c2"), f32_scalar_arg(info, 10, "eps")};
   g_optim->adam(p.data, g.data, m.data, v.data, p.length, a);
   return info.Env().Undefined();
 }

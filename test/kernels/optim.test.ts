@@ -201,7 +201,10 @@ describe.skipIf(!native)(`native vs reference over 1000 steps [${native?.label ?
       it(`${title}, lr ${lr}`, () => {
         const h = { ...h0, lr };
         const params = [state(0, 1), state(37, 2, true), state(33, 3), state(64, 4)];
-        for (const s of params) [s.m.fill(0), s.v.fill(0)];
+        for (const s of params) {
+          s.m.fill(0);
+          s.v.fill(0);
+        }
         const zeroGradStart = params[1]!.p.slice();
         const rng = new Rng(77);
         for (let t = 1; t <= 1000; t++) {

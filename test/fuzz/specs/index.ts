@@ -3,8 +3,10 @@
 import type { KernelSpec } from '../engine.js';
 import { activationSpecs } from './activations.js';
 import { gemmSpecs } from './gemm.js';
+import { optimSpecs } from './optim.js';
 
 export const kernelSpecs: Record<string, KernelSpec> = {
   ...activationSpecs,
   ...gemmSpecs,
+  ...optimSpecs,
 };

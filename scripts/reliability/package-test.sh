@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The package as a user meets it: prebuilds (prebuildify; linux-arm64 too when
-# scripts/prebuild-arm64.sh exists), `npm pack`, the tarball's contents,
+# The package as a user meets it: prebuilds (prebuildify; linux-arm64 too,
+# cross-built, when scripts/arm64/build-addon.sh exists), `npm pack`, the tarball's contents,
 # `publint` on the tarball, then an install into a fresh temporary project
 # with install scripts disabled and no compiler, make or python on the PATH,
 # used from ESM, from CommonJS (require(esm), Node >= 20.19) and from a
-# TypeScript consumer, with the native backend loaded from the prebuild.
+# TypeScript consumer, with the native backend loaded from the prebuild (and
+# the arm64 prebuild loaded by an arm64 Node under qemu).
 # Usage: bash scripts/reliability/package-test.sh [COUNTS_FILE]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -32,14 +33,25 @@ if npm run prebuilds >"$tmp/prebuilds.log" 2>&1 && ls prebuilds/linux-x64/*.node
 else
   fail "npm run prebuilds"; tail -20 "$tmp/prebuilds.log"
 fi
-if [ -f scripts/prebuild-arm64.sh ]; then
-  if bash scripts/prebuild-arm64.sh >"$tmp/arm64.log" 2>&1 && ls prebuilds/linux-arm64/*.node >/dev/null 2>&1; then
-    pass "prebuilds/linux-arm64: $(cd prebuilds/linux-arm64 && ls *.node)"
+# linux-arm64: cross-built by the arm64 scripts when they are in the tree.
+arm64=0
+if [ -f scripts/arm64/build-addon.sh ]; then
+  if built=$(bash scripts/arm64/build-addon.sh 2>"$tmp/arm64.log" | tail -1) && [ -f "$built" ]; then
+    mkdir -p prebuilds/linux-arm64
+    cp "$built" prebuilds/linux-arm64/nodegrad.node
+    command -v aarch64-linux-gnu-strip >/dev/null && aarch64-linux-gnu-strip --strip-unneeded prebuilds/linux-arm64/nodegrad.node
+    # ELF e_machine 0xb7 = EM_AARCH64
+    if [ "$(od -An -tx1 -j18 -N2 prebuilds/linux-arm64/nodegrad.node | tr -d ' ')" = b700 ]; then
+      pass "prebuilds/linux-arm64/nodegrad.node (cross-built, aarch64 ELF)"
+      arm64=1
+    else
+      fail "prebuilds/linux-arm64/nodegrad.node is not an aarch64 ELF"
+    fi
   else
-    fail "scripts/prebuild-arm64.sh"; tail -20 "$tmp/arm64.log"
+    fail "scripts/arm64/build-addon.sh"; tail -20 "$tmp/arm64.log"
   fi
 else
-  echo "  (no scripts/prebuild-arm64.sh: the package carries linux-x64 only)"
+  echo "  (no scripts/arm64/build-addon.sh: the package carries linux-x64 only)"
 fi
 # prebuildify rebuilt build/Release with the same flags; make sure it is there.
 [ -f build/Release/nodegrad.node ] || npm run build >/dev/null 2>&1
@@ -55,6 +67,9 @@ list=$(tar -tzf "$tgz" | sed 's|^package/||')
 for need in package.json dist/index.js dist/index.d.ts binding.gyp scripts/gyp-sources.cjs native/binding/addon.cc prebuilds/linux-x64/nodegrad.node README.md LICENSE; do
   if grep -qx "$need" <<<"$list"; then pass "tarball has $need"; else fail "tarball lacks $need"; fi
 done
+if [ $arm64 -eq 1 ]; then
+  if grep -qx prebuilds/linux-arm64/nodegrad.node <<<"$list"; then pass "tarball has prebuilds/linux-arm64/nodegrad.node"; else fail "tarball lacks prebuilds/linux-arm64/nodegrad.node"; fi
+fi
 junk=$(grep -E '^(test|build|build-[^/]*|bench|\.test-results|\.ci|node_modules|native/selftest|lib)/|\.map$|\.tgz$|^scripts/(ci-suites|reliability)/' <<<"$list" || true)
 if [ -z "$junk" ]; then pass "tarball carries no tests, build output, maps or CI files"; else fail "tarball carries: $(echo $junk)"; fi
 
@@ -117,6 +132,19 @@ if out=$(node "$root/node_modules/typescript/bin/tsc" --noEmit --strict --module
   pass "a TypeScript consumer type-checks against the installed types"
 else
   fail "TypeScript consumer: $out"
+fi
+# The arm64 prebuild, loaded from the installed package by an arm64 Node
+# under qemu-user (node-gyp-build picks prebuilds/linux-arm64 there).
+if [ $arm64 -eq 1 ] && [ -f "$root/scripts/arm64/fetch-node.sh" ] && command -v qemu-aarch64-static >/dev/null; then
+  if node64=$(cd "$root" && bash scripts/arm64/fetch-node.sh 2>"$tmp/fetch.log" | tail -1) && [ -x "$root/$node64" ]; then
+    if out=$(qemu-aarch64-static -L /usr/aarch64-linux-gnu "$root/$node64" cjs.cjs 2>"$tmp/arm64-run.err"); then
+      pass "linux-arm64 (qemu): $out"
+    else
+      fail "linux-arm64 (qemu): $out $(head -5 "$tmp/arm64-run.err")"
+    fi
+  else
+    fail "scripts/arm64/fetch-node.sh: $(tail -3 "$tmp/fetch.log")"
+  fi
 fi
 cd "$root"
 finish

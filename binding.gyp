@@ -4,7 +4,10 @@
     "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-fno-rtti"],
     "cflags": ["-O3", "-fvisibility=hidden", "-ffp-contract=off", "-Wall", "-Wextra"],
     "cflags_cc": ["-std=c++17", "-fvisibility-inlines-hidden"],
-    "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+    # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: a native call in a worker that
+    # is being terminated cannot throw into JS; without it node-addon-api
+    # rethrows in C++ and std::terminate aborts the whole process.
+    "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "xcode_settings": {
       "GCC_ENABLE_CPP_EXCEPTIONS": "YES",

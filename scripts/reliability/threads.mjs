@@ -56,10 +56,15 @@ if (!isMainThread) {
     out.distinct = !same(expected[0], expected[1]);
   } else if (mode === 'terminate') {
     const before = train(1);
-    const w = runWorker(5, true);
-    await result(w); // it is training now
-    await new Promise((r) => setTimeout(r, 50));
-    out.terminateCode = await w.terminate();
+    // Several terminations at different moments: one lands inside a native
+    // call sooner or later (that once aborted the process: see binding.gyp).
+    out.terminateCodes = [];
+    for (const delay of [0, 3, 7, 12, 20, 35]) {
+      const w = runWorker(5, true);
+      await result(w); // it is training now
+      await new Promise((r) => setTimeout(r, delay));
+      out.terminateCodes.push(await w.terminate());
+    }
     out.mainAfter = same(train(1), before);
     const again = await result(runWorker(1));
     out.newWorkerAfter = same(again.params, before);

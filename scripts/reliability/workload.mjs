@@ -1,8 +1,11 @@
 // The training workload of the reliability checks (soak, worker threads,
-// process exit): a small MLP (8 → 16 ReLU → 1, MSE, plain SGD, batch 32) on
-// a fixed synthetic regression set, trained with the public kernels through
-// preallocated buffers (one step allocates nothing). Deterministic: the same
-// seed and step count give the same bits on any thread.
+// process exit): a small MLP (8 → 16 ReLU → 1, MSE, batch 32) on a fixed
+// synthetic regression set. Where the package has them (kind 'model'): a
+// Sequential of two Dense layers, lib.loss('mse') and Adam, one
+// zeroGrad/forward/loss/backward/step per batch. Otherwise (kind 'kernels'):
+// the same network by hand on the public kernels (gemm, relu, sgdStep)
+// through preallocated buffers. Deterministic: the same seed and step count
+// give the same bits on any thread.
 // Works on the compiled package (dist/): import it after ensureDist().
 const F = 8;
 const H = 16;
@@ -28,8 +31,7 @@ function rng(seed) {
  * @param opts { seed = 1, backend = 'native' }
  * @returns { step(): number (the batch loss), params(): Float32Array (a copy), steps: number }
  */
-export function makeTrainer(lib, { seed = 1, backend = 'native' } = {}) {
-  const k = lib.backend(backend);
+export function makeTrainer(lib, { seed = 1, backend = 'native', kind } = {}) {
   const r = rng(seed);
   const x = Float32Array.from({ length: N * F }, r);
   const y = new Float32Array(N);
@@ -38,6 +40,44 @@ export function makeTrainer(lib, { seed = 1, backend = 'native' } = {}) {
     for (let j = 0; j < F; j++) t += (j % 3 === 0 ? 1 : -0.5) * x[i * F + j];
     y[i] = Math.tanh(t);
   }
+  const hasModel = typeof lib.Sequential === 'function' && typeof lib.Dense === 'function' && typeof lib.Adam === 'function' && typeof lib.loss === 'function';
+  if ((kind ?? (hasModel ? 'model' : 'kernels')) === 'model') return modelTrainer(lib, x, y, seed, backend);
+  return kernelTrainer(lib, x, y, r, backend);
+}
+
+function modelTrainer(lib, x, y, seed, backend) {
+  const model = new lib.Sequential([new lib.Dense(F, H, { activation: 'relu' }), new lib.Dense(H, 1)], { backend, seed });
+  const opt = new lib.Adam(model.parameters(), { lr: 0.01 });
+  const mse = lib.loss('mse', { backend });
+  // Batches as Tensor views made once: a step allocates nothing of its own.
+  const xs = [];
+  const ys = [];
+  for (let b = 0; b < N / B; b++) {
+    xs.push(new lib.Tensor(x.subarray(b * B * F, (b + 1) * B * F), [B, F]));
+    ys.push(new lib.Tensor(y.subarray(b * B, (b + 1) * B), [B, 1]));
+  }
+  let batch = 0;
+  let steps = 0;
+  return {
+    step() {
+      model.zeroGrad();
+      const l = mse.compute(model.forward(xs[batch]), ys[batch]);
+      model.backward(mse.grad);
+      opt.step();
+      batch = (batch + 1) % xs.length;
+      steps++;
+      return l;
+    },
+    params: () => model.values.slice(),
+    get steps() {
+      return steps;
+    },
+    kind: 'model',
+  };
+}
+
+function kernelTrainer(lib, x, y, r, backend) {
+  const k = lib.backend(backend);
   // One arena for the parameters so params() is one copy.
   const arena = Float32Array.from({ length: F * H + H + H + 1 }, () => r() * 0.5);
   const w1 = arena.subarray(0, F * H);

@@ -11,9 +11,16 @@
 //                       thread loops on large GEMMs; prints "ready" first
 //   exit-pool-busy      a worker thread loops on large GEMMs (the native pool
 //                       busy); this thread calls process.exit(0) meanwhile
+// and, where the package has model.fit, the same moments inside a fit:
+//   fit-before-first-step  process.exit(0) from onTrainBegin
+//   fit-mid-epoch          process.exit(0) from onBatchEnd of batch 3 (of 8)
+//   fit-uncaught           a callback throws in batch 3: fit rejects, unhandled (code 1)
+//   fit-signal             SIGTERM (handler: process.exit(0)) during a long fit
+//   fit-exit-worker-busy   a worker thread is inside fit; this thread exits
+//   has-fit                prints whether the package has model.fit
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { root } from './ensure-dist.mjs';
-import { makeTrainer } from './workload.mjs';
+import { makeFitter, makeTrainer } from './workload.mjs';
 
 const lib = await import(`${root}dist/index.js`);
 
@@ -30,12 +37,60 @@ function gemmForever(backend, announce) {
   for (;;) k.gemm(a, b, c, n, n, n);
 }
 
+function fitter(backend) {
+  const f = makeFitter(lib, { seed: 3, backend });
+  if (!f) {
+    console.error('this package has no model.fit');
+    process.exit(2);
+  }
+  return f;
+}
+
 if (!isMainThread) {
+  if (workerData.fit) {
+    let told = false;
+    const cb = { onBatchEnd: () => (told ? undefined : ((told = true), parentPort.postMessage('ready'))) };
+    const f = fitter(workerData.backend);
+    for (;;) await f.fit(1000, [cb], { yieldEveryMs: 5 });
+  }
   gemmForever(workerData.backend, () => parentPort.postMessage('ready'));
 } else {
   const [stage, backend = 'native'] = process.argv.slice(2);
   const t = makeTrainer(lib, { seed: 3, backend });
   switch (stage) {
+    case 'has-fit':
+      console.log(makeFitter(lib, { backend }) ? 'yes' : 'no');
+      break;
+    case 'fit-before-first-step':
+      await fitter(backend).fit(2, [{ onTrainBegin: () => process.exit(0) }]);
+      break;
+    case 'fit-mid-epoch':
+      await fitter(backend).fit(2, [{ onBatchEnd: (b) => (b === 3 ? process.exit(0) : undefined) }]);
+      break;
+    case 'fit-uncaught':
+      await fitter(backend).fit(2, [
+        {
+          onBatchEnd: (b) => {
+            if (b === 3) throw new Error('deliberate failure mid-epoch');
+          },
+        },
+      ]);
+      break;
+    case 'fit-signal': {
+      process.on('SIGTERM', () => process.exit(0));
+      let told = false;
+      await fitter(backend).fit(100000, [{ onBatchEnd: () => (told ? undefined : ((told = true), console.log('ready'))) }], { yieldEveryMs: 5 });
+      break;
+    }
+    case 'fit-exit-worker-busy': {
+      const w = new Worker(new URL(import.meta.url), { workerData: { backend, fit: true } });
+      w.once('message', () => setTimeout(() => process.exit(0), 30));
+      w.once('error', (e) => {
+        console.error(e);
+        process.exit(3);
+      });
+      break;
+    }
     case 'before-first-step':
       process.exit(0);
       break;

@@ -4,36 +4,58 @@
 //   node threads.mjs parallel  <backend> <steps>  4 workers train at once; each
 //                                                  result must equal the same
 //                                                  training run on this thread
-//   node threads.mjs terminate <backend> <steps>  a worker is terminated while
+//   node threads.mjs terminate <backend> <steps>  workers are terminated while
 //                                                  training; this thread then
 //                                                  trains, and so does a new worker
+// Training is model.fit where the package has it (steps/8 epochs of 8
+// batches), else the step loop of workload.mjs.
 // Also the worker body itself (workerData set).
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { root } from './ensure-dist.mjs';
-import { makeTrainer } from './workload.mjs';
+import { makeFitter, makeTrainer } from './workload.mjs';
 
 const lib = await import(`${root}dist/index.js`);
 
+/** Trains `steps` steps (fit: steps/8 epochs) and resolves to the parameters. */
+async function trainFor(seed, backend, steps) {
+  const f = makeFitter(lib, { seed, backend });
+  if (f) {
+    await f.fit(Math.max(1, Math.round(steps / 8)));
+    return f.params();
+  }
+  const t = makeTrainer(lib, { seed, backend });
+  for (let i = 0; i < steps; i++) t.step();
+  return t.params();
+}
+
+/** Trains until terminated; calls `running` once training is under way. */
+async function trainForever(seed, backend, running) {
+  const f = makeFitter(lib, { seed, backend });
+  if (f) {
+    let told = false;
+    const cb = { onBatchEnd: () => (told ? undefined : ((told = true), running())) };
+    for (;;) await f.fit(1000, [cb], { yieldEveryMs: 5 });
+  }
+  const t = makeTrainer(lib, { seed, backend });
+  t.step();
+  running();
+  for (;;) t.step();
+}
+
 if (!isMainThread) {
   const { seed, steps, backend, forever } = workerData;
-  const t = makeTrainer(lib, { seed, backend });
   if (forever) {
-    parentPort.postMessage({ running: true });
-    for (;;) t.step();
+    await trainForever(seed, backend, () => parentPort.postMessage({ running: true }));
+  } else {
+    const p = await trainFor(seed, backend, steps);
+    parentPort.postMessage({ seed, simd: lib.info().simd, params: p }, [p.buffer]);
   }
-  for (let i = 0; i < steps; i++) t.step();
-  const p = t.params();
-  parentPort.postMessage({ seed, simd: lib.info().simd, params: p }, [p.buffer]);
 } else {
   const [mode, backend = 'native', stepsArg = '2000'] = process.argv.slice(2);
   const steps = Number(stepsArg);
   const here = new URL(import.meta.url);
 
-  const train = (seed) => {
-    const t = makeTrainer(lib, { seed, backend });
-    for (let i = 0; i < steps; i++) t.step();
-    return t.params();
-  };
+  const train = (seed) => trainFor(seed, backend, steps);
   const same = (a, b) => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
   const runWorker = (seed, forever = false) => new Worker(here, { workerData: { seed, steps, backend, forever } });
   const result = (w) =>
@@ -43,10 +65,11 @@ if (!isMainThread) {
       w.once('exit', (code) => reject(new Error(`worker exited with code ${code} before answering`)));
     });
 
-  const out = { mode, backend, simd: lib.info().simd, steps };
+  const out = { mode, backend, simd: lib.info().simd, steps, via: makeFitter(lib, { backend }) ? 'fit' : makeTrainer(lib, { backend }).kind };
   if (mode === 'parallel') {
     const seeds = [1, 2, 3, 4];
-    const expected = seeds.map(train);
+    const expected = [];
+    for (const s of seeds) expected.push(await train(s));
     const workers = seeds.map((s) => runWorker(s));
     const answers = await Promise.all(workers.map(result));
     out.workers = answers.length;
@@ -55,7 +78,7 @@ if (!isMainThread) {
     // Different seeds must give different models, or "identical" proves nothing.
     out.distinct = !same(expected[0], expected[1]);
   } else if (mode === 'terminate') {
-    const before = train(1);
+    const before = await train(1);
     // Several terminations at different moments: one lands inside a native
     // call sooner or later (that once aborted the process: see binding.gyp).
     out.terminateCodes = [];
@@ -65,7 +88,7 @@ if (!isMainThread) {
       await new Promise((r) => setTimeout(r, delay));
       out.terminateCodes.push(await w.terminate());
     }
-    out.mainAfter = same(train(1), before);
+    out.mainAfter = same(await train(1), before);
     const again = await result(runWorker(1));
     out.newWorkerAfter = same(again.params, before);
   } else {

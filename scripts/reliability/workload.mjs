@@ -31,8 +31,8 @@ function rng(seed) {
  * @param opts { seed = 1, backend = 'native' }
  * @returns { step(): number (the batch loss), params(): Float32Array (a copy), steps: number }
  */
-export function makeTrainer(lib, { seed = 1, backend = 'native', kind } = {}) {
-  const r = rng(seed);
+/** The regression set: y = tanh(a fixed linear map of x). */
+function dataset(r) {
   const x = Float32Array.from({ length: N * F }, r);
   const y = new Float32Array(N);
   for (let i = 0; i < N; i++) {
@@ -40,6 +40,12 @@ export function makeTrainer(lib, { seed = 1, backend = 'native', kind } = {}) {
     for (let j = 0; j < F; j++) t += (j % 3 === 0 ? 1 : -0.5) * x[i * F + j];
     y[i] = Math.tanh(t);
   }
+  return { x, y };
+}
+
+export function makeTrainer(lib, { seed = 1, backend = 'native', kind } = {}) {
+  const r = rng(seed);
+  const { x, y } = dataset(r);
   const hasModel = typeof lib.Sequential === 'function' && typeof lib.Dense === 'function' && typeof lib.Adam === 'function' && typeof lib.loss === 'function';
   if ((kind ?? (hasModel ? 'model' : 'kernels')) === 'model') return modelTrainer(lib, x, y, seed, backend);
   return kernelTrainer(lib, x, y, r, backend);
@@ -140,5 +146,23 @@ function kernelTrainer(lib, x, y, r, backend) {
       return state.steps;
     },
     kind: 'kernels',
+  };
+}
+
+/**
+ * The same network trained by model.fit (Adam, mse, batch 32, shuffled with a
+ * fixed seed) where the package has compile/fit; undefined otherwise.
+ * @returns { fit(epochs, callbacks?): Promise, params(): Float32Array } | undefined
+ */
+export function makeFitter(lib, { seed = 1, backend = 'native' } = {}) {
+  if (typeof lib.Sequential !== 'function' || typeof lib.Sequential.prototype.fit !== 'function') return undefined;
+  const { x, y } = dataset(rng(seed));
+  const model = new lib.Sequential([new lib.Dense(F, H, { activation: 'relu' }), new lib.Dense(H, 1)], { backend, seed });
+  model.compile({ optimizer: new lib.Adam(model.parameters(), { lr: 0.01 }), loss: 'mse' });
+  const xt = new lib.Tensor(x, [N, F]);
+  const yt = new lib.Tensor(y, [N, 1]);
+  return {
+    fit: (epochs, callbacks = [], extra = {}) => model.fit(xt, yt, { epochs, batchSize: B, shuffle: true, seed, verbose: 0, callbacks, ...extra }),
+    params: () => model.values.slice(),
   };
 }

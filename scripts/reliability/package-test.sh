@@ -101,12 +101,12 @@ fi
 
 # Which .node file the process mapped: it must be the prebuild.
 cat >check.common <<'EOF'
-const maps = require('node:fs').readFileSync('/proc/self/maps', 'utf8');
-const addon = [...new Set(maps.split('\n').map((l) => l.split(/\s+/)[5]).filter((p) => p && p.endsWith('.node')))];
-const i = ng.info();
+const i = ng.info(); // loads the addon (lazily)
 const x = Float32Array.from([-2, -0.5, 0, 1.5]);
 const y = new Float32Array(4);
 ng.backend('native').relu(x, y);
+const maps = require('node:fs').readFileSync('/proc/self/maps', 'utf8');
+const addon = [...new Set(maps.split('\n').map((l) => l.split(/\s+/)[5]).filter((p) => p && p.endsWith('.node')))];
 const ok = i.backend === 'native' && addon.length === 1 && addon[0].includes('/node_modules/nodegrad/prebuilds/' + process.platform + '-' + process.arch + '/') && y.join() === '0,0,0,1.5';
 console.log(JSON.stringify({ ok, backend: i.backend, simd: i.simd, addon, y: [...y] }));
 process.exit(ok ? 0 : 1);

@@ -59,7 +59,8 @@ export function checkFiniteF32(fn: string, arg: string, value: unknown): number 
 
 export function checkInteger(fn: string, arg: string, value: unknown, min: number): number {
   if (typeof value !== 'number') throw typeError(fn, arg, `an integer >= ${min}`, value);
-  if (!Number.isInteger(value) || value < min) throw rangeError(fn, arg, `an integer >= ${min}`, describe(value));
+  // Beyond 2^53 integers are not exact, and no array has such a length.
+  if (!Number.isSafeInteger(value) || value < min) throw rangeError(fn, arg, `an integer >= ${min}`, describe(value));
   return value;
 }
 

@@ -5,6 +5,9 @@ import { referenceActivations as act } from './activations.js';
 
 export const referenceGemm: RawGemm = {
   gemm(a, b, c, m, n, k, transA, transB, alpha, beta) {
+    // C has no elements: nothing to do, however large the other dimension
+    // (looping over 2^31 empty rows took seconds).
+    if (m === 0 || n === 0) return;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;

@@ -1,0 +1,185 @@
+#include "threadpool.h"
+
+#include <atomic>
+#include <cfenv>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
+namespace nodegrad {
+namespace threadpool {
+
+namespace {
+
+constexpr size_t kMaxThreads = 1024;
+
+size_t cpus_available() {
+#if defined(__linux__)
+  // The affinity mask, not the machine's core count: containers and taskset
+  // restrict it, and oversubscribing a restricted set costs more than it gains.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    int n = CPU_COUNT(&set);
+    if (n > 0) return static_cast<size_t>(n);
+  }
+#endif
+  unsigned hc = std::thread::hardware_concurrency();
+  return hc > 0 ? hc : 1;
+}
+
+size_t default_threads() {
+  const char* env = std::getenv("NODEGRAD_THREADS");
+  if (env != nullptr && *env != '\0') {
+    char* end = nullptr;
+    long v = std::strtol(env, &end, 10);
+    if (*end == '\0' && v >= 1 && v <= static_cast<long>(kMaxThreads))
+      return static_cast<size_t>(v);
+  }
+  size_t n = cpus_available();
+  return n > kMaxThreads ? kMaxThreads : n;
+}
+
+class Pool {
+ public:
+  size_t threads() const { return threads_.load(std::memory_order_relaxed); }
+  void set_threads(size_t n) { threads_.store(n, std::memory_order_relaxed); }
+
+  void run(size_t count, size_t want, TaskFn fn, void* ctx) {
+    std::lock_guard<std::mutex> call(call_mu_);  // callers from other threads queue here
+    std::unique_lock<std::mutex> lk(mu_);
+    if (stop_) {  // the process is exiting: finish the work on the caller
+      lk.unlock();
+      for (size_t t = 0; t < count; ++t) fn(ctx, t);
+      return;
+    }
+    while (workers_.size() < want - 1 && spawn()) {
+    }
+    if (want > workers_.size() + 1) want = workers_.size() + 1;
+    fn_ = fn;
+    ctx_ = ctx;
+    count_ = count;
+    next_.store(0, std::memory_order_relaxed);
+    active_ = want - 1;
+    pending_ = want - 1;
+    ++generation_;
+    lk.unlock();
+    work_cv_.notify_all();
+    drain(fn, ctx, count);
+    lk.lock();
+    done_cv_.wait(lk, [this] { return pending_ == 0; });
+  }
+
+  // At exit (or when the library is unloaded): wait for a running job, then
+  // stop and join every pool thread while the code and this object are
+  // still valid. The pool itself is never deleted, so a late caller from
+  // another thread finds it intact and runs its tasks inline.
+  void shutdown() {
+    std::lock_guard<std::mutex> call(call_mu_);
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (std::thread& t : workers_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  // With mu_ held. False when the OS refuses a thread: the job then runs on
+  // fewer threads (same results, as tasks do not depend on the thread).
+  bool spawn() {
+    if (workers_.empty()) std::atexit([] { instance().shutdown(); });
+    size_t index = workers_.size();
+    try {
+      workers_.emplace_back([this, index] { worker(index); });
+    } catch (...) {
+      return false;
+    }
+    return true;
+  }
+
+  void drain(TaskFn fn, void* ctx, size_t count) {
+    for (size_t t = next_.fetch_add(1, std::memory_order_relaxed); t < count;
+         t = next_.fetch_add(1, std::memory_order_relaxed)) {
+      fn(ctx, t);
+    }
+  }
+
+  void worker(size_t index) {
+    // A new thread inherits its creator's floating-point environment; the
+    // pool's threads always compute in the default IEEE mode instead.
+    std::fesetenv(FE_DFL_ENV);
+    uint64_t seen = 0;
+    std::unique_lock<std::mutex> lk(mu_);
+    for (;;) {
+      work_cv_.wait(lk, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+      if (index >= active_) continue;
+      TaskFn fn = fn_;
+      void* ctx = ctx_;
+      size_t count = count_;
+      lk.unlock();
+      drain(fn, ctx, count);
+      lk.lock();
+      if (--pending_ == 0) done_cv_.notify_one();
+    }
+  }
+
+ public:
+  static Pool& instance() {
+    // Deliberately never destroyed: static destruction order at exit (and
+    // worker_threads still calling in) must not find a dead mutex.
+    static Pool* pool = new Pool();
+    return *pool;
+  }
+
+ private:
+  std::atomic<size_t> threads_{default_threads()};
+  std::mutex call_mu_;
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::vector<std::thread> workers_;
+  uint64_t generation_ = 0;
+  TaskFn fn_ = nullptr;
+  void* ctx_ = nullptr;
+  size_t count_ = 0;
+  std::atomic<size_t> next_{0};
+  size_t active_ = 0;
+  size_t pending_ = 0;
+  bool stop_ = false;
+};
+
+}  // namespace
+
+void set_threads(size_t n) {
+  if (n < 1) n = 1;
+  if (n > kMaxThreads) n = kMaxThreads;
+  Pool::instance().set_threads(n);
+}
+
+size_t get_threads() { return Pool::instance().threads(); }
+
+void parallel_for(size_t count, size_t max_threads, TaskFn fn, void* ctx) {
+  size_t want = Pool::instance().threads();
+  if (max_threads < want) want = max_threads;
+  if (count < want) want = count;
+  if (want <= 1) {
+    for (size_t t = 0; t < count; ++t) fn(ctx, t);
+    return;
+  }
+  Pool::instance().run(count, want, fn, ctx);
+}
+
+}  // namespace threadpool
+}  // namespace nodegrad

@@ -2,12 +2,15 @@
 
 #include <atomic>
 #include <cfenv>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "platform.h"
 
 #if defined(__linux__)
 #include <sched.h>
@@ -33,6 +36,31 @@ size_t cpus_available() {
 #endif
   unsigned hc = std::thread::hardware_concurrency();
   return hc > 0 ? hc : 1;
+}
+
+// A GEMM issues a few parallel regions back to back (pack, compute, per K
+// block): a thread that spins this long before sleeping picks the next one
+// up without a futex wake-up (tens of µs on a busy VM), yet an idle pool
+// gives its cores back almost at once.
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+inline void cpu_relax() {
+#if NODEGRAD_X64 && (defined(__GNUC__) || defined(__clang__))
+  __builtin_ia32_pause();
+#elif NODEGRAD_ARM64 && (defined(__GNUC__) || defined(__clang__))
+  __asm__ __volatile__("yield");
+#endif
+}
+
+// Spins until ready() or kSpin has passed; returns ready().
+template <class Ready>
+bool spin_until(Ready ready) {
+  const auto until = std::chrono::steady_clock::now() + kSpin;
+  for (unsigned i = 1;; ++i) {
+    if (ready()) return true;
+    cpu_relax();
+    if ((i & 63) == 0 && std::chrono::steady_clock::now() > until) return ready();
+  }
 }
 
 size_t default_threads() {
@@ -68,13 +96,15 @@ class Pool {
     count_ = count;
     next_.store(0, std::memory_order_relaxed);
     active_ = want - 1;
-    pending_ = want - 1;
-    ++generation_;
+    pending_.store(want - 1, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
     lk.unlock();
     work_cv_.notify_all();
     drain(fn, ctx, count);
+    auto done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+    if (spin_until(done)) return;
     lk.lock();
-    done_cv_.wait(lk, [this] { return pending_ == 0; });
+    done_cv_.wait(lk, done);
   }
 
   // At exit (or when the library is unloaded): wait for a running job, then
@@ -86,6 +116,7 @@ class Pool {
     {
       std::lock_guard<std::mutex> lk(mu_);
       stop_ = true;
+      stopping_.store(true, std::memory_order_relaxed);
     }
     work_cv_.notify_all();
     for (std::thread& t : workers_) {
@@ -119,19 +150,34 @@ class Pool {
     // pool's threads always compute in the default IEEE mode instead.
     std::fesetenv(FE_DFL_ENV);
     uint64_t seen = 0;
-    std::unique_lock<std::mutex> lk(mu_);
+    std::unique_lock<std::mutex> lk(mu_, std::defer_lock);
+    auto news = [&] {
+      return stopping_.load(std::memory_order_relaxed) ||
+             generation_.load(std::memory_order_acquire) != seen;
+    };
     for (;;) {
-      work_cv_.wait(lk, [&] { return stop_ || generation_ != seen; });
+      spin_until(news);
+      lk.lock();  // the job's fields are read under the lock, consistent with its generation
+      work_cv_.wait(lk,
+                    [&] { return stop_ || generation_.load(std::memory_order_relaxed) != seen; });
       if (stop_) return;
-      seen = generation_;
-      if (index >= active_) continue;
+      seen = generation_.load(std::memory_order_relaxed);
+      if (index >= active_) {
+        lk.unlock();
+        continue;
+      }
       TaskFn fn = fn_;
       void* ctx = ctx_;
       size_t count = count_;
       lk.unlock();
       drain(fn, ctx, count);
-      lk.lock();
-      if (--pending_ == 0) done_cv_.notify_one();
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // Taking the lock orders this with a caller that checked pending_
+        // and is about to sleep: it is then waiting, and gets the notify.
+        lk.lock();
+        lk.unlock();
+        done_cv_.notify_one();
+      }
     }
   }
 
@@ -150,14 +196,15 @@ class Pool {
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
   std::vector<std::thread> workers_;
-  uint64_t generation_ = 0;
+  std::atomic<uint64_t> generation_{0};  // written under mu_
   TaskFn fn_ = nullptr;
   void* ctx_ = nullptr;
   size_t count_ = 0;
   std::atomic<size_t> next_{0};
   size_t active_ = 0;
-  size_t pending_ = 0;
-  bool stop_ = false;
+  std::atomic<size_t> pending_{0};
+  bool stop_ = false;                  // under mu_
+  std::atomic<bool> stopping_{false};  // stop_, readable while spinning
 };
 
 }  // namespace

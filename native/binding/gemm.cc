@@ -61,8 +61,8 @@ Napi::Value dense_forward_fn(const Napi::CallbackInfo& info) {
   if (!(act >= 0 && act <= 5) || act != static_cast<double>(static_cast<int>(act))) {
     throw Napi::RangeError::New(info.Env(), "act must be a FusedActivation (0..5)");
   }
-  GemmEpilogue epi{has_bias ? bias.data : nullptr, gemm_fallback_activation(static_cast<int>(act)),
-                   f32_scalar_arg(info, 8, "alpha")};
+  GemmEpilogue epi = gemm_fallback_epilogue(has_bias ? bias.data : nullptr, static_cast<int>(act),
+                                            f32_scalar_arg(info, 8, "alpha"));
   dense_forward(g_table(), x.data, w.data, y.data, m, n, k, epi);
   return info.Env().Undefined();
 }

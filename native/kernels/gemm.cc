@@ -71,66 +71,47 @@ struct Step {
   size_t row_chunks, col_chunks;
 };
 
-// A rows [i0, i0+rows) of the K block → MR-interleaved panels, zero-padded.
-void pack_a_panels(const Step& s, size_t panel0, size_t panel1) {
-  const Operands& o = *s.op;
-  const size_t MR = o.kt->blocking.mr;
-  for (size_t ip = panel0; ip < panel1; ++ip) {
-    const size_t i0 = ip * MR;
-    const size_t rows = o.m - i0 < MR ? o.m - i0 : MR;
-    float* dst = s.apack + ip * MR * s.kc;
-    const float* src = o.a + i0 * o.rsa + s.pc * o.csa;
-    if (o.rsa == 1 && rows == MR) {  // transposed A: each p is MR contiguous values
-      for (size_t p = 0; p < s.kc; ++p)
-        std::memcpy(dst + p * MR, src + p * o.csa, MR * sizeof(float));
-      continue;
+// One packed panel: dst[p·width + l] = src[l·lane_stride + p·k_stride] for
+// the `lanes` lanes that exist, zero for the rest up to `width`. A panel of A
+// has MR lanes (rows), a panel of B NR lanes (columns); where the lanes are
+// contiguous (transposed A, plain B) each k step is one copy.
+void pack_panel(float* dst, const float* src, size_t lane_stride, size_t k_stride, size_t lanes,
+                size_t width, size_t kc) {
+  if (lane_stride == 1) {
+    for (size_t p = 0; p < kc; ++p) {
+      std::memcpy(dst + p * width, src + p * k_stride, lanes * sizeof(float));
+      for (size_t l = lanes; l < width; ++l) dst[p * width + l] = 0.0f;
     }
-    for (size_t i = 0; i < rows; ++i) {
-      const float* row = src + i * o.rsa;
-      for (size_t p = 0; p < s.kc; ++p) dst[p * MR + i] = row[p * o.csa];
-    }
-    for (size_t i = rows; i < MR; ++i) {
-      for (size_t p = 0; p < s.kc; ++p) dst[p * MR + i] = 0.0f;
-    }
+    return;
   }
-}
-
-// B columns of the block → NR-wide panels, zero-padded.
-void pack_b_panels(const Step& s, size_t panel0, size_t panel1) {
-  const Operands& o = *s.op;
-  const size_t NR = o.kt->blocking.nr;
-  for (size_t jp = panel0; jp < panel1; ++jp) {
-    const size_t j0 = jp * NR;
-    const size_t cols = s.nc - j0 < NR ? s.nc - j0 : NR;
-    float* dst = s.bpack + jp * NR * s.kc;
-    const float* src = o.b + s.pc * o.rsb + (s.jc + j0) * o.csb;
-    if (o.csb == 1) {  // plain B: each p is `cols` contiguous values
-      for (size_t p = 0; p < s.kc; ++p) {
-        std::memcpy(dst + p * NR, src + p * o.rsb, cols * sizeof(float));
-        for (size_t j = cols; j < NR; ++j) dst[p * NR + j] = 0.0f;
-      }
-      continue;
-    }
-    for (size_t j = 0; j < cols; ++j) {
-      const float* col = src + j * o.csb;
-      for (size_t p = 0; p < s.kc; ++p) dst[p * NR + j] = col[p * o.rsb];
-    }
-    for (size_t j = cols; j < NR; ++j) {
-      for (size_t p = 0; p < s.kc; ++p) dst[p * NR + j] = 0.0f;
-    }
+  for (size_t l = 0; l < lanes; ++l) {
+    const float* lane = src + l * lane_stride;
+    for (size_t p = 0; p < kc; ++p) dst[p * width + l] = lane[p * k_stride];
+  }
+  for (size_t l = lanes; l < width; ++l) {
+    for (size_t p = 0; p < kc; ++p) dst[p * width + l] = 0.0f;
   }
 }
 
 void pack_task(void* ctx, size_t t) {
   const Step& s = *static_cast<const Step*>(ctx);
   const GemmBlocking& bl = s.op->kt->blocking;
+  const Operands& o = *s.op;
   if (s.pack_b) {
     const size_t panels = ceil_div(s.nc, bl.nr);
-    pack_b_panels(s, t * panels / s.pack_tasks, (t + 1) * panels / s.pack_tasks);
+    for (size_t jp = t * panels / s.pack_tasks; jp < (t + 1) * panels / s.pack_tasks; ++jp) {
+      const size_t j = jp * bl.nr;
+      pack_panel(s.bpack + jp * bl.nr * s.kc, o.b + s.pc * o.rsb + (s.jc + j) * o.csb, o.csb, o.rsb,
+                 s.nc - j < bl.nr ? s.nc - j : bl.nr, bl.nr, s.kc);
+    }
   }
   if (s.pack_a) {
-    const size_t panels = ceil_div(s.op->m, bl.mr);
-    pack_a_panels(s, t * panels / s.pack_tasks, (t + 1) * panels / s.pack_tasks);
+    const size_t panels = ceil_div(o.m, bl.mr);
+    for (size_t ip = t * panels / s.pack_tasks; ip < (t + 1) * panels / s.pack_tasks; ++ip) {
+      const size_t i = ip * bl.mr;
+      pack_panel(s.apack + ip * bl.mr * s.kc, o.a + i * o.rsa + s.pc * o.csa, o.rsa, o.csa,
+                 o.m - i < bl.mr ? o.m - i : bl.mr, bl.mr, s.kc);
+    }
   }
 }
 
@@ -141,7 +122,8 @@ void apply_epilogue(const GemmEpilogue& e, float* c, size_t ldc, size_t rows, si
     if (bias != nullptr) {
       for (size_t j = 0; j < cols; ++j) row[j] = row[j] + bias[j];
     }
-    if (e.act != nullptr) e.act(row, row, cols, e.act_alpha);
+    if (e.act != nullptr) e.act(row, row, cols);
+    if (e.act_alpha != nullptr) e.act_alpha(row, row, cols, e.alpha);
   }
 }
 

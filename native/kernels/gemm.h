@@ -49,14 +49,16 @@ const GemmKernels* gemm_kernels_scalar();
 const GemmKernels* gemm_kernels_avx2();  // null unless built for x86-64
 const GemmKernels* gemm_kernels_neon();  // null unless built for arm64
 
-// Applied to each finished row segment of denseForward's output: y[j] =
-// act(y[j]) in place (an activation kernel with its alpha).
-using GemmActivationFn = void (*)(const float* x, float* y, size_t n, float alpha);
-
+// denseForward's epilogue, applied to each finished row segment of a tile
+// while it is in L1: y[j] = y[j] + bias[j] in float32, then the activation in
+// place. The activation has the signature of the activation family's
+// kernels: `act` for those without a parameter (relu, sigmoid, tanh),
+// `act_alpha` for those with one (leakyRelu, elu); at most one is set.
 struct GemmEpilogue {
-  const float* bias;     // n values added in float32 to each row, or null
-  GemmActivationFn act;  // or null
-  float act_alpha;
+  const float* bias;  // n values, or null
+  void (*act)(const float* x, float* y, size_t n);
+  void (*act_alpha)(const float* x, float* y, size_t n, float alpha);
+  float alpha;
 };
 
 // C = alpha·op(A)·op(B) + beta·C. A is m×k (k×m when trans_a), B k×n (n×k

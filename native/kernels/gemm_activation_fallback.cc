@@ -9,7 +9,7 @@ namespace nodegrad {
 
 namespace {
 
-void relu(const float* x, float* y, size_t n, float) {
+void relu(const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f || x[i] != x[i] ? x[i] : 0.0f;
 }
 void leaky_relu(const float* x, float* y, size_t n, float alpha) {
@@ -20,30 +20,37 @@ void elu(const float* x, float* y, size_t n, float alpha) {
     y[i] = x[i] > 0.0f ? x[i] : static_cast<float>(alpha * std::expm1(static_cast<double>(x[i])));
   }
 }
-void sigmoid(const float* x, float* y, size_t n, float) {
+void sigmoid(const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = static_cast<float>(1.0 / (1.0 + std::exp(-double{x[i]})));
 }
-void tanh_(const float* x, float* y, size_t n, float) {
+void tanh_(const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; ++i) y[i] = static_cast<float>(std::tanh(double{x[i]}));
 }
 
 }  // namespace
 
-GemmActivationFn gemm_fallback_activation(int act) {
+GemmEpilogue gemm_fallback_epilogue(const float* bias, int act, float alpha) {
+  GemmEpilogue e{bias, nullptr, nullptr, alpha};
   switch (act) {
     case 1:
-      return relu;
+      e.act = relu;
+      break;
     case 2:
-      return leaky_relu;
+      e.act_alpha = leaky_relu;
+      break;
     case 3:
-      return elu;
+      e.act_alpha = elu;
+      break;
     case 4:
-      return sigmoid;
+      e.act = sigmoid;
+      break;
     case 5:
-      return tanh_;
+      e.act = tanh_;
+      break;
     default:
-      return nullptr;
+      break;
   }
+  return e;
 }
 
 }  // namespace nodegrad

@@ -177,7 +177,7 @@ NODEGRAD_TEST(dense_forward_adds_bias_after_rounding_then_activation) {
       const size_t m = sz, n = sz + 5, k = sz + 2;
       std::vector<float> x = random(m * k, 21), w = random(k * n, 22), bias = random(n, 23);
       std::vector<float> y(m * n, std::numeric_limits<float>::quiet_NaN()), g(m * n);
-      GemmEpilogue epi{bias.data(), twice, 2.0f};
+      GemmEpilogue epi{bias.data(), nullptr, twice, 2.0f};
       dense_forward(table(isa), x.data(), w.data(), y.data(), m, n, k, epi);
       gemm(table(isa), x.data(), w.data(), g.data(), m, n, k, false, false, 1.0f, 0.0f);
       bool ok = true;

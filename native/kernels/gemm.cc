@@ -181,14 +181,17 @@ void run(const Operands& o) {
   if (o.m == 0 || o.n == 0) return;
   if (o.k == 0 || o.alpha == 0.0f) return scale_only(o);
   const GemmBlocking& bl = o.kt->blocking;
-  const size_t macs = o.m * o.n * o.k;
-  const bool small = macs <= kDirectMaxMacs;
+  // In double: m·n·k can exceed 2^64 for extreme (if unrealistic) shapes.
+  const double macs =
+      static_cast<double>(o.m) * static_cast<double>(o.n) * static_cast<double>(o.k);
+  const bool small = macs <= static_cast<double>(kDirectMaxMacs);
   // A is packed when its panels are reused across several column panels;
   // B when it is reused across several row panels, or when its rows are not
   // contiguous (transposed B), so the micro-kernel never sees a transpose.
   const bool pack_a = !small && o.n > bl.nr;
   const bool pack_b = o.csb != 1 || (!small && o.m > bl.mr);
-  const size_t threads = macs < kParallelMinMacs ? 1 : threadpool::get_threads();
+  const size_t threads =
+      macs < static_cast<double>(kParallelMinMacs) ? 1 : threadpool::get_threads();
 
   const size_t row_panels = ceil_div(o.m, bl.mr);
   const size_t nc_max = o.n < bl.nc ? o.n : bl.nc;

@@ -88,16 +88,27 @@ void packed_tile(size_t kc, const float* a, const float* b, float* c, size_t ldc
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);
   }
   NODEGRAD_ACC_DECL;
-#pragma GCC unroll 4
-  for (size_t p = 0; p < kc; ++p, a += MR, b += NR) {
-    const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-    NODEGRAD_ROW(0, a + 0);
-    NODEGRAD_ROW(1, a + 1);
-    NODEGRAD_ROW(2, a + 2);
-    NODEGRAD_ROW(3, a + 3);
-    NODEGRAD_ROW(4, a + 4);
-    NODEGRAD_ROW(5, a + 5);
+  // Four k steps per iteration with constant offsets: one pointer update per
+  // four steps instead of two per step.
+#define NODEGRAD_STEP(u)                                                                 \
+  do {                                                                                   \
+    const __m256 b0 = _mm256_loadu_ps(b + (u)*NR), b1 = _mm256_loadu_ps(b + (u)*NR + 8); \
+    NODEGRAD_ROW(0, a + (u)*MR + 0);                                                     \
+    NODEGRAD_ROW(1, a + (u)*MR + 1);                                                     \
+    NODEGRAD_ROW(2, a + (u)*MR + 2);                                                     \
+    NODEGRAD_ROW(3, a + (u)*MR + 3);                                                     \
+    NODEGRAD_ROW(4, a + (u)*MR + 4);                                                     \
+    NODEGRAD_ROW(5, a + (u)*MR + 5);                                                     \
+  } while (0)
+  size_t p = 0;
+  for (; p + 4 <= kc; p += 4, a += 4 * MR, b += 4 * NR) {
+    NODEGRAD_STEP(0);
+    NODEGRAD_STEP(1);
+    NODEGRAD_STEP(2);
+    NODEGRAD_STEP(3);
   }
+  for (; p < kc; ++p, a += MR, b += NR) NODEGRAD_STEP(0);
+#undef NODEGRAD_STEP
   NODEGRAD_ACC_STORE;
 }
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "../kernels/gemm_activation_fallback.h"
+#include "../kernels/activations.h"
 #include "../threadpool.h"
 #include "args.h"
 #include "register.h"
@@ -25,6 +25,37 @@ const GemmKernels* table_for(Isa isa) {
 }
 
 const GemmKernels* g_table() { return table_for(selected_isa().isa); }
+
+// denseForward's activation: the activation family's kernel for this ISA, so
+// a fused layer gives exactly the bits of gemm + bias then the activation.
+// act is FusedActivation (lib/backend/gemm.ts): 0 none, 1 relu, 2 leakyRelu,
+// 3 elu, 4 sigmoid, 5 tanh.
+GemmEpilogue epilogue(const float* bias, int act, float alpha) {
+  const Isa isa = selected_isa().isa;
+  const ActivationKernels* t = pick_table(isa, activation_kernels_scalar(),
+                                          activation_kernels_avx2(), activation_kernels_neon());
+  GemmEpilogue e{bias, nullptr, nullptr, alpha};
+  switch (act) {
+    case 1:
+      e.act = t->relu;
+      break;
+    case 2:
+      e.act_alpha = t->leaky_relu;
+      break;
+    case 3:
+      e.act_alpha = t->elu;
+      break;
+    case 4:
+      e.act = t->sigmoid;
+      break;
+    case 5:
+      e.act = t->tanh;
+      break;
+    default:
+      break;
+  }
+  return e;
+}
 
 // x·y as an element count, or a RangeError when it cannot be one.
 size_t product(const Napi::CallbackInfo& info, size_t x, size_t y, const char* what) {
@@ -61,8 +92,8 @@ Napi::Value dense_forward_fn(const Napi::CallbackInfo& info) {
   if (!(act >= 0 && act <= 5) || act != static_cast<double>(static_cast<int>(act))) {
     throw Napi::RangeError::New(info.Env(), "act must be a FusedActivation (0..5)");
   }
-  GemmEpilogue epi = gemm_fallback_epilogue(has_bias ? bias.data : nullptr, static_cast<int>(act),
-                                            f32_scalar_arg(info, 8, "alpha"));
+  GemmEpilogue epi = epilogue(has_bias ? bias.data : nullptr, static_cast<int>(act),
+                              f32_scalar_arg(info, 8, "alpha"));
   dense_forward(g_table(), x.data, w.data, y.data, m, n, k, epi);
   return info.Env().Undefined();
 }

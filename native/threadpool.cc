@@ -94,14 +94,18 @@ class Pool {
     fn_ = fn;
     ctx_ = ctx;
     count_ = count;
-    next_.store(0, std::memory_order_relaxed);
     active_ = want - 1;
-    pending_.store(want - 1, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
+    const uint64_t gen = generation_.load(std::memory_order_relaxed) + 1;
+    done_.store(0, std::memory_order_relaxed);
+    claim_.store(gen << 32, std::memory_order_relaxed);
+    generation_.store(gen, std::memory_order_release);
     lk.unlock();
     work_cv_.notify_all();
-    drain(fn, ctx, count);
-    auto done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+    // The caller works too, and waits for the tasks, not for the workers: a
+    // worker the OS has not scheduled yet (a busy machine) never holds the
+    // caller up; if it wakes late it finds nothing left to claim.
+    drain(gen, fn, ctx, count);
+    auto done = [this, count] { return done_.load(std::memory_order_acquire) == count; };
     if (spin_until(done)) return;
     lk.lock();
     done_cv_.wait(lk, done);
@@ -138,10 +142,23 @@ class Pool {
     return true;
   }
 
-  void drain(TaskFn fn, void* ctx, size_t count) {
-    for (size_t t = next_.fetch_add(1, std::memory_order_relaxed); t < count;
-         t = next_.fetch_add(1, std::memory_order_relaxed)) {
-      fn(ctx, t);
+  // Claims and runs tasks of job `gen` until none is left. A claim is a CAS
+  // on (job << 32 | next task), so a thread that read an older job's fields
+  // can never run a task of a newer one.
+  void drain(uint64_t gen, TaskFn fn, void* ctx, size_t count) {
+    for (;;) {
+      uint64_t v = claim_.load(std::memory_order_relaxed);
+      do {
+        if ((v >> 32) != (gen & 0xffffffffu) || (v & 0xffffffffu) >= count) return;
+      } while (!claim_.compare_exchange_weak(v, v + 1, std::memory_order_acq_rel,
+                                             std::memory_order_relaxed));
+      fn(ctx, static_cast<size_t>(v & 0xffffffffu));
+      if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == count) {
+        // Taking the lock orders this with a caller that checked done_ and
+        // is about to sleep: it is then waiting, and gets the notify.
+        { std::lock_guard<std::mutex> lk(mu_); }
+        done_cv_.notify_one();
+      }
     }
   }
 
@@ -170,14 +187,7 @@ class Pool {
       void* ctx = ctx_;
       size_t count = count_;
       lk.unlock();
-      drain(fn, ctx, count);
-      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-        // Taking the lock orders this with a caller that checked pending_
-        // and is about to sleep: it is then waiting, and gets the notify.
-        lk.lock();
-        lk.unlock();
-        done_cv_.notify_one();
-      }
+      drain(seen, fn, ctx, count);
     }
   }
 
@@ -200,9 +210,9 @@ class Pool {
   TaskFn fn_ = nullptr;
   void* ctx_ = nullptr;
   size_t count_ = 0;
-  std::atomic<size_t> next_{0};
   size_t active_ = 0;
-  std::atomic<size_t> pending_{0};
+  std::atomic<uint64_t> claim_{0};     // (job generation << 32) | next task index
+  std::atomic<size_t> done_{0};        // tasks of the current job finished
   bool stop_ = false;                  // under mu_
   std::atomic<bool> stopping_{false};  // stop_, readable while spinning
 };

@@ -84,6 +84,26 @@ void pack_panel(float* dst, const float* src, size_t lane_stride, size_t k_strid
     }
     return;
   }
+  if (k_stride == 1 && lanes == width) {
+    // Plain A, transposed B: every lane is contiguous in k. Walk four k
+    // steps of all lanes at a time, so the panel is written in order while
+    // each lane's source is read sequentially.
+    size_t p = 0;
+    for (; p + 4 <= kc; p += 4) {
+      for (size_t l = 0; l < width; ++l) {
+        const float* lane = src + l * lane_stride + p;
+        float* d = dst + p * width + l;
+        d[0] = lane[0];
+        d[width] = lane[1];
+        d[2 * width] = lane[2];
+        d[3 * width] = lane[3];
+      }
+    }
+    for (; p < kc; ++p) {
+      for (size_t l = 0; l < width; ++l) dst[p * width + l] = src[l * lane_stride + p];
+    }
+    return;
+  }
   for (size_t l = 0; l < lanes; ++l) {
     const float* lane = src + l * lane_stride;
     for (size_t p = 0; p < kc; ++p) dst[p * width + l] = lane[p * k_stride];

@@ -109,6 +109,31 @@ for (const b of backendsUnderTest()) {
       });
     }
 
+    it('softmaxCrossEntropy with soft targets (rows not summing to 1)', () => {
+      const rng = new Rng(15);
+      const n = 9;
+      const classes = 7;
+      const z = rand(n * classes, rng, 2);
+      const t = Float32Array.from({ length: n * classes }, () => rng.uniform());
+      const g = new Float32Array(n * classes);
+      const value = k.softmaxCrossEntropy(z, t, g, n, classes);
+      let s = 0;
+      const want = new Float64Array(n * classes);
+      for (let r = 0; r < n; r++) {
+        const row = z.subarray(r * classes, (r + 1) * classes);
+        const tr = t.subarray(r * classes, (r + 1) * classes);
+        const lse = Math.log(row.reduce((a, v) => a + Math.exp(v), 0));
+        const tsum = tr.reduce((a, v) => a + v, 0);
+        for (let j = 0; j < classes; j++) {
+          s += tr[j]! * (lse - row[j]!);
+          want[r * classes + j] = ((Math.exp(row[j]! - lse) * tsum - tr[j]!) / n);
+        }
+      }
+      expectLoss(value, s / n);
+      // As above, plus the oracle's lse without max subtraction (|z| ≤ 8 here: exact enough).
+      expectUlps('grad', g, want, 2, 1e-15);
+    });
+
     it('extreme logits (±1e4) give finite, exact losses and gradients', () => {
       const z = new Float32Array([1e4, -1e4, 0, -1e4, 1e4, 1e4]);
       const g = new Float32Array(6);

@@ -21,9 +21,12 @@ const layers = (): Layer[] => [
   new Dense(9, 5, { activation: 'leakyRelu' }),
 ];
 
-function step(backend: 'native' | 'reference', batch: number) {
-  const m = new Sequential(layers(), { backend, seed: 21 });
-  const x = Tensor.randn([batch, 17], { seed: 22 });
+// Large enough for a threaded GEMM to split the work.
+const wide = (): Layer[] => [new Dense(300, 257, { activation: 'relu' }), new PReLU(), new Dense(257, 130, { activation: 'tanh' }), new Dense(130, 5)];
+
+function step(backend: 'native' | 'reference', batch: number, make = layers) {
+  const m = new Sequential(make(), { backend, seed: 21 });
+  const x = Tensor.randn([batch, m.inputFeatures], { seed: 22 });
   const l = loss('softmaxCrossEntropy', { backend: 'reference' });
   const y = m.forward(x).clone();
   // The same dLoss on both backends, so only the model's kernels differ.
@@ -68,7 +71,7 @@ describe.skipIf(!native || typeof addon?.setThreads !== 'function')(`training st
     try {
       const runs = [1, 2, 3].map((t) => {
         addon!.setThreads!(t);
-        const r = step('native', 96);
+        const r = step('native', 200, wide);
         return [...r.y.data, ...r.dx.data, ...r.grads];
       });
       expect(runs[1]).toEqual(runs[0]);

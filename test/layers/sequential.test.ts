@@ -35,6 +35,9 @@ for (const b of modelBackends()) {
       expect(offset).toBe(m.values.length);
       expect(m.grads.length).toBe(m.values.length);
       expect(m.parameters()).toBe(ps);
+      // Each layer lists its own, the same objects, in the same order.
+      expect(m.layers.flatMap((l) => [...l.parameters()])).toEqual([...ps]);
+      expect(m.layers[1]!.parameters()[0]).toBe(ps[2]);
     });
 
     it('initialises He / Glorot / zeros / PReLU 0.25 from the seed', () => {

@@ -12,7 +12,7 @@ const addon = tryLoadNative();
 
 // Sizes off the SIMD widths and tile sizes (17, 33, 13, 9, 5).
 const layers = (): Layer[] => [
-  new Dense(17, 33, { activation: 'relu' }),
+  new Dense(17, 33),
   new PReLU(),
   new Dense(33, 16, { activation: 'elu' }),
   new Sigmoid(),
@@ -22,7 +22,7 @@ const layers = (): Layer[] => [
 ];
 
 // Large enough for a threaded GEMM to split the work.
-const wide = (): Layer[] => [new Dense(300, 257, { activation: 'relu' }), new PReLU(), new Dense(257, 130, { activation: 'tanh' }), new Dense(130, 5)];
+const wide = (): Layer[] => [new Dense(300, 257), new PReLU(), new Dense(257, 130, { activation: 'tanh' }), new Dense(130, 5)];
 
 function step(backend: 'native' | 'reference', batch: number, make = layers) {
   const m = new Sequential(make(), { backend, seed: 21 });

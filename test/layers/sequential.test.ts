@@ -2,7 +2,7 @@
 // initialisation, gradient accumulation, zeroGrad, buffer reuse, errors,
 // summary and config round trip.
 import { describe, expect, it } from 'vitest';
-import { Dense, ELU, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor, loss, type Layer } from '../../lib/index.js';
+import { Dense, ELU, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor, loss, type DenseActivation, type Layer } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
 import { modelBackends } from '../helpers/layer-backends.js';
 
@@ -142,6 +142,29 @@ for (const b of modelBackends()) {
       expect(() => ce.compute(y, Tensor.from([0, 3]))).toThrow(new RangeError('softmaxCrossEntropy: target[1] must be a class label in [0, 3), got 3'));
       expect(() => ce.compute(y, Tensor.from([0, 0.5]))).toThrow(new RangeError('softmaxCrossEntropy: target[1] must be a class label in [0, 3), got 0.5'));
       expect(y.data).toEqual(yBefore);
+    });
+
+    it('Dense with a fused activation equals Dense then the activation layer, bit for bit', () => {
+      // denseForward's contract: gemm, bias in float32, then the activation
+      // kernel; backward selects on y (or on z for ELU), which picks the same
+      // branch as the layer's selection on x.
+      const pairs: [DenseActivation, number, () => Layer][] = [
+        ['relu', 0.01, () => new ReLU()],
+        ['leakyRelu', 0.2, () => new LeakyReLU(0.2)],
+        ['leakyRelu', -0.3, () => new LeakyReLU(-0.3)],
+        ['elu', 0.7, () => new ELU(0.7)],
+        ['sigmoid', 0, () => new Sigmoid()],
+        ['tanh', 0, () => new Tanh()],
+      ];
+      for (const [activation, alpha, make] of pairs) {
+        const fused = new Sequential([new Dense(9, 17, { activation, alpha, init: 'he' })], { backend, seed: 4 });
+        const split = new Sequential([new Dense(9, 17, { init: 'he' }), make()], { backend, seed: 4 });
+        const x = batchOf(5, 9, 8);
+        const dy = batchOf(5, 17, 9);
+        expect(fused.forward(x).data, activation).toEqual(split.forward(x).data);
+        expect(fused.backward(dy).data, activation).toEqual(split.backward(dy).data);
+        expect(fused.grads, activation).toEqual(split.grads);
+      }
     });
 
     it('summary() lists layers, shapes and parameter counts', () => {

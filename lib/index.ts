@@ -8,3 +8,9 @@ export type { DenseActivation, DenseOptions, InitName, LayerJSON, PReLUOptions, 
 export { Loss, loss } from './losses.js';
 export type { LossName, LossOptions } from './losses.js';
 export type { Parameter } from './parameter.js';
+export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS } from './optim/index.js';
+export type {
+  AdagradHyper, AdagradOptions, AdamHyper, AdamOptions, CommonHyper, Convention, GroupStateDict, MomentumHyper, MomentumOptions,
+  OptimizerName, OptimizerOptions, OptimizerStateDict, ParamGroup, RmspropHyper, RmspropOptions, SgdHyper, SgdOptions,
+} from './optim/index.js';
+export * as schedules from './optim/schedules.js';

@@ -83,6 +83,26 @@ for (const b of modelBackends()) {
       expect(m.grads.every((v) => v === 0)).toBe(true);
     });
 
+    it('backward with { inputGradient: false } gives the same gradients and skips dX', () => {
+      for (const layers of [mlp, () => [new Tanh(), new Dense(7, 3)], () => [new PReLU(), new Dense(7, 3)]]) {
+        const a = new Sequential(layers(), { backend, seed: 6, inputFeatures: 7 });
+        const c = new Sequential(layers(), { backend, seed: 6, inputFeatures: 7 });
+        const x = batchOf(5, 7, 1);
+        const r = batchOf(5, 3, 2);
+        a.forward(x);
+        const dx = a.backward(r);
+        c.forward(x);
+        expect(c.backward(r, { inputGradient: false })).toBeNull();
+        expect(c.grads).toEqual(a.grads);
+        expect(dx.shape).toEqual([5, 7]);
+      }
+      const m = new Sequential(mlp(), { backend, seed: 6 });
+      m.forward(batchOf(2, 7, 1));
+      // @ts-expect-error deliberately wrong
+      expect(() => m.backward(batchOf(2, 3, 1), { inputGradient: 'no' })).toThrow(new TypeError('Sequential.backward: options.inputGradient must be a boolean, got string "no"'));
+      expect(m.grads.every((v) => v === 0)).toBe(true);
+    });
+
     it('a training step allocates nothing after the first (same batch size)', () => {
       const m = new Sequential(mlp(), { backend, seed: 3 });
       const l = loss('softmaxCrossEntropy', { backend });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dense, ELU, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor, loss, type DenseActivation, type Layer } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
-import { modelBackends } from '../helpers/layer-backends.js';
+import { backendsUnderTest } from '../helpers/backends.js';
 
 function batchOf(rows: number, features: number, seed: number): Tensor {
   return Tensor.randn([rows, features], { seed });
@@ -17,7 +17,7 @@ function rowsOf(t: Tensor, from: number, to: number): Tensor {
 
 const mlp = (): Layer[] => [new Dense(7, 9, { activation: 'relu' }), new PReLU(), new Dense(9, 5, { activation: 'elu' }), new Tanh(), new Dense(5, 3)];
 
-for (const b of modelBackends()) {
+for (const b of backendsUnderTest()) {
   const backend = b.name;
   describe(`Sequential [${b.label}]`, () => {
     it('names, orders and lays out parameters as views of two flat arenas', () => {

@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, Dense, Sequential, Tensor, loss } from '../../lib/index.js';
 import { rawBackend } from '../../lib/backend/index.js';
-import { modelBackends } from '../helpers/layer-backends.js';
+import { backendsUnderTest } from '../helpers/backends.js';
 
-for (const b of modelBackends()) {
+for (const b of backendsUnderTest()) {
   describe(`training a Sequential [${b.label}]`, () => {
     it('learns XOR with Adam, one adamStep call per step', () => {
       const model = new Sequential([new Dense(2, 8, { activation: 'tanh' }), new Dense(8, 2)], { backend: b.name, seed: 3 });

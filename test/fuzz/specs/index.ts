@@ -3,10 +3,12 @@
 import type { KernelSpec } from '../engine.js';
 import { activationSpecs } from './activations.js';
 import { gemmSpecs } from './gemm.js';
+import { lossSpecs } from './losses.js';
 import { optimSpecs } from './optim.js';
 
 export const kernelSpecs: Record<string, KernelSpec> = {
   ...activationSpecs,
   ...gemmSpecs,
   ...optimSpecs,
+  ...lossSpecs,
 };

@@ -3,7 +3,7 @@
 // calls of the same shape (no allocation per step), via the losses kernels.
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from './backend/index.js';
 import { checkLabels } from './backend/losses.js';
-import { rangeError, typeError } from './errors.js';
+import { checkF32, rangeError, typeError } from './errors.js';
 import { Tensor } from './tensor.js';
 
 export type LossName = 'mse' | 'softmaxCrossEntropy' | 'binaryCrossEntropy';
@@ -41,6 +41,9 @@ export class Loss {
   compute(pred: Tensor, target: Tensor | Int32Array): number {
     const fn = this.name;
     if (!(pred instanceof Tensor)) throw typeError(fn, 'pred', 'a Tensor', pred);
+    // A Tensor's buffer can be detached after construction.
+    checkF32(fn, 'pred.data', pred.data);
+    if (target instanceof Tensor) checkF32(fn, 'target.data', target.data);
     if (this.name === 'softmaxCrossEntropy') return this.softmax(pred, target);
     if (!(target instanceof Tensor)) throw typeError(fn, 'target', 'a Tensor', target);
     sameShape(fn, pred, target);

@@ -195,3 +195,42 @@ for (const name of covered) {
     }
   });
 }
+
+// The model-level losses' entry point, Loss.compute: a detached pred or
+// target Tensor, or a non-Tensor, is refused with the documented error, and
+// the Loss computes as a fresh one afterwards.
+const LOSS_NAMES = ['mse', 'softmaxCrossEntropy', 'binaryCrossEntropy'] as const;
+for (const name of LOSS_NAMES) {
+  for (const b of backends) {
+    it(`loss ${name} [${b.label}]: bad pred/target refused, the loss unchanged`, () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 }), fc.nat(), fc.array(dyadic, { minLength: 1, maxLength: 16 }), (n, classes, which, vals) => {
+          cases++;
+          const l = lib.loss(name, { backend: b.name });
+          const fresh = lib.loss(name, { backend: b.name });
+          const pred = Tensor.zeros([n, classes]);
+          fill(pred.data, vals);
+          const target = Tensor.zeros([n, classes]);
+          for (let r = 0; r < n; r++) target.data[r * classes + (r % classes)] = name === 'mse' ? vals[r % vals.length]! : 1;
+          const bads: Array<[string, () => unknown, typeof TypeError, RegExp]> = [
+            ['pred detached', () => l.compute(detachedTensor([n, classes]), target), TypeError, new RegExp(`^${name}: pred`)],
+            ['target detached', () => l.compute(pred, detachedTensor([n, classes])), TypeError, new RegExp(`^${name}: target`)],
+            ['pred not a Tensor', () => l.compute(pred.data as unknown as Tensor, target), TypeError, new RegExp(`^${name}: pred`)],
+          ];
+          const [label, call, cls, re] = bads[which % bads.length]!;
+          let thrown: unknown;
+          try {
+            call();
+          } catch (e) {
+            thrown = e;
+          }
+          if (!(thrown instanceof cls) || !re.test(thrown.message)) throw new Error(`${label}: expected ${cls.name} matching ${re}, got ${String(thrown)}`);
+          const v1 = l.compute(pred, target);
+          const v2 = fresh.compute(pred, target);
+          if (!Object.is(v1, v2) || !sameBits(l.grad.data, fresh.grad.data)) throw new Error(`${label}: the loss computes differently afterwards`);
+        }),
+        { numRuns: Math.ceil(runs / 4) },
+      );
+    });
+  }
+}

@@ -5,8 +5,8 @@
 # Static link: qemu needs no aarch64 sysroot (-L) to run it. There is no
 # binfmt handler on these machines, so qemu is always called explicitly.
 set -uo pipefail
-# shellcheck source=lib/selftest.sh
-. "$(dirname "$0")/lib/selftest.sh"
+# shellcheck source=lib/suite.sh
+. "$(dirname "$0")/lib/suite.sh"
 counts=${1:-}
 label="arm64 selftest (qemu)"
 CXX=${NODEGRAD_ARM64_CXX:-aarch64-linux-gnu-g++}
@@ -19,7 +19,6 @@ bin=build-arm64/selftest
 # -Wall -Wextra: warnings are shown, not fatal (clang's build is the -Werror one).
 build_selftest "$CXX" "$bin" "" -static -Wall -Wextra ||
   suite_fail "$counts" "$label" "cross-compiling the self-test with $CXX failed"
-# ELF e_machine (offset 18, little-endian) 0xb7 = EM_AARCH64.
-[ "$(od -An -tx1 -j18 -N2 "$bin" | tr -d ' ')" = b700 ] ||
+is_aarch64_elf "$bin" ||
   suite_fail "$counts" "$label" "$bin is not an aarch64 executable"
 run_selftest "$counts" "$label" neon "$QEMU" "$bin"

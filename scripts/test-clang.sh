@@ -3,8 +3,8 @@
 # the kernels stay portable to macOS's compiler. Runs every ISA this CPU has.
 # Usage: scripts/test-clang.sh [COUNTS_FILE]   (writes "passed failed")
 set -uo pipefail
-# shellcheck source=lib/selftest.sh
-. "$(dirname "$0")/lib/selftest.sh"
+# shellcheck source=lib/suite.sh
+. "$(dirname "$0")/lib/suite.sh"
 counts=${1:-}
 label="clang selftest"
 CXX=${NODEGRAD_CLANG_CXX:-clang++}

@@ -1,6 +1,7 @@
-# Shared by scripts/test-arm64.sh and scripts/test-clang.sh (sourced, not run):
-# build the C++ self-test with a given compiler and run it, turning its
-# "selftest: N passed, N failed" line into a "passed failed" counts file.
+# Shared by scripts/test-arm64.sh, scripts/test-clang.sh and scripts/arm64/
+# (sourced, not run): build native code with a given compiler, run the C++
+# self-test and turn its "selftest: N passed, N failed" line into a
+# "passed failed" counts file.
 # Every way of not getting that line (missing tool, compile error, crash)
 # counts as a failure: a suite that cannot run must never look green.
 
@@ -32,27 +33,44 @@ require_tools() {
   done
 }
 
-# build_selftest CXX OUT AVX2_FLAGS EXTRA_FLAGS...
-# The same source globs as CMakeLists.txt, so new kernel files need no edit
-# here. *_avx2.cc files get AVX2_FLAGS (empty off x86-64, where their bodies
-# compile to null table accessors); everything else is baseline, no -march.
+# build_native CXX OUT AVX2_FLAGS LINK_FLAGS "DIRS" COMPILE_FLAGS...
+# Compiles every *.cc in DIRS (globbed, so new kernel files need no edit
+# here) and links OUT. *_avx2.cc files get AVX2_FLAGS (empty off x86-64, where
+# their bodies compile to null table accessors); everything else is baseline,
+# no -march. One file at a time: the machine's cores are shared.
+build_native() {
+  local cxx=$1 out=$2 avx2_flags=$3 link_flags=$4 dirs=$5
+  shift 5
+  local objdir="$out.obj" d src obj flags objs=()
+  rm -rf "$objdir" "$out"
+  mkdir -p "$objdir"
+  cd "$NODEGRAD_ROOT" || return 1
+  for d in $dirs; do
+    for src in "$d"/*.cc; do
+      [ -f "$src" ] || continue
+      obj="$objdir/$(echo "$src" | tr / _).o"
+      flags=()
+      # shellcheck disable=SC2206 # word-splitting the flag list is intended
+      case "$src" in *_avx2.cc) flags=($avx2_flags) ;; esac
+      "$cxx" -std=c++17 -ffp-contract=off -pthread "$@" "${flags[@]}" -c "$src" -o "$obj" || return 1
+      objs+=("$obj")
+    done
+  done
+  # shellcheck disable=SC2086 # word-splitting the flag list is intended
+  "$cxx" -pthread $link_flags "$@" "${objs[@]}" -o "$out"
+}
+
+# build_selftest CXX OUT AVX2_FLAGS EXTRA_FLAGS...: the C++ self-test, the
+# same sources as CMakeLists.txt's nodegrad_selftest.
 build_selftest() {
   local cxx=$1 out=$2 avx2_flags=$3
   shift 3
-  local objdir="$out.obj" src obj flags objs=()
-  rm -rf "$objdir"
-  mkdir -p "$objdir"
-  cd "$NODEGRAD_ROOT" || return 1
-  for src in native/*.cc native/kernels/*.cc native/selftest/*.cc; do
-    [ -f "$src" ] || continue
-    obj="$objdir/$(echo "$src" | tr / _).o"
-    flags=()
-    # shellcheck disable=SC2206 # word-splitting the flag list is intended
-    case "$src" in *_avx2.cc) flags=($avx2_flags) ;; esac
-    "$cxx" -O2 -std=c++17 -ffp-contract=off -pthread "$@" "${flags[@]}" -c "$src" -o "$obj" || return 1
-    objs+=("$obj")
-  done
-  "$cxx" -pthread "$@" "${objs[@]}" -o "$out"
+  build_native "$cxx" "$out" "$avx2_flags" "" "native native/kernels native/selftest" -O2 "$@"
+}
+
+# is_aarch64_elf FILE: ELF e_machine (offset 18, little-endian) 0xb7 = EM_AARCH64.
+is_aarch64_elf() {
+  [ "$(od -An -tx1 -j18 -N2 "$1" 2>/dev/null | tr -d ' ')" = b700 ]
 }
 
 # run_selftest FILE LABEL REQUIRED_ISA CMD...: runs the self-test, echoes its

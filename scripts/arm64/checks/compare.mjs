@@ -1,0 +1,69 @@
+// Comparison of float32 outputs, native against reference. A tolerance is
+// { ulps, abs? }: an element passes when its distance in float32 ulps is at
+// most `ulps`, or when |native - reference| <= abs(i) + ulps * ulp(reference)
+// (abs bounds rounding-error sums, which ulps cannot express near zero).
+// NaN matches NaN (payloads may differ); infinities must match exactly.
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+function ordered(v) {
+  f32[0] = v;
+  const b = u32[0];
+  // Monotonic map of float32 bit patterns to integers; -0 and +0 are 1 apart.
+  return b >= 0x80000000 ? 0xffffffff - b : b + 0x80000000;
+}
+
+export function ulpDistance(a, b) {
+  return Math.abs(ordered(a) - ordered(b));
+}
+
+/** The spacing of float32 values at |v| (denormal spacing at least). */
+export function ulp(v) {
+  const a = Math.abs(v);
+  if (!Number.isFinite(a)) return Infinity;
+  if (a < 2 ** -126) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+/** Bitwise: one rounding of one product on both sides (ReLU family). */
+export const exact = Object.freeze({ ulps: 0 });
+export const ulps = (n) => Object.freeze({ ulps: n });
+/** `abs(i)` gives element i's allowed absolute error (on top of `n` ulps). */
+export const bounded = (n, abs) => Object.freeze({ ulps: n, abs });
+
+/** float32 unit roundoff. */
+export const U = 2 ** -24;
+
+function elementOk(got, want, tol, i) {
+  if (Number.isNaN(want) || Number.isNaN(got)) return Number.isNaN(want) && Number.isNaN(got);
+  if (!Number.isFinite(want) || !Number.isFinite(got)) return got === want;
+  if (ulpDistance(got, want) <= tol.ulps) return true;
+  if (!tol.abs) return false;
+  return Math.abs(got - want) <= tol.abs(i) + tol.ulps * ulp(want);
+}
+
+/** Undefined when equal within tolerance, else a short description of the worst elements. */
+export function compareArrays(got, want, tol) {
+  if (got.length !== want.length) return `length ${got.length}, expected ${want.length}`;
+  let bad = 0;
+  let first = '';
+  for (let i = 0; i < got.length; i++) {
+    if (elementOk(got[i], want[i], tol, i)) continue;
+    if (bad++ === 0) {
+      const allowed = tol.abs ? `, allowed ${tol.ulps} ulp + ${tol.abs(i).toExponential(2)}` : `, allowed ${tol.ulps} ulp`;
+      first = `[${i}] native ${fmt(got[i])}, reference ${fmt(want[i])} (${ulpDistance(got[i], want[i])} ulp${allowed})`;
+    }
+  }
+  return bad === 0 ? undefined : `${bad} of ${got.length} elements differ; first ${first}`;
+}
+
+const fmt = (v) => (Object.is(v, -0) ? '-0' : String(v));
+
+export function sameBits(a, b) {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}

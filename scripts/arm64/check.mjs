@@ -46,7 +46,7 @@ if (!existsSync(distRef)) {
   finish();
 }
 const { referenceBackend } = await import(pathToFileURL(distRef).href);
-const { compareArrays, sameBits } = await import('./checks/compare.mjs');
+const { compareArrays, compareNumber, sameBits } = await import('./checks/compare.mjs');
 
 let addon;
 try {
@@ -104,15 +104,16 @@ function runCase(name, spec, c) {
     return report(false, what, `native threw ${e.message}`);
   }
   const problems = [];
+  let worst = 0;
   const outIdx = new Set(Object.keys(c.out).map(Number));
   for (const [i, t] of Object.entries(c.out)) {
     const tol = typeof t === 'function' ? t(inputs) : t;
-    const bad = compareArrays(nat[i], ref[i], tol);
+    const { bad, worst: w } = compareArrays(nat[i], ref[i], tol);
+    worst = Math.max(worst, w);
     if (bad) problems.push(`${spec.params[i] ?? `arg ${i}`}: ${bad}`);
   }
   if (c.ret) {
-    const tol = typeof c.ret === 'function' ? c.ret(inputs) : c.ret;
-    const bad = typeof natRet !== 'number' ? `native returned ${typeof natRet}` : compareArrays([natRet], [refRet], tol);
+    const bad = compareNumber(natRet, refRet, c.ret(inputs));
     if (bad) problems.push(`return value: ${bad}`);
   } else if (natRet !== undefined) {
     problems.push(`native returned ${typeof natRet}, reference ${typeof refRet}`);
@@ -120,10 +121,10 @@ function runCase(name, spec, c) {
   // Inputs must come back untouched (unless one is also an output, in place).
   nat.forEach((v, i) => {
     if (!ArrayBuffer.isView(v) || outIdx.has(i) || [...outIdx].some((o) => nat[o] === v)) return;
-    if (!sameBits(new Float32Array(v.buffer, v.byteOffset, v.byteLength / 4), new Float32Array(inputs[i].buffer, 0, v.byteLength / 4)))
+    if (!sameBits(v, inputs[i]))
       problems.push(`${spec.params[i] ?? `arg ${i}`} (an input) was modified`);
   });
-  report(problems.length === 0, what, problems.join('; '));
+  report(problems.length === 0, what, problems.length ? problems.join('; ') : worst > 0 ? `worst ${worst.toFixed(2)} of tolerance` : '');
 }
 
 const started = Date.now();

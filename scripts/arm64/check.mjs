@@ -6,7 +6,8 @@
 // "passed failed"). Needs dist/ (npx tsc -p tsconfig.build.json).
 // The checks are data: every scripts/arm64/checks/*.mjs exporting `checks`
 // (kernel name -> { params, cases }) is picked up; an exported kernel with
-// no check, or a reference kernel the addon lacks, is a failure.
+// no check, or a reference kernel the addon lacks, is a failure. A spec
+// marked `threaded` is also run with 1 and 3 threads and must give the same bits.
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -117,6 +118,17 @@ function runCase(name, spec, c) {
     if (bad) problems.push(`return value: ${bad}`);
   } else if (natRet !== undefined) {
     problems.push(`native returned ${typeof natRet}, reference ${typeof refRet}`);
+  }
+  // Threaded kernels: the same bits whatever the thread count (DESIGN.md).
+  if (spec.threaded && typeof addon.setThreads === 'function') {
+    const before = addon.getThreads?.();
+    for (const t of [1, 3]) {
+      addon.setThreads(t);
+      const again = twin(input);
+      addon[name](...again);
+      for (const i of outIdx) if (!sameBits(again[i], nat[i])) problems.push(`${spec.params[i]}: other bits with ${t} thread(s)`);
+    }
+    if (before !== undefined) addon.setThreads(before);
   }
   // Inputs must come back untouched (unless one is also an output, in place).
   nat.forEach((v, i) => {

@@ -172,7 +172,7 @@ function columnSumsCases() {
 }
 
 export const checks = {
-  gemm: { params: ['a', 'b', 'c', 'm', 'n', 'k', 'transA', 'transB', 'alpha', 'beta'], cases: gemmCases },
-  denseForward: { params: ['x', 'w', 'bias', 'y', 'm', 'n', 'k', 'act', 'alpha'], cases: denseCases },
-  columnSums: { params: ['a', 'out', 'm', 'n', 'beta'], cases: columnSumsCases },
+  gemm: { params: ['a', 'b', 'c', 'm', 'n', 'k', 'transA', 'transB', 'alpha', 'beta'], cases: gemmCases, threaded: true },
+  denseForward: { params: ['x', 'w', 'bias', 'y', 'm', 'n', 'k', 'act', 'alpha'], cases: denseCases, threaded: true },
+  columnSums: { params: ['a', 'out', 'm', 'n', 'beta'], cases: columnSumsCases, threaded: true },
 };

@@ -75,6 +75,13 @@ const exported = Object.keys(addon).filter((k) => typeof addon[k] === 'function'
 const referenced = Object.keys(referenceBackend).filter((k) => typeof referenceBackend[k] === 'function');
 const kernels = [...new Set([...referenced, ...exported])].sort();
 
+// Which of a { scalar, simd } tolerance applies to this addon.
+const path = addon.isa === 'scalar' ? 'scalar' : 'simd';
+function resolveTol(t, inputs) {
+  const v = typeof t === 'function' ? t(inputs) : t;
+  return v && 'scalar' in v ? resolveTol(v[path], inputs) : v;
+}
+
 const clone = (v) => (ArrayBuffer.isView(v) ? v.slice() : v);
 /** Fresh arguments for both backends; aliasing inside one list is kept. */
 function twin(args) {
@@ -108,7 +115,7 @@ function runCase(name, spec, c) {
   let worst = 0;
   const outIdx = new Set(Object.keys(c.out).map(Number));
   for (const [i, t] of Object.entries(c.out)) {
-    const tol = typeof t === 'function' ? t(inputs) : t;
+    const tol = resolveTol(t, inputs);
     const { bad, worst: w } = compareArrays(nat[i], ref[i], tol);
     worst = Math.max(worst, w);
     if (bad) problems.push(`${spec.params[i] ?? `arg ${i}`}: ${bad}`);

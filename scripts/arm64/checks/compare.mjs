@@ -1,24 +1,39 @@
-// Comparison of float32 outputs, native against reference. A tolerance is
-// { ulps, abs? }: an element passes when its distance in float32 ulps is at
-// most `ulps`, or when |native - reference| <= abs(i) + ulps * ulp(reference)
-// (abs bounds rounding-error sums, which ulps cannot express near zero).
-// A NaN matches a NaN (payloads may differ); infinities must match exactly.
+// Comparison of float32 outputs, native against reference, with the rules
+// of test/helpers/floats.ts and the kernel suites: a tolerance { ulps, abs? }
+// passes an element when it is the same value (ulps 0: bitwise, the sign of
+// zero included), or within `ulps` float32 ulps (+0 and -0 coincide), or
+// when |native - reference| <= abs(i, reference) (rounding bounds of sums,
+// which ulps cannot express near zero). A NaN matches a NaN (payloads may
+// differ); infinities must match exactly.
+// A tolerance may also be { scalar, simd }: the suites allow the SIMD paths
+// more (polynomial exp, float32 intermediates) than the scalar C++ path.
 
 const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+const i32 = new Int32Array(f32.buffer);
 
-function ordered(v) {
+/** Position on the ordered line of float32 values; +0 and -0 coincide. */
+function ordinal(v) {
   f32[0] = v;
-  const b = u32[0];
-  // Monotonic map of float32 bit patterns to integers; -0 and +0 are 1 apart.
-  return b >= 0x80000000 ? 0xffffffff - b : b + 0x80000000;
+  const i = i32[0];
+  return i < 0 ? -0x80000000 - i : i;
 }
 
 export function ulpDistance(a, b) {
-  return Math.abs(ordered(a) - ordered(b));
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b) ? 0 : Infinity;
+  return Math.abs(ordinal(a) - ordinal(b));
 }
 
-/** The spacing of float32 values at |v| (denormal spacing at least). */
+const sameValue = (a, b) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+const fmt = (v) => (Object.is(v, -0) ? '-0' : String(v));
+
+export const exact = Object.freeze({ ulps: 0 });
+export const ulps = (n) => Object.freeze({ ulps: n });
+/** Within `n` ulps, or |native − reference| <= abs(i, reference). */
+export const bounded = (n, abs) => Object.freeze({ ulps: n, abs });
+/** Different tolerances for the scalar C++ path and the SIMD paths. */
+export const perPath = (scalar, simd) => Object.freeze({ scalar, simd });
+
+/** The spacing of float32 values at |v| (the subnormal spacing at least). */
 export function ulp(v) {
   const a = Math.abs(v);
   if (!Number.isFinite(a)) return Infinity;
@@ -26,26 +41,19 @@ export function ulp(v) {
   return 2 ** (Math.floor(Math.log2(a)) - 23);
 }
 
-const fmt = (v) => (Object.is(v, -0) ? '-0' : String(v));
-
-/** Bitwise: one rounding of one product on both sides (ReLU family). */
-export const exact = Object.freeze({ ulps: 0 });
-export const ulps = (n) => Object.freeze({ ulps: n });
-/** `abs(i)` gives element i's allowed absolute error (on top of `n` ulps). */
-export const bounded = (n, abs) => Object.freeze({ ulps: n, abs });
-
 /** float32 unit roundoff. */
 export const U = 2 ** -24;
 
-// How much of its tolerance element i uses (0 = equal, > 1 = fails).
+// How much of its tolerance element i uses (0 = same value, > 1 = fails).
 function usage(got, want, tol, i) {
-  if (Number.isNaN(want) || Number.isNaN(got)) return Number.isNaN(want) && Number.isNaN(got) ? 0 : Infinity;
-  if (!Number.isFinite(want) || !Number.isFinite(got)) return got === want ? 0 : Infinity;
+  if (sameValue(got, want)) return 0;
+  if (Number.isNaN(want) || Number.isNaN(got) || !Number.isFinite(want) || !Number.isFinite(got)) return Infinity;
+  if (tol.ulps === 0 && !tol.abs) return Infinity;
   const d = ulpDistance(got, want);
-  if (d === 0) return 0;
-  const byUlps = tol.ulps > 0 ? d / tol.ulps : Infinity;
+  const byUlps = tol.ulps > 0 ? d / tol.ulps : d === 0 ? 0 : Infinity;
   if (!tol.abs) return byUlps;
-  return Math.min(byUlps, Math.abs(got - want) / (tol.abs(i) + tol.ulps * ulp(want)));
+  const allowed = tol.abs(i, want);
+  return Math.min(byUlps, allowed > 0 ? Math.abs(got - want) / allowed : Infinity);
 }
 
 /**
@@ -63,7 +71,7 @@ export function compareArrays(got, want, tol) {
     if (u > worst) worst = u;
     if (u <= 1) continue;
     if (bad++ === 0) {
-      const allowed = tol.abs ? `, allowed ${tol.ulps} ulp + ${tol.abs(i).toExponential(2)}` : `, allowed ${tol.ulps} ulp`;
+      const allowed = tol.abs ? `, allowed ${tol.ulps} ulp or ${tol.abs(i, want[i]).toExponential(2)}` : `, allowed ${tol.ulps} ulp`;
       first = `[${i}] native ${fmt(got[i])}, reference ${fmt(want[i])} (${ulpDistance(got[i], want[i])} ulp${allowed})`;
     }
   }

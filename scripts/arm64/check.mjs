@@ -25,8 +25,10 @@ for (let i = 2; i < process.argv.length; i += 2) {
   if (key === 'isa') opts.isa = process.argv[i + 1];
 }
 
-// Exports that are not kernels: ISA information and the thread pool.
+// Exports that are not kernels: ISA information, the thread pool, and the
+// benchmark's machine probes (probe*: copy bandwidth, FMA throughput).
 const NOT_KERNELS = new Set(['isa', 'isaAvailable', 'setThreads', 'getThreads']);
+const isKernel = (k) => typeof addon[k] === 'function' && !NOT_KERNELS.has(k) && !k.startsWith('probe');
 
 let passed = 0;
 let failed = 0;
@@ -71,7 +73,7 @@ for (const f of readdirSync(checkDir).sort()) {
   }
 }
 
-const exported = Object.keys(addon).filter((k) => typeof addon[k] === 'function' && !NOT_KERNELS.has(k));
+const exported = Object.keys(addon).filter(isKernel);
 const referenced = Object.keys(referenceBackend).filter((k) => typeof referenceBackend[k] === 'function');
 const kernels = [...new Set([...referenced, ...exported])].sort();
 

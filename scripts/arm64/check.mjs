@@ -123,7 +123,7 @@ function runCase(name, spec, c) {
     if (bad) problems.push(`${spec.params[i] ?? `arg ${i}`}: ${bad}`);
   }
   if (c.ret) {
-    const bad = compareNumber(natRet, refRet, c.ret(inputs));
+    const bad = compareNumber(natRet, refRet, c.ret(inputs, refRet));
     if (bad) problems.push(`return value: ${bad}`);
   } else if (natRet !== undefined) {
     problems.push(`native returned ${typeof natRet}, reference ${typeof refRet}`);

@@ -35,7 +35,9 @@ for isa in neon scalar; do
   s=$(date +%s)
   NODEGRAD_SIMD=$isa "$QEMU" -L "$SYSROOT" "$node_bin" scripts/arm64/check.mjs --isa "$isa" --counts "$part"
   echo "arm64 check.mjs [$isa] ran in $(($(date +%s) - s)) s"
-  read -r p f <"$part" 2>/dev/null || { echo "$label [$isa]: check.mjs wrote no counts (crash?)" >&2; p=0; f=1; }
+  # No counts: the process died (a crash in a kernel kills it); the culprit
+  # is the case after the last line printed above.
+  read -r p f <"$part" 2>/dev/null || { echo "$label [$isa]: FAILED: check.mjs wrote no counts (crashed?)" >&2; p=0; f=1; }
   passed=$((passed + p))
   failed=$((failed + f))
 done

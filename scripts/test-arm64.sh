@@ -7,7 +7,7 @@
 set -uo pipefail
 # shellcheck source=lib/suite.sh
 . "$(dirname "$0")/lib/suite.sh"
-counts=${1:-}
+counts=${1:+$(realpath -m "$1")} # absolute: the scripts cd to the repository root
 label="arm64 selftest (qemu)"
 CXX=${NODEGRAD_ARM64_CXX:-aarch64-linux-gnu-g++}
 QEMU=${NODEGRAD_QEMU:-qemu-aarch64-static}

@@ -5,7 +5,7 @@
 set -uo pipefail
 # shellcheck source=lib/suite.sh
 . "$(dirname "$0")/lib/suite.sh"
-counts=${1:-}
+counts=${1:+$(realpath -m "$1")} # absolute: the scripts cd to the repository root
 label="clang selftest"
 CXX=${NODEGRAD_CLANG_CXX:-clang++}
 

@@ -6,7 +6,7 @@
 set -uo pipefail
 # shellcheck source=../lib/suite.sh
 . "$(dirname "$0")/../lib/suite.sh"
-counts=${1:-}
+counts=${1:+$(realpath -m "$1")} # absolute: the scripts cd to the repository root
 label="arm64 node checks (qemu)"
 QEMU=${NODEGRAD_QEMU:-qemu-aarch64-static}
 # The arm64 node is dynamically linked: qemu finds its loader and libc here.

@@ -12,6 +12,7 @@ function fmt(v: number): string {
 }
 
 function seconds(s: number): string {
+  if (s < 1) return `${Math.round(s * 1000)}ms`;
   return s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${Math.round(s % 60)}s`;
 }
 

@@ -12,3 +12,4 @@ export * from './train/index.js';
 export { loadWeights, weightsToSafetensors, ModelFileError } from './io/model-files.js';
 export { readSafetensors, writeSafetensors, SafetensorsError } from './io/safetensors.js';
 export type { NamedTensor, SafetensorsFile } from './io/safetensors.js';
+export * from './optim/index.js';

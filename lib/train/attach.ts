@@ -1,14 +1,15 @@
 // Adds compile / fit / evaluate / predict / save to Sequential and the
 // static Sequential.load, keeping the training code out of the layers files.
 import type { BackendName } from '../backend/index.js';
-import { loadModel, saveModel, type TrainingConfig } from '../io/model-files.js';
+import { loadModel, ModelFileError, saveModel, type TrainingConfig } from '../io/model-files.js';
 import { Sequential } from '../layers/sequential.js';
 import type { Tensor } from '../tensor.js';
 import { checkIdle, evaluate, fit, predict, type Compiled } from './fit.js';
 import { createLoss, LOSS_NAMES } from './loss.js';
 import { createMetrics, METRIC_NAMES } from './metrics.js';
-import { rebuildOptimizer, resolveOptimizer } from './optimizers.js';
-import type { CompileOptions, FitOptions, History, Logs, LossName, MetricName, OptimizerLike } from './types.js';
+import type { Optimizer } from '../optim/index.js';
+import { optimizerFromConfig, resolveOptimizer } from './optimizers.js';
+import type { CompileOptions, FitOptions, History, Logs, LossName, MetricName } from './types.js';
 
 export interface SaveOptions {
   /** Also save the optimizer state, so training resumes exactly (default true). */
@@ -36,7 +37,7 @@ declare module '../layers/sequential.js' {
     /** Writes model.json, model.safetensors and (by default) optimizer.json into `dir`. */
     save(dir: string, options?: SaveOptions): Promise<void>;
     /** The compiled optimizer, if any. */
-    readonly optimizer: OptimizerLike | undefined;
+    readonly optimizer: Optimizer | undefined;
   }
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Sequential {
@@ -45,7 +46,7 @@ declare module '../layers/sequential.js' {
   }
 }
 
-const compiled = new WeakMap<Sequential, Compiled>();
+const compiled = new WeakMap<Sequential, Compiled & { optimizer: Optimizer }>();
 
 function requireCompiled(fn: string, model: Sequential): Compiled {
   const c = compiled.get(model);
@@ -53,7 +54,7 @@ function requireCompiled(fn: string, model: Sequential): Compiled {
   return c;
 }
 
-function compileModel(model: Sequential, options: CompileOptions): Compiled {
+function compileModel(model: Sequential, options: CompileOptions): Compiled & { optimizer: Optimizer } {
   if (options === null || typeof options !== 'object') throw new TypeError('compile: options must be { optimizer, loss, metrics }');
   const lossName = options.loss as LossName;
   if (!LOSS_NAMES.includes(lossName)) {
@@ -114,11 +115,15 @@ Sequential.prototype.save = function (this: Sequential, dir: string, options: Sa
 Sequential.load = async function load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
   const { model, training, optimizerState } = await loadModel(dir, options);
   if (training) {
-    const optimizer = rebuildOptimizer(training.optimizer, model);
-    // loadStateDict validates before changing anything; a mismatch throws here.
-    if (optimizerState !== null) optimizer.loadStateDict(optimizerState);
+    let optimizer: Optimizer;
+    try {
+      optimizer = optimizerFromConfig(training.optimizer, model);
+      // loadStateDict validates before changing anything.
+      if (optimizerState !== null) optimizer.loadStateDict(optimizerState as Parameters<Optimizer['loadStateDict']>[0]);
+    } catch (e) {
+      throw new ModelFileError(`load: the optimizer in ${dir} does not fit the model: ${(e as Error).message}`);
+    }
     model.compile({ optimizer, loss: training.loss as LossName, metrics: training.metrics as MetricName[] });
-    compiled.get(model)!.config.optimizer = training.optimizer;
   }
   return model;
 };

@@ -152,7 +152,7 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
   const params: TrainingParams = { epochs: p.epochs, batchSize, samples: train.rows, steps, verbose: p.verbose };
   const metrics = c.metrics(outputs);
   const callbacks = p.callbacks;
-  if (p.verbose !== 0) callbacks.push(createProgress(p.verbose));
+  if (p.verbose !== 0) callbacks.unshift(createProgress(p.verbose));
   const history: History = { history: {}, epochs: 0, stopReason: 'completed' };
   let stopMessage: string | undefined;
   let stopRequested = false;

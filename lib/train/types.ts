@@ -1,5 +1,6 @@
 // The small interfaces the training loop is written against, so it depends
 // on what a model and an optimizer do, not on their classes.
+import type { Optimizer, OptimizerName } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
 import type { Tensor } from '../tensor.js';
 
@@ -24,8 +25,8 @@ export type LossName = 'mse' | 'softmaxCrossEntropy' | 'binaryCrossEntropy';
 export type MetricName = 'loss' | 'accuracy' | 'categoricalAccuracy' | 'binaryAccuracy' | 'mae';
 
 export interface CompileOptions {
-  /** An optimizer instance, or a name ('sgd', 'adam', ...) for one with default hyper-parameters. */
-  optimizer: OptimizerLike | string;
+  /** An optimizer over the model's parameters, or a name ('sgd', 'adam', ...) for one with default hyper-parameters. */
+  optimizer: Optimizer | OptimizerName;
   loss: LossName;
   /** Reported besides the loss; 'accuracy' is categorical for several outputs, binary for one. */
   metrics?: MetricName[];

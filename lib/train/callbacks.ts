@@ -55,7 +55,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
         }
         return;
       }
-      if (++wait > patience) {
+      if (++wait >= Math.max(patience, 1)) {
         ctx.stop(`early stopping: ${monitor} did not improve for ${wait} epochs (best ${sign * best} at epoch ${bestEpoch + 1})`);
       }
     },

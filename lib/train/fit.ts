@@ -53,10 +53,10 @@ export function checkIdle(fn: string, model: object): void {
   }
 }
 
-/** The model's output width, from a property if it has one, else by a one-row forward pass. */
+/** The model's output width, from its outputFeatures (Sequential) if it has one, else by a one-row forward pass. */
 export function outputWidth(model: TrainableModel, features: number): number {
-  const m = model as unknown as { outputSize?: unknown };
-  if (typeof m.outputSize === 'number') return m.outputSize;
+  const m = model as unknown as { outputFeatures?: unknown };
+  if (typeof m.outputFeatures === 'number') return m.outputFeatures;
   const y = model.forward(new Tensor(new Float32Array(features), [1, features]));
   return y.size;
 }

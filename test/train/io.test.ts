@@ -36,7 +36,12 @@ function torchFile(tensors: Record<string, { shape: number[]; data: number[] }>,
   dv.setUint32(0, json.length, true); // the high 32 bits stay 0
   for (let i = 0; i < json.length; i++) bytes[8 + i] = json.charCodeAt(i);
   let p = 8 + json.length;
-  for (const n of names) for (const v of tensors[n]!.data) (dv.setFloat32(p, v, true), (p += 4));
+  for (const n of names) {
+    for (const v of tensors[n]!.data) {
+      dv.setFloat32(p, v, true);
+      p += 4;
+    }
+  }
   return bytes;
 }
 

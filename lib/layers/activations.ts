@@ -66,18 +66,25 @@ export class ReLU extends Elementwise {
   }
 }
 
-export class LeakyReLU extends Elementwise {
-  readonly className = 'LeakyReLU';
+/** An elementwise layer with a fixed α (Leaky ReLU's slope, ELU's scale). */
+abstract class WithAlpha extends Elementwise {
   readonly alpha: number;
-  constructor(alpha?: number) {
+  constructor(fn: string, alpha: number | undefined, fallback: number) {
     super();
-    this.alpha = alphaOption('LeakyReLU', alpha, LEAKY_RELU_ALPHA);
+    this.alpha = alphaOption(fn, alpha, fallback);
   }
   override describe(): string {
-    return `LeakyReLU(${this.alpha})`;
+    return `${this.className}(${this.alpha})`;
   }
   override config(): Record<string, unknown> {
     return { alpha: this.alpha };
+  }
+}
+
+export class LeakyReLU extends WithAlpha {
+  readonly className = 'LeakyReLU';
+  constructor(alpha?: number) {
+    super('LeakyReLU', alpha, LEAKY_RELU_ALPHA);
   }
   protected apply(x: Float32Array, y: Float32Array): void {
     this.raw.leakyRelu(x, y, this.alpha);
@@ -87,18 +94,10 @@ export class LeakyReLU extends Elementwise {
   }
 }
 
-export class ELU extends Elementwise {
+export class ELU extends WithAlpha {
   readonly className = 'ELU';
-  readonly alpha: number;
   constructor(alpha?: number) {
-    super();
-    this.alpha = alphaOption('ELU', alpha, ELU_ALPHA);
-  }
-  override describe(): string {
-    return `ELU(${this.alpha})`;
-  }
-  override config(): Record<string, unknown> {
-    return { alpha: this.alpha };
+    super('ELU', alpha, ELU_ALPHA);
   }
   protected apply(x: Float32Array, y: Float32Array): void {
     this.raw.elu(x, y, this.alpha);

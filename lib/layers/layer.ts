@@ -4,6 +4,7 @@
 // gets views into the model's arenas and the model's backend.
 import type { RawBackend } from '../backend/index.js';
 import { rangeError, typeError } from '../errors.js';
+import type { Parameter } from '../parameter.js';
 import type { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
 
@@ -32,6 +33,7 @@ export abstract class Layer {
   /** The registered class name (stable across minification). */
   abstract readonly className: string;
   private built = false;
+  private params: readonly Parameter[] = [];
   protected raw!: RawBackend;
   protected inF = -1;
   protected outF = -1;
@@ -78,9 +80,15 @@ export abstract class Layer {
     this.built = true;
   }
 
-  /** @internal */
-  bind(params: readonly BoundParam[]): void {
+  /** @internal Called by the model with one Parameter per ParamSpec, in order. */
+  bind(params: readonly Parameter[]): void {
+    this.params = params;
     this.bindParams(params);
+  }
+
+  /** This layer's parameters, named as in the owning model (e.g. "0.weight"); empty before build. */
+  parameters(): readonly Parameter[] {
+    return this.params;
   }
 
   toJSON(): LayerJSON {

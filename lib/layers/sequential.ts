@@ -91,8 +91,9 @@ export class Sequential {
         const grad = new Tensor(this.grads.subarray(offset, offset + size), s.shape);
         offset += size;
         s.init(value.data, rng);
-        params.push({ name: `${i}.${s.name}`, value, grad });
-        return { value, grad };
+        const p = { name: `${i}.${s.name}`, value, grad };
+        params.push(p);
+        return p;
       });
       layers[i]!.bind(bound);
     });

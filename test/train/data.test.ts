@@ -3,6 +3,8 @@ import { parseCsv } from '../../lib/io/csv.js';
 import { loadMnist, mnistDir } from '../../lib/cli/mnist.js';
 import { stratifiedSplit } from '../../lib/train/split.js';
 import { createProgress } from '../../lib/train/progress.js';
+import { shiftedCopies } from '../../lib/cli/augment.js';
+import { Tensor } from '../../lib/index.js';
 import type { TrainingContext } from '../../lib/train/types.js';
 
 describe('parseCsv', () => {
@@ -73,5 +75,29 @@ describe('progress', () => {
     expect(out).toContain('\r\x1b[2Kepoch 1/2  batch 1/3  loss 0.5000  20 samples/s  ETA 1.0s');
     expect(out).toContain('batch 3/3');
     expect(out.endsWith('\r\x1b[2Kepoch 1/2  loss 0.5000  accuracy 0.7500  1.5s  20 samples/s\n')).toBe(true);
+  });
+});
+
+describe('shiftedCopies', () => {
+  it('appends copies shifted by one pixel (zero-filled edge), labels kept', () => {
+    const x = Tensor.from([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 9]); // one 3×3 image
+    const { x: ax, y: ay } = shiftedCopies(x, Tensor.from([7], [1]), 3, 3, 1);
+    expect(ax.shape).toEqual([4, 9]);
+    expect(Array.from(ay.data)).toEqual([7, 7, 7, 7]);
+    expect(Array.from(ax.data.subarray(0, 9))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const img = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
+    for (let c = 1; c <= 3; c++) {
+      const copy = Array.from(ax.data.subarray(9 * c, 9 * c + 9));
+      // Some shift (dx, dy) in {-1, 0, 1}², not both 0, must reproduce the copy.
+      const matches = [-1, 0, 1].flatMap((dy) => [-1, 0, 1].map((dx) => [dx, dy])).filter(([dx, dy]) => {
+        if (dx === 0 && dy === 0) return false;
+        return copy.every((v, k) => {
+          const r = Math.floor(k / 3) - dy!;
+          const col = (k % 3) - dx!;
+          return v === (r >= 0 && r < 3 && col >= 0 && col < 3 ? img[r]![col]! : 0);
+        });
+      });
+      expect(matches.length).toBe(1);
+    }
   });
 });

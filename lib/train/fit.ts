@@ -70,8 +70,13 @@ function nextTick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-async function call<T>(r: T | Promise<T>): Promise<void> {
-  if (r && typeof (r as Promise<T>).then === 'function') await r;
+/** True for a promise a callback returned; plain returns are not awaited, so a batch allocates no promise. */
+function isThenable(r: unknown): r is PromiseLike<unknown> {
+  return r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function';
+}
+
+async function call(r: unknown): Promise<void> {
+  if (isThenable(r)) await r;
 }
 
 interface Prepared {
@@ -229,7 +234,10 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
       rows += n;
       batchLogs.size = n;
       batchLogs.loss = loss;
-      for (const cb of callbacks) await call(cb.onBatchEnd?.(batchIndex, batchLogs, ctx));
+      for (const cb of callbacks) {
+        const r = cb.onBatchEnd?.(batchIndex, batchLogs, ctx);
+        if (isThenable(r)) await r;
+      }
       if (performance.now() - lastYield >= p.yieldEveryMs) {
         await nextTick();
         lastYield = performance.now();

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The `nodegrad` command: subcommands train (the main job) and demo.
-// Usage problems print one line and exit with code 2.
+// The `nodegrad` command: subcommands train (the main job), demo and
+// kernels. Usage problems print one line and exit with code 2.
 import { DataError } from './io/csv.js';
 import { UsageError } from './cli/args.js';
 import { demo } from './cli/demo.js';
+import { runKernelsDemo } from './cli/kernels-demo.js';
 import { train } from './cli/train.js';
 
 const HELP = `Usage: nodegrad <command> [options]
@@ -11,6 +12,7 @@ const HELP = `Usage: nodegrad <command> [options]
 Commands:
   train            train an MLP on the MNIST digits or a CSV file (see: nodegrad train --help)
   demo vanishing   sigmoid vs ReLU in a deep, narrow network: per-layer gradient norms
+  kernels          every activation forward and backward, native vs reference: throughput and largest disagreement
 
 Run \`nodegrad <command> --help\` for a command's options.
 `;
@@ -27,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'demo':
         await demo(rest, out);
         return 0;
+      case 'kernels':
+        return await runKernelsDemo(rest);
       case undefined:
       case '--help':
       case '-h':
@@ -34,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
         out(HELP);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, demo; see nodegrad --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, demo, kernels; see nodegrad --help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof DataError) {

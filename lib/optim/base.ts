@@ -116,8 +116,7 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
   private readonly clipNorm: number | undefined;
   private readonly schedule: Schedule | undefined;
   private t = 0;
-  /** Global gradient norm measured by the last step() (NaN when clipNorm is off). */
-  lastGradNorm = NaN;
+  private gradNorm = NaN;
 
   protected constructor(
     params: readonly Parameter[] | readonly ParamGroup<H>[],
@@ -147,6 +146,11 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
   /** Steps taken so far. */
   get stepCount(): number {
     return this.t;
+  }
+
+  /** Global gradient norm measured by the last step() (NaN when clipNorm is off). */
+  get lastGradNorm(): number {
+    return this.gradNorm;
   }
 
   /** The groups with their (float32-rounded) hyper-parameters. */
@@ -262,7 +266,7 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
     let sum = 0;
     for (const g of this.groupList) for (const s of g.spans) sum += this.raw.sumSquares(s.grad);
     const norm = Math.sqrt(sum);
-    this.lastGradNorm = norm;
+    this.gradNorm = norm;
     // A non-finite norm is not hidden by scaling to 0: the step propagates it.
     return Number.isFinite(norm) && norm > this.clipNorm ? Math.fround(this.clipNorm / norm) : 1;
   }

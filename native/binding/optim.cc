@@ -10,7 +10,11 @@ namespace nodegrad {
 namespace binding {
 namespace {
 
-const optim::OptimKernels* g_optim = nullptr;
+// The kernel table rides on each function as its data pointer: no global
+// written by every worker thread that loads the addon.
+const optim::OptimKernels* table(const Napi::CallbackInfo& info) {
+  return static_cast<const optim::OptimKernels*>(info.Data());
+}
 
 // Reads the three trailing Common scalars starting at `at`.
 optim::Common common_args(const Napi::CallbackInfo& info, size_t at) {
@@ -23,7 +27,7 @@ Napi::Value sgd_step(const Napi::CallbackInfo& info) {
   F32View p = f32_arg(info, 0, "param"), g = f32_arg(info, 1, "grad");
   expect_length(info, g, p.length, "grad");
   optim::SgdArgs a{common_args(info, 3), f32_scalar_arg(info, 2, "lr")};
-  g_optim->sgd(p.data, g.data, p.length, a);
+  table(info)->sgd(p.data, g.data, p.length, a);
   return info.Env().Undefined();
 }
 
@@ -35,7 +39,7 @@ Napi::Value momentum_step(const Napi::CallbackInfo& info) {
   optim::MomentumArgs a{common_args(info, 8),         f32_scalar_arg(info, 3, "beta"),
                         f32_scalar_arg(info, 4, "a"), f32_scalar_arg(info, 5, "p"),
                         f32_scalar_arg(info, 6, "q"), bool_arg(info, 7) ? 1 : 0};
-  g_optim->momentum(p.data, g.data, m.data, p.length, a);
+  table(info)->momentum(p.data, g.data, m.data, p.length, a);
   return info.Env().Undefined();
 }
 
@@ -47,7 +51,7 @@ Napi::Value rms_step(const Napi::CallbackInfo& info) {
   optim::RmsArgs a{common_args(info, 8),           f32_scalar_arg(info, 3, "lr"),
                    f32_scalar_arg(info, 4, "b"),   f32_scalar_arg(info, 5, "c2"),
                    f32_scalar_arg(info, 6, "eps"), bool_arg(info, 7) ? 1 : 0};
-  g_optim->rms(p.data, g.data, v.data, p.length, a);
+  table(info)->rms(p.data, g.data, v.data, p.length, a);
   return info.Env().Undefined();
 }
 
@@ -62,26 +66,27 @@ Napi::Value adam_step(const Napi::CallbackInfo& info) {
                     f32_scalar_arg(info, 5, "k"),  f32_scalar_arg(info, 6, "beta1"),
                     f32_scalar_arg(info, 7, "c1"), f32_scalar_arg(info, 8, "beta2"),
                     f32_scalar_arg(info, 9, "c2"), f32_scalar_arg(info, 10, "eps")};
-  g_optim->adam(p.data, g.data, m.data, v.data, p.length, a);
+  table(info)->adam(p.data, g.data, m.data, v.data, p.length, a);
   return info.Env().Undefined();
 }
 
 // sumSquares(x) -> number
 Napi::Value sum_squares(const Napi::CallbackInfo& info) {
   F32View x = f32_arg(info, 0, "x");
-  return Napi::Number::New(info.Env(), g_optim->sum_squares(x.data, x.length));
+  return Napi::Number::New(info.Env(), table(info)->sum_squares(x.data, x.length));
 }
 
 }  // namespace
 
 void register_optim(Napi::Env env, Napi::Object exports, Isa isa) {
-  g_optim = pick_table(isa, optim::optim_kernels_scalar(), optim::optim_kernels_avx2(),
-                       optim::optim_kernels_neon());
-  exports.Set("sgdStep", Napi::Function::New(env, sgd_step, "sgdStep"));
-  exports.Set("momentumStep", Napi::Function::New(env, momentum_step, "momentumStep"));
-  exports.Set("rmsStep", Napi::Function::New(env, rms_step, "rmsStep"));
-  exports.Set("adamStep", Napi::Function::New(env, adam_step, "adamStep"));
-  exports.Set("sumSquares", Napi::Function::New(env, sum_squares, "sumSquares"));
+  void* t = const_cast<optim::OptimKernels*>(pick_table(isa, optim::optim_kernels_scalar(),
+                                                        optim::optim_kernels_avx2(),
+                                                        optim::optim_kernels_neon()));
+  exports.Set("sgdStep", Napi::Function::New(env, sgd_step, "sgdStep", t));
+  exports.Set("momentumStep", Napi::Function::New(env, momentum_step, "momentumStep", t));
+  exports.Set("rmsStep", Napi::Function::New(env, rms_step, "rmsStep", t));
+  exports.Set("adamStep", Napi::Function::New(env, adam_step, "adamStep", t));
+  exports.Set("sumSquares", Napi::Function::New(env, sum_squares, "sumSquares", t));
 }
 
 }  // namespace binding

@@ -40,8 +40,8 @@ export function cloneArenas(a: Arenas): Arenas {
 }
 
 /**
- * A small linear-regression problem: params [w (shape [d]), b (shape [1])],
- * loss = mean over samples of (x·w + b − y)², gradient written by hand.
+ * A small linear-regression problem: params [w (shape [d]), ..., b (shape [1])]
+ * (parameters in between, e.g. a zero-size one, get no gradient); loss = mean over samples of (x·w + b − y)², gradient written by hand.
  */
 export class LinearRegression {
   readonly x: Float64Array;
@@ -61,9 +61,9 @@ export class LinearRegression {
   lossAndGrad(a: Arenas): number {
     const { n, d, x, y } = this;
     const w = a.params[0]!.value.data;
-    const b = a.params[1]!.value.data;
+    const b = a.params[a.params.length - 1]!.value.data;
     const gw = a.params[0]!.grad.data;
-    const gb = a.params[1]!.grad.data;
+    const gb = a.params[a.params.length - 1]!.grad.data;
     const accW = new Float64Array(d);
     let accB = 0;
     let loss = 0;

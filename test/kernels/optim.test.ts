@@ -97,6 +97,17 @@ hand.push(['Adam', 'adam', { lr: 0.1, ...ab }, adamT1, adamT2, { m: 0.03125, v: 
 const kT1 = 1 - (0.125 * ((0.1 * Math.sqrt(0.125)) / 0.25)) / (Math.sqrt(0.03125) + 0.01);
 const kT2 = kT1 - (0.03125 * ((0.1 * Math.sqrt(0.234375)) / 0.4375)) / (Math.sqrt(0.03515625) + 0.01);
 hand.push(['Adam ε-hat (Keras)', 'adam', { lr: 0.1, eps: 0.01, epsHat: true, ...ab }, kT1, kT2, { m: 0.03125, v: 0.03515625 }]);
+// ε large enough to see where it goes. AdaGrad inside, ε = 0.1:
+// θ₁ = 1 − 0.05/√(0.25 + 0.1) = 1 − 0.05/0.591608 ≈ 0.915485; θ₂ = θ₁ + 0.025/√(0.3125 + 0.1) = θ₁ + 0.025/0.642262 ≈ θ₁ + 0.0389249
+hand.push(['AdaGrad ε inside, ε = 0.1', 'adagrad', { lr: 0.1, eps: 0.1 }, 1 - 0.05 / Math.sqrt(0.35), 1 - 0.05 / Math.sqrt(0.35) + 0.025 / Math.sqrt(0.4125), { v: 0.3125 }]);
+// RMSProp outside, ε = 0.01: θ₁ = 1 − 0.05/(√0.025 + 0.01) = 1 − 0.05/0.168114 ≈ 0.702583;
+// θ₂ = θ₁ + 0.025/(√0.02875 + 0.01) = θ₁ + 0.025/0.179558 ≈ θ₁ + 0.139231
+const rT1 = 1 - 0.05 / (Math.sqrt(0.025) + 0.01);
+hand.push(['RMSProp ε outside, ε = 0.01', 'rmsprop', { lr: 0.1, eps: 0.01, epsPlacement: 'outside' }, rT1, rT1 + 0.025 / (Math.sqrt(0.02875) + 0.01), { v: 0.02875 }]);
+// Adam (the note's ε on √v̂), ε = 0.01, β as above: θ₁ = 1 − 0.1·0.5/(0.5 + 0.01) = 1 − 0.05/0.51 ≈ 0.901961;
+// θ₂ = θ₁ − 0.1·0.0714286/(√0.15 + 0.01) = θ₁ − 0.00714286/0.397298 ≈ θ₁ − 0.0179786
+const aT1 = 1 - 0.05 / 0.51;
+hand.push(['Adam, ε = 0.01', 'adam', { lr: 0.1, eps: 0.01, ...ab }, aT1, aT1 - (0.1 * (0.03125 / 0.4375)) / (Math.sqrt(0.15) + 0.01), { m: 0.03125, v: 0.03515625 }]);
 // SGD with L2 weightDecay 0.5: g₁ = 0.5 + 0.5·1 = 1, θ₁ = 1 − 0.1 = 0.9;
 // g₂ = −0.25 + 0.5·0.9 = 0.2, θ₂ = 0.9 − 0.02 = 0.88
 hand.push(['SGD + weightDecay', 'sgd', { lr: 0.1, weightDecay: 0.5 }, 0.9, 0.88, {}]);

@@ -13,6 +13,15 @@ import { arenaParams } from '../helpers/params.js';
 
 afterEach(() => vi.restoreAllMocks());
 
+describe('package exports', () => {
+  it('exposes the optimizers, createOptimizer and the schedules namespace', async () => {
+    const ng = await import('../../lib/index.js');
+    const a = arenaParams([[2]]);
+    expect(ng.createOptimizer('adam', a.params)).toBeInstanceOf(ng.Adam);
+    expect(ng.schedules.cosineDecay({ steps: 2 })(0)).toBe(1);
+  });
+});
+
 describe('spans (reference backend, kernel calls counted)', () => {
   it('a model arena is one kernel call per group', () => {
     const a = arenaParams([[3, 4], [4], [4, 2], [2]]);

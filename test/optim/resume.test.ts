@@ -36,7 +36,7 @@ for (const b of backendsUnderTest()) {
     for (const [title, make] of makers) {
       it(title, () => {
         const problem = new LinearRegression(32, 13);
-        const shapes = [[13], [1]];
+        const shapes = [[13], [0], [1]]; // with a zero-size parameter in the arena
         const full = arenaParams(shapes, 3);
         const first = cloneArenas(full);
         const fullOpt = make(full.params, b.name);

@@ -201,6 +201,10 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
     let rows = 0;
     sums.fill(0);
     for (batchIndex = 0; batchIndex < steps && !stopRequested; batchIndex++) {
+      if (performance.now() - lastYield >= p.yieldEveryMs) {
+        await nextTick();
+        lastYield = performance.now();
+      }
       if (aborted()) abort();
       const begin = batchIndex * batchSize;
       const end = Math.min(begin + batchSize, train.rows);
@@ -238,18 +242,20 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
         const r = cb.onBatchEnd?.(batchIndex, batchLogs, ctx);
         if (isThenable(r)) await r;
       }
-      if (performance.now() - lastYield >= p.yieldEveryMs) {
-        await nextTick();
-        lastYield = performance.now();
-      }
     }
     const logs: Logs = { loss: rows ? lossSum / rows : NaN };
     metrics.forEach((m, i) => (logs[m.name] = rows ? sums[i]! / (m.per === 'row' ? rows : rows * outputs) : NaN));
     if (p.val) {
-      const v = evaluateData(model, c, p.val, outputs, Math.max(batchSize, 256));
-      for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
-      await nextTick();
-      lastYield = performance.now();
+      const ev = new Evaluation(model, c, p.val, outputs);
+      const vb = Math.max(batchSize, 256);
+      for (let begin = 0; begin < p.val.rows; begin += vb) {
+        if (performance.now() - lastYield >= p.yieldEveryMs) {
+          await nextTick();
+          lastYield = performance.now();
+        }
+        ev.add(begin, Math.min(begin + vb, p.val.rows));
+      }
+      for (const [k, val] of Object.entries(ev.result())) logs[`val_${k}`] = val;
     }
     for (const [k, val] of Object.entries(logs)) (history.history[k] ??= []).push(val);
     history.epochs = epoch + 1;
@@ -272,23 +278,40 @@ function decide(callbacks: readonly Callback[], info: { epoch: number; batch: nu
   return 'throw';
 }
 
-/** Loss and metrics over a whole data set, in batches (no gradients, no updates). */
-export function evaluateData(model: TrainableModel, c: Compiled, d: DataSet, outputs: number, batchSize: number): Logs {
-  const metrics = c.metrics(outputs);
-  const sums = new Float64Array(metrics.length);
-  let lossSum = 0;
-  const grad = new Float32Array(Math.min(batchSize, d.rows) * outputs);
-  for (let begin = 0; begin < d.rows; begin += batchSize) {
-    const end = Math.min(begin + batchSize, d.rows);
+/** Loss and metrics over a data set, accumulated batch by batch (no gradients, no updates). */
+class Evaluation {
+  private readonly metrics: Metric[];
+  private readonly sums: Float64Array;
+  private lossSum = 0;
+  private rows = 0;
+  private grad = new Float32Array(0);
+
+  constructor(
+    private readonly model: TrainableModel,
+    private readonly c: Compiled,
+    private readonly d: DataSet,
+    private readonly outputs: number,
+  ) {
+    this.metrics = c.metrics(outputs);
+    this.sums = new Float64Array(this.metrics.length);
+  }
+
+  add(begin: number, end: number): void {
+    const { d, outputs } = this;
     const n = end - begin;
     const b = sliceRows(d, begin, end);
-    const pred = model.forward(new Tensor(b.x, [n, d.features]));
-    lossSum += n * c.loss.compute(pred.data, b.targets, grad.subarray(0, n * outputs), n, outputs);
-    metrics.forEach((m, i) => (sums[i]! += m.sum(pred.data, b.targets, n, outputs)));
+    const pred = this.model.forward(new Tensor(b.x, [n, d.features]));
+    if (this.grad.length < n * outputs) this.grad = new Float32Array(n * outputs);
+    this.lossSum += n * this.c.loss.compute(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
+    this.metrics.forEach((m, i) => (this.sums[i]! += m.sum(pred.data, b.targets, n, outputs)));
+    this.rows += n;
   }
-  const logs: Logs = { loss: lossSum / d.rows };
-  metrics.forEach((m, i) => (logs[m.name] = sums[i]! / (m.per === 'row' ? d.rows : d.rows * outputs)));
-  return logs;
+
+  result(): Logs {
+    const logs: Logs = { loss: this.lossSum / this.rows };
+    this.metrics.forEach((m, i) => (logs[m.name] = this.sums[i]! / (m.per === 'row' ? this.rows : this.rows * this.outputs)));
+    return logs;
+  }
 }
 
 export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, batchSize = 256): Logs {
@@ -299,7 +322,9 @@ export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tenso
   const outputs = outputWidth(model, x.shape[1]!);
   const d = toDataSet('evaluate', x, y, c.lossName, outputs);
   if (d.rows === 0) throw new RangeError('evaluate: x has no rows');
-  return evaluateData(model, c, d, outputs, batchSize);
+  const ev = new Evaluation(model, c, d, outputs);
+  for (let begin = 0; begin < d.rows; begin += batchSize) ev.add(begin, Math.min(begin + batchSize, d.rows));
+  return ev.result();
 }
 
 /** Forward pass over x in batches, into `out` when given ([rows, outputs]). */

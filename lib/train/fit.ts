@@ -44,6 +44,8 @@ export class AbortError extends Error {
   }
 }
 
+const NO_INPUT_GRADIENT = Object.freeze({ inputGradient: false as const });
+
 /** The busy flag: one fit at a time per model, and no predict during it. */
 const busy = new WeakSet<object>();
 
@@ -232,7 +234,7 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
         sums[m]! += s;
         batchLogs[metrics[m]!.name] = s / (metrics[m]!.per === 'row' ? n : n * outputs);
       }
-      model.backward(buffers.g);
+      model.backward(buffers.g, NO_INPUT_GRADIENT);
       c.optimizer.step();
       lossSum += loss * n;
       rows += n;

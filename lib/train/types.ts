@@ -8,8 +8,12 @@ import type { Tensor } from '../tensor.js';
 export interface TrainableModel {
   /** Forward pass; the returned tensor may be a buffer the model reuses. */
   forward(x: Tensor): Tensor;
-  /** Backward pass from the gradient of the loss w.r.t. the output; accumulates parameter gradients. */
-  backward(dy: Tensor): unknown;
+  /**
+   * Backward pass from the gradient of the loss w.r.t. the output; accumulates
+   * parameter gradients. fit passes `{ inputGradient: false }`: it never needs
+   * dL/dx, and a model may skip computing it.
+   */
+  backward(dy: Tensor, options?: { inputGradient?: boolean }): unknown;
   parameters(): readonly Parameter[];
   zeroGrad(): void;
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { useBackend, info, type BackendName } from '../backend/index.js';
 import { tryLoadNative } from '../backend/native.js';
+import { setThreads } from '../threads.js';
 import { parseCsv, type LabelledData } from '../io/csv.js';
 import { Dense, type DenseActivation } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
@@ -106,9 +107,8 @@ export function applyBackendFlags(values: Record<string, string | boolean | unde
   }
   if (values.threads !== undefined) {
     const n = intFlag('threads', values.threads, 1, 1, 1024);
-    const native = tryLoadNative();
-    if (!native?.setThreads) throw new UsageError('--threads needs the native backend with threading support');
-    native.setThreads(n);
+    if (!tryLoadNative()) throw new UsageError('--threads needs the native backend, which did not load');
+    setThreads(n);
   }
 }
 

@@ -134,6 +134,20 @@ export class Dense extends Layer {
   }
 
   backward(dy: Tensor): Tensor {
+    const dz = this.paramGrads(dy);
+    const batch = dy.shape[0]!;
+    const dx = this.dxBuf.get(batch, this.inF);
+    this.raw.gemm(dz.data, this.w.value.data, dx.data, batch, this.inF, this.outF, false, true, 1, 0);
+    return dx;
+  }
+
+  // The first layer's dX (often the widest GEMM of the step) is skipped.
+  override backwardParams(dy: Tensor): void {
+    this.paramGrads(dy);
+  }
+
+  // dW += Xᵀ·dZ, db += Σ_rows dZ (beta = 1: accumulate); returns dZ.
+  private paramGrads(dy: Tensor): Tensor {
     const x = this.x!;
     const y = this.y!;
     const batch = x.shape[0]!;
@@ -159,12 +173,9 @@ export class Dense extends Layer {
           break;
       }
     }
-    // dW += Xᵀ·dZ, db += Σ_rows dZ (beta = 1: accumulate), dX = dZ·Wᵀ.
     raw.gemm(x.data, dz.data, this.w.grad.data, inF, outF, batch, true, false, 1, 1);
     if (this.b) raw.columnSums(dz.data, this.b.grad.data, batch, outF, 1);
-    const dx = this.dxBuf.get(batch, inF);
-    raw.gemm(dz.data, this.w.value.data, dx.data, batch, inF, outF, false, true, 1, 0);
-    return dx;
+    return dz;
   }
 }
 

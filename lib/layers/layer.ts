@@ -50,6 +50,15 @@ export abstract class Layer {
   /** dx from dy ([batch, outFeatures]); parameter gradients are ACCUMULATED. */
   abstract backward(dy: Tensor): Tensor;
 
+  /**
+   * Only the parameter gradients, for the first layer of a model whose caller
+   * does not need dL/dx. Layers without parameters do nothing; the default
+   * runs the full backward.
+   */
+  backwardParams(dy: Tensor): void {
+    if (this.params.length > 0) this.backward(dy);
+  }
+
   /** The parameters this layer needs (after build). */
   paramSpecs(): ParamSpec[] {
     return [];

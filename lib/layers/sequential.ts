@@ -119,17 +119,31 @@ export class Sequential {
     return h;
   }
 
-  /** dLoss: [batch, outputFeatures] for the last forward. Accumulates into the gradients; returns dX (reused). */
-  backward(dLoss: Tensor): Tensor {
+  /**
+   * dLoss: [batch, outputFeatures] for the last forward. Accumulates into the
+   * gradients; returns dX (reused), or null with `{ inputGradient: false }`,
+   * which skips computing it (the first Dense's dX GEMM).
+   */
+  backward(dLoss: Tensor): Tensor;
+  backward(dLoss: Tensor, options: { inputGradient: false }): null;
+  backward(dLoss: Tensor, options?: { inputGradient?: boolean }): Tensor | null;
+  backward(dLoss: Tensor, options?: { inputGradient?: boolean }): Tensor | null {
     const fn = 'Sequential.backward';
     if (!(dLoss instanceof Tensor)) throw typeError(fn, 'dLoss', 'a Tensor', dLoss);
     if (this.lastBatch < 0) throw rangeError(fn, 'dLoss', 'given after a forward pass', 'no forward pass yet');
     if (dLoss.rank !== 2 || dLoss.shape[0] !== this.lastBatch || dLoss.shape[1] !== this.outputFeatures) {
       throw rangeError(fn, 'dLoss', `of shape [${this.lastBatch}, ${this.outputFeatures}] (the last forward's output)`, `shape [${dLoss.shape.join(', ')}]`);
     }
+    if (options !== undefined && (options === null || typeof options !== 'object')) throw typeError(fn, 'options', 'an object', options);
+    const inputGradient = options?.inputGradient ?? true;
+    if (typeof inputGradient !== 'boolean') throw typeError(fn, 'options.inputGradient', 'a boolean', inputGradient);
     let g = dLoss;
-    for (let i = this.layers.length - 1; i >= 0; i--) g = this.layers[i]!.backward(g);
-    return g;
+    for (let i = this.layers.length - 1; i >= 1; i--) g = this.layers[i]!.backward(g);
+    if (!inputGradient) {
+      this.layers[0]!.backwardParams(g);
+      return null;
+    }
+    return this.layers[0]!.backward(g);
   }
 
   /** Parameters in layer order (a Dense: weight, then bias; a PReLU: its α as "weight"). */

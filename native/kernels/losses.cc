@@ -30,8 +30,14 @@ struct RowStats {
   double sum;
 };
 
-// The row's max (NaN propagates, as Math.max does) and Σ exp(z − max).
-RowStats row_stats(const float* z, size_t classes) {
+// Rows up to this many classes keep their exp values on the stack, so each
+// exp is computed once; wider rows compute them again in the gradient pass
+// (the same values, so the result does not depend on the width).
+constexpr size_t kCachedClasses = 64;
+
+// The row's max (NaN propagates, as Math.max does) and Σ exp(z − max); the
+// exps go to `cache` when it is non-null.
+RowStats row_stats(const float* z, size_t classes, double* cache) {
   double m = -std::numeric_limits<double>::infinity();
   for (size_t j = 0; j < classes; ++j) {
     const double v = z[j];
@@ -42,8 +48,16 @@ RowStats row_stats(const float* z, size_t classes) {
     }
   }
   double s = 0.0;
-  for (size_t j = 0; j < classes; ++j) s += std::exp(static_cast<double>(z[j]) - m);
+  for (size_t j = 0; j < classes; ++j) {
+    const double e = std::exp(static_cast<double>(z[j]) - m);
+    if (cache != nullptr) cache[j] = e;
+    s += e;
+  }
   return {m, s};
+}
+
+double row_exp(const float* z, size_t j, double max, const double* cache) {
+  return cache != nullptr ? cache[j] : std::exp(static_cast<double>(z[j]) - max);
 }
 
 }  // namespace
@@ -57,7 +71,9 @@ double softmax_ce_scalar(const float* logits, const float* target, float* grad, 
     const float* z = logits + r * classes;
     const float* t = target + r * classes;
     float* g = grad + r * classes;
-    const RowStats st = row_stats(z, classes);
+    double buf[kCachedClasses];
+    double* cache = classes <= kCachedClasses ? buf : nullptr;
+    const RowStats st = row_stats(z, classes, cache);
     const double lse = st.max + std::log(st.sum);
     double tsum = 0.0;
     for (size_t j = 0; j < classes; ++j) {
@@ -67,7 +83,7 @@ double softmax_ce_scalar(const float* logits, const float* target, float* grad, 
       if (tj != 0.0) total += tj * (lse - static_cast<double>(z[j]));
     }
     for (size_t j = 0; j < classes; ++j) {
-      const double p = std::exp(static_cast<double>(z[j]) - st.max) / st.sum;
+      const double p = row_exp(z, j, st.max, cache) / st.sum;
       g[j] = static_cast<float>((p * tsum - static_cast<double>(t[j])) / dn);
     }
   }
@@ -85,10 +101,12 @@ double softmax_ce_labels_scalar(const float* logits, const int32_t* labels, floa
     float* g = grad + r * classes;
     const int32_t label = labels[r];
     const bool valid = label >= 0 && static_cast<size_t>(label) < classes;
-    const RowStats st = row_stats(z, classes);
+    double buf[kCachedClasses];
+    double* cache = classes <= kCachedClasses ? buf : nullptr;
+    const RowStats st = row_stats(z, classes, cache);
     total += valid ? st.max + std::log(st.sum) - static_cast<double>(z[label]) : nan;
     for (size_t j = 0; j < classes; ++j) {
-      const double p = std::exp(static_cast<double>(z[j]) - st.max) / st.sum;
+      const double p = row_exp(z, j, st.max, cache) / st.sum;
       const double onehot = static_cast<int64_t>(j) == label ? 1.0 : 0.0;
       g[j] = static_cast<float>(valid ? (p - onehot) / dn : nan);
     }

@@ -82,6 +82,10 @@ for (const b of backendsUnderTest()) {
       [7, 9],
       [33, 17],
       [16, 10],
+      // Either side of the native kernel's 64-class exp cache.
+      [3, 64],
+      [3, 65],
+      [2, 100],
     ] as const) {
       it(`softmaxCrossEntropy ${n}×${classes}, one-hot and labels`, () => {
         const rng = new Rng(13 + n * 100 + classes);

@@ -101,8 +101,8 @@ describe('finite-difference gradient checks (reference backend, float64)', () =>
     it(`${name} as the first layer (dX only through the activation)`, () => checkModel([make(), new Dense(4, 2)], 4, 3));
   }
 
-  it('3-layer model: Dense relu → PReLU → Dense tanh → Dense', () =>
-    checkModel([new Dense(4, 6, { activation: 'relu' }), new PReLU(), new Dense(6, 5, { activation: 'tanh' }), new Dense(5, 3)], 4, 6));
+  it('3-layer model: Dense → PReLU → Dense tanh → Dense relu', () =>
+    checkModel([new Dense(4, 6), new PReLU(), new Dense(6, 5, { activation: 'tanh' }), new Dense(5, 3, { activation: 'relu' })], 4, 6));
 });
 
 // Float64 losses from their formulas: mean over all elements (mse, bce) or rows (softmax).

@@ -3,16 +3,14 @@
 // forward output, every gradient and dX. Then a whole training step at 1, 2
 // and 3 threads, which must agree bit for bit.
 import { describe, expect, it } from 'vitest';
-import { Dense, LeakyReLU, PReLU, Sequential, Sigmoid, Tensor, loss, type Layer } from '../../lib/index.js';
-import { tryLoadNative } from '../../lib/backend/native.js';
-import { modelBackends } from '../helpers/layer-backends.js';
+import { Dense, LeakyReLU, PReLU, Sequential, Sigmoid, Tensor, getThreads, loss, setThreads, type Layer } from '../../lib/index.js';
+import { backendsUnderTest } from '../helpers/backends.js';
 
-const native = modelBackends().find((b) => b.name === 'native');
-const addon = tryLoadNative();
+const native = backendsUnderTest().find((b) => b.name === 'native');
 
 // Sizes off the SIMD widths and tile sizes (17, 33, 13, 9, 5).
 const layers = (): Layer[] => [
-  new Dense(17, 33, { activation: 'relu' }),
+  new Dense(17, 33),
   new PReLU(),
   new Dense(33, 16, { activation: 'elu' }),
   new Sigmoid(),
@@ -22,7 +20,7 @@ const layers = (): Layer[] => [
 ];
 
 // Large enough for a threaded GEMM to split the work.
-const wide = (): Layer[] => [new Dense(300, 257, { activation: 'relu' }), new PReLU(), new Dense(257, 130, { activation: 'tanh' }), new Dense(130, 5)];
+const wide = (): Layer[] => [new Dense(300, 257), new PReLU(), new Dense(257, 130, { activation: 'tanh' }), new Dense(130, 5)];
 
 function step(backend: 'native' | 'reference', batch: number, make = layers) {
   const m = new Sequential(make(), { backend, seed: 21 });
@@ -65,19 +63,20 @@ describe.skipIf(!native)(`native vs reference on one model [${native?.label ?? '
   });
 });
 
-describe.skipIf(!native || typeof addon?.setThreads !== 'function')(`training step across thread counts [${native?.label ?? 'native'}]`, () => {
+describe.skipIf(!native)(`training step across thread counts [${native?.label ?? 'native'}]`, () => {
   it('forward + backward are bitwise identical at 1, 2 and 3 threads', () => {
-    const before = addon!.getThreads!();
+    const before = getThreads();
     try {
       const runs = [1, 2, 3].map((t) => {
-        addon!.setThreads!(t);
+        setThreads(t);
+        expect(getThreads()).toBe(t);
         const r = step('native', 200, wide);
         return [...r.y.data, ...r.dx.data, ...r.grads];
       });
       expect(runs[1]).toEqual(runs[0]);
       expect(runs[2]).toEqual(runs[0]);
     } finally {
-      addon!.setThreads!(before);
+      setThreads(before);
     }
   });
 });

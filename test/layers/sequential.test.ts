@@ -2,9 +2,9 @@
 // initialisation, gradient accumulation, zeroGrad, buffer reuse, errors,
 // summary and config round trip.
 import { describe, expect, it } from 'vitest';
-import { Dense, ELU, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor, loss, type Layer } from '../../lib/index.js';
+import { Dense, ELU, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor, loss, type DenseActivation, type Layer } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
-import { modelBackends } from '../helpers/layer-backends.js';
+import { backendsUnderTest } from '../helpers/backends.js';
 
 function batchOf(rows: number, features: number, seed: number): Tensor {
   return Tensor.randn([rows, features], { seed });
@@ -17,7 +17,7 @@ function rowsOf(t: Tensor, from: number, to: number): Tensor {
 
 const mlp = (): Layer[] => [new Dense(7, 9, { activation: 'relu' }), new PReLU(), new Dense(9, 5, { activation: 'elu' }), new Tanh(), new Dense(5, 3)];
 
-for (const b of modelBackends()) {
+for (const b of backendsUnderTest()) {
   const backend = b.name;
   describe(`Sequential [${b.label}]`, () => {
     it('names, orders and lays out parameters as views of two flat arenas', () => {
@@ -83,6 +83,26 @@ for (const b of modelBackends()) {
       expect(m.grads.every((v) => v === 0)).toBe(true);
     });
 
+    it('backward with { inputGradient: false } gives the same gradients and skips dX', () => {
+      for (const layers of [mlp, () => [new Tanh(), new Dense(7, 3)], () => [new PReLU(), new Dense(7, 3)]]) {
+        const a = new Sequential(layers(), { backend, seed: 6, inputFeatures: 7 });
+        const c = new Sequential(layers(), { backend, seed: 6, inputFeatures: 7 });
+        const x = batchOf(5, 7, 1);
+        const r = batchOf(5, 3, 2);
+        a.forward(x);
+        const dx = a.backward(r);
+        c.forward(x);
+        expect(c.backward(r, { inputGradient: false })).toBeNull();
+        expect(c.grads).toEqual(a.grads);
+        expect(dx.shape).toEqual([5, 7]);
+      }
+      const m = new Sequential(mlp(), { backend, seed: 6 });
+      m.forward(batchOf(2, 7, 1));
+      // @ts-expect-error deliberately wrong
+      expect(() => m.backward(batchOf(2, 3, 1), { inputGradient: 'no' })).toThrow(new TypeError('Sequential.backward: options.inputGradient must be a boolean, got string "no"'));
+      expect(m.grads.every((v) => v === 0)).toBe(true);
+    });
+
     it('a training step allocates nothing after the first (same batch size)', () => {
       const m = new Sequential(mlp(), { backend, seed: 3 });
       const l = loss('softmaxCrossEntropy', { backend });
@@ -142,6 +162,29 @@ for (const b of modelBackends()) {
       expect(() => ce.compute(y, Tensor.from([0, 3]))).toThrow(new RangeError('softmaxCrossEntropy: target[1] must be a class label in [0, 3), got 3'));
       expect(() => ce.compute(y, Tensor.from([0, 0.5]))).toThrow(new RangeError('softmaxCrossEntropy: target[1] must be a class label in [0, 3), got 0.5'));
       expect(y.data).toEqual(yBefore);
+    });
+
+    it('Dense with a fused activation equals Dense then the activation layer, bit for bit', () => {
+      // denseForward's contract: gemm, bias in float32, then the activation
+      // kernel; backward selects on y (or on z for ELU), which picks the same
+      // branch as the layer's selection on x.
+      const pairs: [DenseActivation, number, () => Layer][] = [
+        ['relu', 0.01, () => new ReLU()],
+        ['leakyRelu', 0.2, () => new LeakyReLU(0.2)],
+        ['leakyRelu', -0.3, () => new LeakyReLU(-0.3)],
+        ['elu', 0.7, () => new ELU(0.7)],
+        ['sigmoid', 0, () => new Sigmoid()],
+        ['tanh', 0, () => new Tanh()],
+      ];
+      for (const [activation, alpha, make] of pairs) {
+        const fused = new Sequential([new Dense(9, 17, { activation, alpha, init: 'he' })], { backend, seed: 4 });
+        const split = new Sequential([new Dense(9, 17, { init: 'he' }), make()], { backend, seed: 4 });
+        const x = batchOf(5, 9, 8);
+        const dy = batchOf(5, 17, 9);
+        expect(fused.forward(x).data, activation).toEqual(split.forward(x).data);
+        expect(fused.backward(dy).data, activation).toEqual(split.backward(dy).data);
+        expect(fused.grads, activation).toEqual(split.grads);
+      }
     });
 
     it('summary() lists layers, shapes and parameter counts', () => {

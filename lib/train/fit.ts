@@ -59,7 +59,7 @@ export function checkIdle(fn: string, model: object): void {
 export function outputWidth(model: TrainableModel, features: number): number {
   const m = model as unknown as { outputFeatures?: unknown };
   if (typeof m.outputFeatures === 'number') return m.outputFeatures;
-  const y = model.forward(new Tensor(new Float32Array(features), [1, features]));
+  const y = model.forward(new Tensor(new Float32Array(features), [1, features]), false);
   return y.size;
 }
 
@@ -213,7 +213,7 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
       const n = end - begin;
       buffers.gather(order, begin, end);
       model.zeroGrad();
-      const pred = model.forward(buffers.x);
+      const pred = model.forward(buffers.x, true);
       for (const cb of callbacks) cb.onBatchForward?.(batchIndex, ctx);
       const loss = c.loss.compute(pred.data, buffers.t, buffers.g.data, n, outputs);
       if (!Number.isFinite(loss)) {
@@ -302,7 +302,7 @@ class Evaluation {
     const { d, outputs } = this;
     const n = end - begin;
     const b = sliceRows(d, begin, end);
-    const pred = this.model.forward(new Tensor(b.x, [n, d.features]));
+    const pred = this.model.forward(new Tensor(b.x, [n, d.features]), false);
     if (this.grad.length < n * outputs) this.grad = new Float32Array(n * outputs);
     this.lossSum += n * this.c.loss.compute(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
     this.metrics.forEach((m, i) => (this.sums[i]! += m.sum(pred.data, b.targets, n, outputs)));
@@ -344,7 +344,7 @@ export function predict(model: TrainableModel, x: Tensor, out?: Tensor, batchSiz
   const result = out ?? Tensor.zeros([rows, outputs]);
   for (let begin = 0; begin < rows; begin += batchSize) {
     const end = Math.min(begin + batchSize, rows);
-    const pred = model.forward(new Tensor(x.data.subarray(begin * features, end * features), [end - begin, features]));
+    const pred = model.forward(new Tensor(x.data.subarray(begin * features, end * features), [end - begin, features]), false);
     result.data.set(pred.data, begin * outputs);
   }
   return result;

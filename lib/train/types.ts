@@ -6,8 +6,8 @@ import type { Tensor } from '../tensor.js';
 
 /** What fit/evaluate/predict need from a model (Sequential implements it). */
 export interface TrainableModel {
-  /** Forward pass; the returned tensor may be a buffer the model reuses. */
-  forward(x: Tensor): Tensor;
+  /** Forward pass (`training` false for evaluate/predict); the returned tensor may be a buffer the model reuses. */
+  forward(x: Tensor, training?: boolean): Tensor;
   /**
    * Backward pass from the gradient of the loss w.r.t. the output; accumulates
    * parameter gradients. fit passes `{ inputGradient: false }`: it never needs

@@ -99,7 +99,10 @@ function num(fn: string, arg: string, value: unknown, expected: string): number 
 export function checkNonNegative(fn: string, arg: string, value: unknown): number {
   const v = num(fn, arg, value, 'a finite number >= 0');
   if (!(Number.isFinite(v) && v >= 0)) throw rangeError(fn, arg, 'a finite number >= 0', describe(v));
-  return Math.fround(v);
+  // 1e39 is finite, but rounds to Infinity in float32 and turns every parameter into NaN.
+  const f = Math.fround(v);
+  if (!Number.isFinite(f)) throw rangeError(fn, arg, 'a finite number >= 0 within float32 range (<= 3.4028234663852886e38)', describe(v));
+  return f;
 }
 
 /** β, β₁, β₂: in [0, 1), also after rounding to float32 (0.99999999 rounds to 1). */
@@ -113,7 +116,7 @@ export function checkBeta(fn: string, arg: string, value: unknown): number {
 /** ε: finite and > 0, also after rounding to float32. */
 export function checkEps(fn: string, arg: string, value: unknown): number {
   const v = num(fn, arg, value, 'a finite number > 0');
-  if (!(Number.isFinite(v) && Math.fround(v) > 0)) throw rangeError(fn, arg, 'a finite number > 0', describe(v));
+  if (!(Number.isFinite(v) && Math.fround(v) > 0 && Number.isFinite(Math.fround(v)))) throw rangeError(fn, arg, 'a finite number > 0', describe(v));
   return Math.fround(v);
 }
 

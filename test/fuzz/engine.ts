@@ -211,7 +211,8 @@ const WRONG_KINDS: Array<(n: number) => unknown> = [
   () => 'Float32Array',
 ];
 
-const NON_FINITE = [NaN, Infinity, -Infinity];
+// ±1e39 are finite doubles that round to ±Infinity as float32 scalars.
+const NON_FINITE = [NaN, Infinity, -Infinity, 1e39, -1e39];
 const NON_NUMBERS: unknown[] = ['1', null, true, {}, 1n, [1]];
 const BAD_INTEGERS = [-1, -0.5, 0.5, 2.5, 1e-300, NaN, Infinity, -Infinity];
 const NOT_INTEGERS: unknown[] = ['2', null, undefined, true, 2n, {}, [2]];

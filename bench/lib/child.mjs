@@ -1,0 +1,104 @@
+// One benchmark process: one target (nodegrad native on the SIMD path fixed
+// by NODEGRAD_SIMD, nodegrad reference, tfjs-cpu or tfjs-wasm). Runs the
+// selected cases and writes its results as JSON to the file named by --out.
+// Progress goes to stderr; stdout is left to libraries that print banners.
+import { writeFileSync } from 'node:fs';
+import { FAMILIES } from '../workloads/index.mjs';
+import { measureLimits } from '../workloads/probes.mjs';
+import { makeContext } from './targets.mjs';
+import { POLICIES, measure } from './timing.mjs';
+
+const job = JSON.parse(process.argv[2]);
+const { target, quick, filter, threads, multiThreads, out, families, bestIsa } = job;
+const filterRe = filter ? new RegExp(filter) : null;
+const policies = POLICIES[quick ? 'quick' : 'full'];
+const result = { target, isa: null, limits: null, figures: [], error: null, versions: {} };
+
+function save() {
+  writeFileSync(out, JSON.stringify(result));
+}
+
+function log(msg) {
+  process.stderr.write(msg + '\n');
+}
+
+let ctx;
+try {
+  ctx = await makeContext(target);
+} catch (e) {
+  result.error = `cannot start: ${e.message.split('\n')[0]}`;
+  save();
+  process.exit(0);
+}
+
+const ours = ctx.kind === 'ours';
+const isPeer = !(ours && ctx.backendName === 'native');
+if (ctx.addon) {
+  result.isa = ctx.addon.isa;
+  if (ctx.threadControl) ctx.setThreads(threads);
+  result.threadControl = ctx.threadControl;
+  log(`  [${target}/${result.isa}] measuring machine limits`);
+  result.limits = measureLimits(ctx.addon, { threads: multiThreads, quick });
+}
+if (ctx.version) result.versions.tfjs = ctx.version;
+const label = ctx.addon ? `${target}/${result.isa}` : target;
+// A non-default SIMD path runs the kernel families only.
+const onlyPerIsa = ctx.addon && result.isa !== bestIsa;
+
+const secondsPerCost = new Map();
+
+for (const fam of FAMILIES) {
+  if (!families.includes(fam.family)) continue;
+  if (onlyPerIsa && !fam.perIsa) continue;
+  for (const c of fam.cases({ threads: multiThreads })) {
+    if (quick && !c.quick) continue;
+    if (filterRe && !filterRe.test(c.id)) continue;
+    const impl = ours ? c.ours : c.tfjs;
+    if (isPeer && c.peers === false) continue;
+    const fig = { id: c.id, family: fam.family, target: label, status: 'ok' };
+    result.figures.push(fig);
+    if (!impl) {
+      fig.status = 'unavailable';
+      fig.reason = 'no equivalent in this library';
+      continue;
+    }
+    const policy = c.steps ? (isPeer ? policies.peerSteps : policies.oursSteps) : isPeer ? policies.peer : policies.ours;
+    const known = c.costKey ? secondsPerCost.get(c.costKey) : undefined;
+    const floor = c.steps ? Math.min(3, policy.minSamples) : policy.minSamples;
+    if (known !== undefined && known * c.cost * (floor + 1) > policy.capSeconds * 1.5) {
+      fig.status = 'skipped';
+      fig.reason = `estimated ${(known * c.cost).toFixed(2)} s per call (from the previous size): ${floor} samples would exceed the ${policy.capSeconds} s cap`;
+      continue;
+    }
+    let setup;
+    try {
+      setup = impl(ctx);
+      if (setup.unavailable) {
+        fig.status = 'unavailable';
+        fig.reason = setup.unavailable;
+        continue;
+      }
+      if (setup.threads && ctx.threadControl) ctx.setThreads(setup.threads);
+      const m = measure(setup.run, policy);
+      if (m.skipped) {
+        fig.status = 'skipped';
+        fig.reason = m.skipped;
+        if (c.costKey) secondsPerCost.set(c.costKey, m.firstCall / c.cost);
+      } else {
+        Object.assign(fig, { seconds: m.seconds, callsPerSample: m.callsPerSample, capped: m.capped });
+        if (c.costKey) secondsPerCost.set(c.costKey, m.seconds.median / c.cost);
+        log(`  [${label}] ${c.id}: ${(m.seconds.median * 1e3).toPrecision(4)} ms (${m.seconds.samples} samples)`);
+      }
+      if (setup.note) fig.note = setup.note;
+    } catch (e) {
+      fig.status = 'error';
+      fig.reason = String(e?.message ?? e).split('\n')[0];
+      log(`  [${label}] ${c.id}: error: ${fig.reason}`);
+    } finally {
+      if (setup?.threads && ctx.threadControl) ctx.setThreads(threads);
+      setup?.dispose?.();
+    }
+  }
+  save();
+}
+save();

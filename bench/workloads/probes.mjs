@@ -4,8 +4,9 @@
 //   copy-l2        copy of 256 KiB (L2-resident), GB/s read + written
 //   copy-cache     copy of 1e6 floats (4 MB: the footprint of the 1e6 kernels)
 //   copy-dram      copy of 1.6e7 floats (64 MB, beyond any cache)
-// Each is sampled like a figure; the limit a fraction is taken of is the best
-// sample, since interference only ever lowers a limit.
+// Each is sampled like a figure, at the start and at the end of each native
+// process; the limit a fraction is taken of is the best sample, since
+// interference only ever lowers a limit.
 import { summarize } from '../lib/stats.mjs';
 
 export function limitSpecs(threads) {
@@ -32,9 +33,14 @@ function calibrate(probe, start, seconds) {
   }
 }
 
-export function measureLimits(addon, { threads, quick }) {
+/**
+ * Samples every limit `samples` times; pass the result of an earlier call as
+ * `prev` to add to its samples (the child measures at its start and again at
+ * its end, so a burst of interference from other processes at one moment does
+ * not lower a limit).
+ */
+export function measureLimits(addon, { threads, quick, samples, prev }) {
   if (typeof addon?.probeFmaGflops !== 'function') return { error: 'this build has no probes' };
-  const samples = quick ? 5 : 7;
   const seconds = quick ? 0.03 : 0.08;
   const out = {};
   for (const spec of limitSpecs(threads)) {
@@ -46,9 +52,9 @@ export function measureLimits(addon, { threads, quick }) {
       const reps = calibrate((r) => addon.probeCopyGbps(spec.n, r), 1, seconds);
       probe = () => addon.probeCopyGbps(spec.n, reps);
     }
-    const xs = [];
+    const xs = [...(prev?.[spec.key]?.values ?? [])];
     for (let i = 0; i < samples; i++) xs.push(probe());
-    out[spec.key] = { ...spec, ...summarize(xs), best: Math.max(...xs) };
+    out[spec.key] = { ...spec, ...summarize(xs), best: Math.max(...xs), values: xs };
   }
   return out;
 }

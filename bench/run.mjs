@@ -12,7 +12,7 @@ import { USAGE, parseArgs } from './lib/args.mjs';
 import { ensureBuilt } from './lib/build.mjs';
 import { machineInfo, versions } from './lib/machine.mjs';
 import { ROOT } from './lib/paths.mjs';
-import { writeMarkdown } from './lib/report-md.mjs';
+import { updateReadme, writeMarkdown } from './lib/report-md.mjs';
 import { textReport } from './lib/report-text.mjs';
 import { PEERS } from './lib/targets.mjs';
 import { FAMILIES } from './workloads/index.mjs';
@@ -73,6 +73,7 @@ for (const [i, job] of jobs.entries()) {
   const env = { ...process.env };
   if (job.isa) env.NODEGRAD_SIMD = job.isa;
   else delete env.NODEGRAD_SIMD;
+  const t0 = Date.now();
   log(`bench: ${job.target}${job.isa ? `/${job.isa}` : ''}`);
   const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'lib', 'child.mjs'), JSON.stringify(spec)], {
     cwd: ROOT,
@@ -88,6 +89,7 @@ for (const [i, job] of jobs.entries()) {
   }
   if (r.status !== 0) res.error = `${res.error ? res.error + '; ' : ''}process exited with ${r.status ?? r.signal}`;
   children.push(res);
+  log(`bench: ${job.target}${job.isa ? `/${job.isa}` : ''} done in ${((Date.now() - t0) / 1e3).toFixed(0)} s`);
 }
 rmSync(tmp, { recursive: true, force: true });
 
@@ -119,6 +121,10 @@ writeFileSync(jsonFile, JSON.stringify(doc, null, 2) + '\n');
 const full = !opts.quick && !opts.filter && !opts.targets;
 const mdFile = opts.md ?? (full ? join(resultsDir, 'latest.md') : null);
 if (mdFile) writeMarkdown(doc, FAMILIES, mdFile);
+if (opts.updateReadme) {
+  if (full) updateReadme(doc, join(ROOT, 'README.md'));
+  else log('bench: --update-readme needs a full run (no --quick, --filter or --targets); README left as it is');
+}
 
 if (opts.json) process.stdout.write(JSON.stringify(doc) + '\n');
 else console.log(textReport(doc, FAMILIES));

@@ -11,10 +11,11 @@ export const USAGE = `usage: npm run bench -- [options]
   --md FILE        write the markdown report there (default: bench/results/latest.md,
                    full runs only)
   --targets LIST   comma-separated subset of native,reference,tfjs-cpu,tfjs-wasm
+  --update-readme  copy the headline table of a full run into README.md
   --no-build       never build dist/ or the addon, even when missing or stale`;
 
 export function parseArgs(argv) {
-  const o = { quick: false, filter: null, threads: availableParallelism(), json: false, out: null, md: null, targets: null, build: true };
+  const o = { quick: false, filter: null, threads: availableParallelism(), json: false, out: null, md: null, targets: null, build: true, updateReadme: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -25,6 +26,7 @@ export function parseArgs(argv) {
     if (a === '--quick') o.quick = true;
     else if (a === '--json') o.json = true;
     else if (a === '--no-build') o.build = false;
+    else if (a === '--update-readme') o.updateReadme = true;
     else if (a === '--filter') {
       o.filter = val();
       new RegExp(o.filter); // throws on a bad pattern, before any work

@@ -46,6 +46,20 @@ const label = ctx.addon ? `${target}/${result.isa}` : target;
 const onlyPerIsa = ctx.addon && result.isa !== bestIsa;
 
 const secondsPerCost = new Map();
+// Flop/s of this target's 1-thread GEMM per form, from the last size measured.
+const gemmRate = new Map();
+
+function gemmEstimate(flops) {
+  if (!flops) return undefined;
+  let s = 0;
+  for (const [form, f] of Object.entries(flops)) {
+    if (f === 0) continue;
+    const rate = gemmRate.get(form);
+    if (!rate) return undefined;
+    s += f / rate;
+  }
+  return { s, from: "this backend's GEMM rates" };
+}
 
 for (const fam of FAMILIES) {
   if (!families.includes(fam.family)) continue;
@@ -55,6 +69,7 @@ for (const fam of FAMILIES) {
     if (filterRe && !filterRe.test(c.id)) continue;
     const impl = ours ? c.ours : c.tfjs;
     if (isPeer && c.peers === false) continue;
+    if (onlyPerIsa && c.otherIsas === false) continue;
     const fig = { id: c.id, family: fam.family, target: label, status: 'ok' };
     result.figures.push(fig);
     if (!impl) {
@@ -65,9 +80,10 @@ for (const fam of FAMILIES) {
     const policy = c.steps ? (isPeer ? policies.peerSteps : policies.oursSteps) : isPeer ? policies.peer : policies.ours;
     const known = c.costKey ? secondsPerCost.get(c.costKey) : undefined;
     const floor = c.steps ? Math.min(3, policy.minSamples) : policy.minSamples;
-    if (known !== undefined && known * c.cost * (floor + 1) > policy.capSeconds * 1.5) {
+    const estimate = known !== undefined ? { s: known * c.cost, from: 'the previous size' } : gemmEstimate(c.gemmFlops);
+    if (estimate && estimate.s * (floor + 1) > policy.capSeconds * 2) {
       fig.status = 'skipped';
-      fig.reason = `estimated ${(known * c.cost).toFixed(2)} s per call (from the previous size): ${floor} samples would exceed the ${policy.capSeconds} s cap`;
+      fig.reason = `estimated ${estimate.s.toFixed(2)} s per call (from ${estimate.from}): ${floor} samples would exceed the ${policy.capSeconds} s cap`;
       continue;
     }
     let setup;
@@ -87,6 +103,7 @@ for (const fam of FAMILIES) {
       } else {
         Object.assign(fig, { seconds: m.seconds, callsPerSample: m.callsPerSample, capped: m.capped });
         if (c.costKey) secondsPerCost.set(c.costKey, m.seconds.median / c.cost);
+        if (c.gemmVariant) gemmRate.set(c.gemmVariant, c.work / m.seconds.median);
         log(`  [${label}] ${c.id}: ${(m.seconds.median * 1e3).toPrecision(4)} ms (${m.seconds.samples} samples)`);
       }
       if (setup.note) fig.note = setup.note;

@@ -1,6 +1,6 @@
 // bench/results/latest.md and its two SVG charts (GEMM roofline, training
 // step times), written next to it.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { cell, notes, num, pct, reasons, times } from './format.mjs';
 import { barChart, lineChart } from './svg.mjs';
@@ -64,6 +64,45 @@ function samplesTag(r) {
   return r?.status === 'ok' && !r.capped ? ` ·${r.samples}` : '';
 }
 
+const HEADLINE = [
+  'activations/relu/1.6e7',
+  'activations/sigmoid/1.6e7',
+  'activations/sigmoid/1e6',
+  'gemm/nn/256/t1',
+  'gemm/nn/1024/t1',
+  'gemm/nn/2048/t1',
+  'gemm/nn/2048/tN',
+  'gemm/nt/1024/t1',
+  'gemm/tn/1024/t1',
+  'optim/adamStep/1e7',
+  'training/W4/b32',
+  'training/W4/b128',
+  'training/W4/b1024',
+  'training/W5/b32',
+  'training/W6/b256',
+];
+
+/** A few figures that summarise the run (quoted in the README). */
+export function headlineTable(doc) {
+  const main = doc.mainTarget;
+  const rows = [];
+  const seen = new Set();
+  for (const key of HEADLINE) {
+    const f = doc.figures.find((x) => x.id === key.replace(/\/tN$/, `/t${doc.threads.multi}`));
+    if (!f || seen.has(f.id)) continue;
+    seen.add(f.id);
+    const r = f.results[main];
+    rows.push([
+      `${f.label}`,
+      f.unit,
+      cell(r) + (r?.status === 'ok' && r.fraction !== undefined ? ` (${pct(r.fraction)} of ${f.limit})` : ''),
+      f.bestPeer ? `${num(f.bestPeer.median)} (${f.bestPeer.target})` : '—',
+      f.vsBestPeer ? times(f.vsBestPeer) : '—',
+    ]);
+  }
+  return mdTable(['case', 'unit', `${main} (fraction of limit)`, 'best peer', 'vs best peer'], rows);
+}
+
 export function writeMarkdown(doc, families, file) {
   const dir = dirname(file);
   const stem = basename(file, '.md');
@@ -79,7 +118,11 @@ export function writeMarkdown(doc, families, file) {
     `Produced by \`npm run bench${doc.options.quick ? ' -- --quick' : ''}\` on ${doc.date}. Machine: ${m.cpu}, ${m.logicalCpus} logical CPUs, ${m.memoryGiB} GiB, ${m.os}; CPU flags ${m.cpuFlags.join(', ')}; SIMD paths ${m.simdPaths.join(', ')}. ` +
       `nodegrad ${doc.versions.nodegrad} (${doc.versions.commit ?? 'no git'}), Node ${doc.versions.node}, tfjs ${doc.versions.tfjs}, tfjs-backend-wasm ${doc.versions['tfjs-backend-wasm']}. Threads: 1 and ${doc.threads.multi}.`,
     '',
-    `Every figure is the median over its samples after warm-up (kernels: ≥ 5 samples for ours, ≥ 3 for the reference and peers, which are capped at about 4 s per figure; training steps: ≥ 200 steps for ours, within a 6 s cap); [min–max] gives the spread, ·N the sample count, (n=N) a figure the time cap ended early. "vs best peer": how many times faster ${doc.mainTarget} is than the best of ${doc.peers.join(', ')}.`,
+    `Every figure is the median over its samples after warm-up (kernels: ≥ 5 samples for ours, ≥ 3 for the reference and peers, which are capped at about 4 s per figure; training steps: ≥ 200 steps for ours, within a 5 s cap); [min–max] gives the spread, ·N the sample count, (n=N) a figure the time cap ended early. "vs best peer": how many times faster ${doc.mainTarget} is than the best of ${doc.peers.join(', ')}.`,
+    '',
+    `## Headline`,
+    '',
+    headlineTable(doc),
     '',
     `## Machine limits`,
     '',
@@ -102,4 +145,17 @@ export function writeMarkdown(doc, families, file) {
   }
   for (const ch of doc.children) if (ch.error) out.push(`- ${ch.target}: ${ch.error}`);
   writeFileSync(file, out.join('\n') + '\n');
+}
+
+/** Replaces the README's headline block (between its bench:headline markers). */
+export function updateReadme(doc, readmeFile) {
+  const text = readFileSync(readmeFile, 'utf8');
+  const open = '<!-- bench:headline -->';
+  const close = '<!-- /bench:headline -->';
+  const a = text.indexOf(open);
+  const b = text.indexOf(close);
+  if (a < 0 || b < a) throw new Error(`${readmeFile} has no ${open} … ${close} block`);
+  const m = doc.machine;
+  const body = `From \`bench/results/latest.md\` (${doc.date.slice(0, 10)}, ${m.cpu}, ${m.logicalCpus} CPUs, threads 1 and ${doc.threads.multi}; nodegrad ${doc.versions.commit ?? doc.versions.nodegrad}):\n\n${headlineTable(doc)}\n`;
+  writeFileSync(readmeFile, text.slice(0, a + open.length) + '\n' + body + text.slice(b));
 }

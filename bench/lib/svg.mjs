@@ -2,13 +2,17 @@
 // with log-scaled axes and horizontal limit lines (the GEMM roofline), and a
 // horizontal grouped bar chart on a log axis (training-step times).
 
+import { num } from './format.mjs';
+
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#7f7f7f'];
 const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function logTicks(lo, hi) {
   const out = [];
+  // Over more than 3 decades, 2 and 5 would crowd the axis.
+  const mantissas = Math.log10(hi / lo) > 3 ? [1] : [1, 2, 5];
   for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of [1, 2, 5]) {
+    for (const m of mantissas) {
       const v = m * 10 ** e;
       if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v);
     }
@@ -16,7 +20,7 @@ function logTicks(lo, hi) {
   return out;
 }
 
-const fmt = (v) => (v >= 1000 ? `${v / 1000}k` : v >= 1 ? String(v) : v.toPrecision(1));
+const fmt = (v) => (v >= 1000 ? `${v / 1000}k` : v >= 1 ? String(v) : String(Number(v.toPrecision(1))));
 
 /**
  * series: [{ name, points: [[x, y], ...], dash? }], hlines: [{ name, y }].
@@ -105,7 +109,7 @@ export function barChart({ title, xLabel, groups, width = 720 }) {
       const color = COLORS[names.indexOf(b.name) % COLORS.length];
       const w = Math.max(1, sx(b.value) - pad.l);
       o.push(`<rect x="${pad.l}" y="${y + 1}" width="${w.toFixed(1)}" height="${barH - 2}" fill="${color}"/>`);
-      o.push(`<text x="${pad.l + w + 4}" y="${y + barH - 3}" font-size="10">${b.value.toPrecision(3)}</text>`);
+      o.push(`<text x="${pad.l + w + 4}" y="${y + barH - 3}" font-size="10">${num(b.value)}</text>`);
       y += barH;
     }
     y += gap;

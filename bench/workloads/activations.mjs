@@ -100,6 +100,8 @@ export function cases() {
         quick: size.n === 1e6 && QUICK.has(kern.name),
         work: (kern.bwd ? 12 : 8) * size.n,
         limit: size.limit,
+        costKey: `activations/${kern.name}`,
+        cost: size.n,
         ours(ctx) {
           if (!ctx.has(kern.name)) return { unavailable: NOT_IMPLEMENTED };
           const b = buffers(size.n);

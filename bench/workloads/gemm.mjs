@@ -45,7 +45,11 @@ export function cases({ threads }) {
           costKey: `gemm/${v.name}/t${t}`,
           cost: n * n * n,
           // Peers run only the 1-thread rows; the report reuses them for N.
+          // So do non-default SIMD paths (they are compared at 1 thread).
           peers: t === 1,
+          otherIsas: t === 1,
+          // 1-thread rates feed the training steps' time estimates.
+          gemmVariant: t === 1 ? v.name : undefined,
           ours(ctx) {
             if (!ctx.has('gemm')) return { unavailable: NOT_IMPLEMENTED };
             if (t !== 1 && !ctx.threadControl) return { unavailable: 'no setThreads in this build' };

@@ -50,6 +50,8 @@ export function cases() {
         quick: kern.name === 'adamStep' && size.n === 1e6,
         work: kern.bytes * size.n,
         limit: size.limit,
+        costKey: `optim/${kern.name}`,
+        cost: size.n,
         ours(ctx) {
           // The checked kernel may exist over a raw one this build lacks:
           // the first call then throws "not a function", reported as such.

@@ -20,6 +20,15 @@ function logTicks(lo, hi) {
   return out;
 }
 
+/** The opening of a chart: the svg element, a white background, the title. */
+function open(width, height, left, title) {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${left}" y="22" font-size="14" font-weight="bold">${esc(title)}</text>`,
+  ];
+}
+
 const fmt = (v) => (v >= 1000 ? `${v / 1000}k` : v >= 1 ? String(v) : String(Number(v.toPrecision(1))));
 
 /**
@@ -40,10 +49,7 @@ export function lineChart({ title, xLabel, yLabel, series, hlines = [], width = 
   const H = height - pad.t - pad.b;
   const sx = (x) => pad.l + (x1 === x0 ? W / 2 : ((Math.log2(x) - Math.log2(x0)) / (Math.log2(x1) - Math.log2(x0))) * W);
   const sy = (y) => pad.t + H - ((Math.log10(y) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * H;
-  const o = [];
-  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`);
-  o.push(`<rect width="100%" height="100%" fill="white"/>`);
-  o.push(`<text x="${pad.l}" y="22" font-size="14" font-weight="bold">${esc(title)}</text>`);
+  const o = open(width, height, pad.l, title);
   for (const v of logTicks(y0, y1)) {
     o.push(`<line x1="${pad.l}" x2="${pad.l + W}" y1="${sy(v)}" y2="${sy(v)}" stroke="#eee"/>`);
     o.push(`<text x="${pad.l - 6}" y="${sy(v) + 4}" text-anchor="end">${fmt(v)}</text>`);
@@ -93,10 +99,7 @@ export function barChart({ title, xLabel, groups, width = 720 }) {
   const v1 = 10 ** Math.ceil(Math.log10(Math.max(...vals) * 1.05));
   const W = width - pad.l - pad.r;
   const sx = (v) => pad.l + ((Math.log10(v) - Math.log10(v0)) / (Math.log10(v1) - Math.log10(v0))) * W;
-  const o = [];
-  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`);
-  o.push(`<rect width="100%" height="100%" fill="white"/>`);
-  o.push(`<text x="${pad.l}" y="22" font-size="14" font-weight="bold">${esc(title)}</text>`);
+  const o = open(width, height, pad.l, title);
   for (const v of logTicks(v0, v1)) {
     o.push(`<line x1="${sx(v)}" x2="${sx(v)}" y1="${pad.t}" y2="${pad.t + H}" stroke="#eee"/>`);
     o.push(`<text x="${sx(v)}" y="${pad.t + H + 16}" text-anchor="middle">${fmt(v)}</text>`);

@@ -39,7 +39,8 @@ export function isDetached(view: ArrayBufferView): boolean {
 /** A Float32Array that is not detached, else a TypeError naming `arg`. */
 export function checkF32(fn: string, arg: string, value: unknown): asserts value is Float32Array {
   if (!(value instanceof Float32Array)) throw typeError(fn, arg, 'a Float32Array', value);
-  if (isDetached(value)) throw typeError(fn, arg, 'a Float32Array with an attached buffer', 'a detached buffer');
+  // Built directly: typeError() would describe the string 'a detached buffer' as a value.
+  if (isDetached(value)) throw new TypeError(`${fn}: ${arg} must be a Float32Array with an attached buffer, got a detached buffer`);
 }
 
 export function checkLength(fn: string, arg: string, value: Float32Array, expected: number): void {

@@ -5,7 +5,8 @@ import type { RawActivations } from '../activations.js';
 
 export const referenceActivations: RawActivations = {
   relu(x, y) {
-    // `x > 0 ? x : 0` maps -0 and NaN... NaN must propagate, so test NaN first.
+    // `x > 0 ? x : 0` alone would turn NaN into 0; NaN must propagate (v !== v),
+    // and -0 must become +0 (it fails x > 0 and is not NaN, so it gets 0).
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
       y[i] = v > 0 ? v : v !== v ? v : 0;

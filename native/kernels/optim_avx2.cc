@@ -1,0 +1,66 @@
+// AVX2 optimizer kernels: the shared formulas (optim_body.inc) on 8 lanes.
+// No FMA on purpose (see optim_body.inc): same bits as the scalar path; the
+// kernels are bound by memory bandwidth, not arithmetic.
+#include "../platform.h"
+#include "optim.h"
+
+#if NODEGRAD_X64
+#include <immintrin.h>
+
+#include <cstddef>
+
+namespace nodegrad {
+namespace optim {
+namespace {
+
+using V = __m256;
+constexpr size_t W = 8;
+V ld(const float* p) { return _mm256_loadu_ps(p); }
+void st(float* p, V x) { _mm256_storeu_ps(p, x); }
+V dup(float x) { return _mm256_set1_ps(x); }
+V add(V a, V b) { return _mm256_add_ps(a, b); }
+V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+V dv(V a, V b) { return _mm256_div_ps(a, b); }
+V sq(V a) { return _mm256_sqrt_ps(a); }
+
+#include "optim_body.inc"
+
+// Two 4-lane double accumulators over blocks of 8, then the tail in order.
+double sum_squares(const float* x, size_t n) {
+  __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256d a = _mm256_cvtps_pd(_mm_loadu_ps(x + i));
+    const __m256d b = _mm256_cvtps_pd(_mm_loadu_ps(x + i + 4));
+    s0 = _mm256_add_pd(s0, _mm256_mul_pd(a, a));
+    s1 = _mm256_add_pd(s1, _mm256_mul_pd(b, b));
+  }
+  double lanes[4];
+  _mm256_storeu_pd(lanes, _mm256_add_pd(s0, s1));
+  double s = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  for (; i < n; i++) {
+    const double d = x[i];
+    s += d * d;
+  }
+  return s;
+}
+
+const OptimKernels kTable = {sgd_step, momentum_step, rms_step, adam_step, sum_squares};
+
+}  // namespace
+
+const OptimKernels* optim_kernels_avx2() { return &kTable; }
+
+}  // namespace optim
+}  // namespace nodegrad
+
+#else
+
+namespace nodegrad {
+namespace optim {
+const OptimKernels* optim_kernels_avx2() { return nullptr; }
+}  // namespace optim
+}  // namespace nodegrad
+
+#endif

@@ -13,7 +13,7 @@ export const family = 'gemm';
 export const title = 'GEMM';
 export const unit = 'GFLOP/s';
 export const fractionNote =
-  '% = of the peak FMA GFLOP/s at the same thread count; peers (single-threaded) show their 1-thread figure on every row';
+  '% = of the peak FMA GFLOP/s at the same thread count; peers (single-threaded) show their 1-thread figure on every row; non-default SIMD paths run at 1 thread only';
 export const perIsa = true;
 
 const SIZES = [64, 128, 256, 512, 1024, 2048];

@@ -3,9 +3,10 @@
 // the documented structure. It asserts no time: figures are only checked to
 // be positive and ordered (min <= median <= max).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 interface Result {
@@ -37,8 +38,9 @@ interface Doc {
 const root = new URL('..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'nodegrad-bench-test-'));
 const out = join(dir, 'result.json');
+const md = join(dir, 'report.md');
 const id = 'activations/relu/1e6';
-const run = spawnSync(process.execPath, [join(root, 'bench', 'run.mjs'), '--quick', '--filter', `^${id}$`, '--json', '--out', out, '--threads', '2'], {
+const run = spawnSync(process.execPath, [join(root, 'bench', 'run.mjs'), '--quick', '--filter', `^${id}$`, '--json', '--out', out, '--md', md, '--threads', '2'], {
   cwd: root,
   encoding: 'utf8',
   timeout: 110_000,
@@ -102,5 +104,29 @@ describe('bench runner (--quick --filter one kernel --json)', () => {
       expect(r.samples!, target).toBeGreaterThanOrEqual(target.startsWith('native/') ? 5 : 3);
       if (target.startsWith('native/')) expect(r.fraction, target).toBeGreaterThan(0);
     }
+  });
+
+  it('writes the markdown report with its two SVG charts', () => {
+    const text = readFileSync(md, 'utf8');
+    for (const heading of ['# nodegrad benchmark report', '## Headline', '## Machine limits', '## Charts', '### Activations (GB/s)']) {
+      expect(text).toContain(heading);
+    }
+    expect(text).toContain('relu 1e6');
+    for (const svg of ['report-gemm.svg', 'report-training.svg']) {
+      expect(text).toContain(`](${svg})`);
+      expect(existsSync(join(dir, svg))).toBe(true);
+      expect(readFileSync(join(dir, svg), 'utf8')).toMatch(/^<svg [^]*<\/svg>$/);
+    }
+  });
+
+  it('renders the stdout table from the same document', async () => {
+    const doc = JSON.parse(run.stdout) as Doc;
+    const load = (p: string) => import(pathToFileURL(join(root, 'bench', p)).href) as Promise<Record<string, unknown>>;
+    const { textReport } = (await load('lib/report-text.mjs')) as { textReport: (d: Doc, f: unknown) => string };
+    const { FAMILIES } = (await load('workloads/index.mjs')) as { FAMILIES: unknown };
+    const table = textReport(doc, FAMILIES);
+    expect(table).toMatch(/^nodegrad bench — /);
+    expect(table).toContain('Machine limits');
+    expect(table).toMatch(/\nrelu 1e6 +\S/);
   });
 });

@@ -15,13 +15,13 @@ export const times = (r) => (r === undefined ? '' : `${r >= 10 ? r.toFixed(0) : 
 
 const SHORT = { unavailable: 'n/a', skipped: 'skipped', error: 'error' };
 
-/** One result as a short cell: the median, with the sample count when capped. */
+/** One result as a short cell: the median, with the sample count when the cap ended it or it is below 5. */
 export function cell(r, { range = false } = {}) {
   if (!r) return '';
   if (r.status !== 'ok') return SHORT[r.status] ?? r.status;
   let s = num(r.median);
   if (range) s += ` [${num(r.min)}–${num(r.max)}]`;
-  if (r.capped) s += ` (n=${r.samples})`;
+  if (r.capped || r.samples < 5) s += ` (n=${r.samples})`;
   return s;
 }
 

@@ -61,7 +61,7 @@ function familySection(doc, fam) {
 }
 
 function samplesTag(r) {
-  return r?.status === 'ok' && !r.capped ? ` ·${r.samples}` : '';
+  return r?.status === 'ok' && !r.capped && r.samples >= 5 ? ` ·${r.samples}` : '';
 }
 
 const HEADLINE = [
@@ -118,7 +118,7 @@ export function writeMarkdown(doc, families, file) {
     `Produced by \`npm run bench${doc.options.quick ? ' -- --quick' : ''}\` on ${doc.date}. Machine: ${m.cpu}, ${m.logicalCpus} logical CPUs, ${m.memoryGiB} GiB, ${m.os}; CPU flags ${m.cpuFlags.join(', ')}; SIMD paths ${m.simdPaths.join(', ')}. ` +
       `nodegrad ${doc.versions.nodegrad} (${doc.versions.commit ?? 'no git'}), Node ${doc.versions.node}, tfjs ${doc.versions.tfjs}, tfjs-backend-wasm ${doc.versions['tfjs-backend-wasm']}. Threads: 1 and ${doc.threads.multi}.`,
     '',
-    `Every figure is the median over its samples after warm-up (kernels: ≥ 5 samples for ours, ≥ 3 for the reference and peers, which are capped at about 4 s per figure; training steps: ≥ 200 steps for ours, within a 5 s cap); [min–max] gives the spread, ·N the sample count, (n=N) a figure the time cap ended early. "vs best peer": how many times faster ${doc.mainTarget} is than the best of ${doc.peers.join(', ')}.`,
+    `Every figure is the median over its samples after warm-up (kernels: ≥ 5 samples for ours, ≥ 3 for the reference and peers, which are capped at about 4 s per figure; training steps: ≥ 200 steps for ours, within a 5 s cap); [min–max] gives the spread, ·N the sample count, (n=N) the sample count of a figure the time cap ended early or with fewer than 5 samples. "vs best peer": how many times faster ${doc.mainTarget} is than the best of ${doc.peers.join(', ')}.`,
     '',
     `## Headline`,
     '',

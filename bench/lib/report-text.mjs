@@ -39,6 +39,6 @@ export function textReport(doc, families) {
     if (t) parts.push(t);
   }
   for (const ch of doc.children) if (ch.error) parts.push(`! ${ch.target}: ${ch.error}`);
-  parts.push(`(n=…: fewer samples than asked, the time cap ended it; "vs best peer": how many times faster the ${doc.mainTarget} figure is than the best of ${doc.peers.join(', ')})`);
+  parts.push(`(n=…: the sample count, shown when below 5 or when the time cap ended the figure; "vs best peer": how many times faster the ${doc.mainTarget} figure is than the best of ${doc.peers.join(', ')})`);
   return parts.join('\n\n');
 }

@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { cell, notes, num, pct, reasons, times } from './format.mjs';
+import { checkGoals, metLabel } from './goals.mjs';
 import { barChart, lineChart } from './svg.mjs';
 
 const mdRow = (cells) => `| ${cells.join(' | ')} |`;
@@ -123,6 +124,12 @@ export function writeMarkdown(doc, families, file) {
     `## Headline`,
     '',
     headlineTable(doc),
+    '',
+    `## Targets from the issues`,
+    '',
+    `Checked against ${doc.mainTarget}; see bench/lib/goals.mjs for each target's source.`,
+    '',
+    mdTable(['issue', 'figure', 'measured', 'target', ''], checkGoals(doc).map((g) => [g.issue, g.what, g.measured, g.target, metLabel(g.met)])),
     '',
     `## Machine limits`,
     '',

@@ -1,6 +1,7 @@
 // The table printed on stdout: one section per family, one row per case,
 // one column per target; % is the main target's fraction of its limit.
 import { cell, notes, num, pct, reasons, times } from './format.mjs';
+import { checkGoals, metLabel } from './goals.mjs';
 
 function table(header, rows) {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -37,6 +38,10 @@ export function textReport(doc, families) {
   for (const fam of families) {
     const t = familyTable(doc, fam);
     if (t) parts.push(t);
+  }
+  const goals = checkGoals(doc).filter((g) => g.met !== null);
+  if (goals.length) {
+    parts.push(`Targets from the issues (${doc.mainTarget})\n` + table(['issue', 'figure', 'measured', 'target', ''], goals.map((g) => [g.issue, g.what, g.measured, g.target, metLabel(g.met)])));
   }
   for (const ch of doc.children) if (ch.error) parts.push(`! ${ch.target}: ${ch.error}`);
   parts.push(`(n=…: the sample count, shown when below 5 or when the time cap ended the figure; "vs best peer": how many times faster the ${doc.mainTarget} figure is than the best of ${doc.peers.join(', ')})`);

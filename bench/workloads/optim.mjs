@@ -1,8 +1,9 @@
 // Optimizer step kernels over flat parameter arrays. Figure: GB/s of bytes
-// touched (each array read once, the updated ones written once; write-allocate
-// not counted) and its fraction of the copy bandwidth (1e7: the DRAM probe;
-// 1e6: the 4 MB probe, since 12-16 MB also stay in this machine's L3 — a
-// machine with a smaller L3 makes the 1e6 figure a DRAM figure).
+// touched (each array read once, the updated ones written once) and its
+// fraction of the in-place update bandwidth (the arrays a step writes it has
+// just read, so no write-allocate traffic, as in that probe; 1e7: the 128 MB
+// probe; 1e6: the 8 MB probe, since 12-16 MB also stay in this machine's L3 —
+// a machine with a smaller L3 makes the 1e6 figure a DRAM figure).
 //   sgd       reads θ g,     writes θ       12 B/param
 //   momentum  reads θ g m,   writes θ m     20 B/param
 //   adagrad   reads θ g v,   writes θ v     20 B/param
@@ -16,12 +17,12 @@ export const family = 'optim';
 export const title = 'Optimizer steps';
 export const unit = 'GB/s';
 export const fractionNote =
-  '% = of the copy bandwidth (1e6: the 8 MB copy probe; 1e7: the 128 MB copy probe, DRAM)';
+  '% = of the in-place update bandwidth (1e6: the 8 MB update probe; 1e7: the 128 MB update probe, DRAM)';
 export const perIsa = true;
 
 const SIZES = [
-  { label: '1e6', n: 1e6, limit: 'copy-cache' },
-  { label: '1e7', n: 1e7, limit: 'copy-dram' },
+  { label: '1e6', n: 1e6, limit: 'update-cache' },
+  { label: '1e7', n: 1e7, limit: 'update-dram' },
 ];
 
 const KERNELS = [

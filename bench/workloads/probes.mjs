@@ -4,6 +4,12 @@
 //   copy-l2        copy of 256 KiB (L2-resident), GB/s read + written
 //   copy-cache     copy of 1e6 floats (4 MB: the footprint of the 1e6 kernels)
 //   copy-dram      copy of 1.6e7 floats (64 MB, beyond any cache)
+//   update-cache   in-place x[i] = x[i] + 0 over 2e6 floats (8 MB)
+//   update-dram    the same over 3.2e7 floats (128 MB)
+// A copy to a separate output pays write-allocate traffic (the line is read
+// before it is written: 12 bytes move per 8 counted); an in-place update does
+// not. Kernels with a separate output (activations) compare with the copy,
+// kernels updating their arrays in place (optimizer steps) with the update.
 // Each is sampled like a figure, at the start and at the end of each native
 // process; the limit a fraction is taken of is the best sample, since
 // interference only ever lowers a limit.
@@ -16,6 +22,8 @@ export function limitSpecs(threads) {
     { key: 'copy-l2', label: 'copy, 256 KiB footprint (L2)', unit: 'GB/s', kind: 'copy', n: 65536 / 2 },
     { key: 'copy-cache', label: 'copy, 8 MB footprint (1e6 floats)', unit: 'GB/s', kind: 'copy', n: 1e6 },
     { key: 'copy-dram', label: 'copy, 128 MB footprint (1.6e7 floats)', unit: 'GB/s', kind: 'copy', n: 1.6e7 },
+    { key: 'update-cache', label: 'in-place update, 8 MB (2e6 floats)', unit: 'GB/s', kind: 'update', n: 2e6 },
+    { key: 'update-dram', label: 'in-place update, 128 MB (3.2e7 floats)', unit: 'GB/s', kind: 'update', n: 3.2e7 },
   ];
 }
 
@@ -49,8 +57,10 @@ export function measureLimits(addon, { threads, quick, samples, prev }) {
       const iters = calibrate((i) => addon.probeFmaGflops(spec.threads, i), 1e4, seconds);
       probe = () => addon.probeFmaGflops(spec.threads, iters);
     } else {
-      const reps = calibrate((r) => addon.probeCopyGbps(spec.n, r), 1, seconds);
-      probe = () => addon.probeCopyGbps(spec.n, reps);
+      const fn = spec.kind === 'copy' ? addon.probeCopyGbps : addon.probeUpdateGbps;
+      if (typeof fn !== 'function') continue;
+      const reps = calibrate((r) => fn(spec.n, r), 1, seconds);
+      probe = () => fn(spec.n, reps);
     }
     const xs = [...(prev?.[spec.key]?.values ?? [])];
     for (let i = 0; i < samples; i++) xs.push(probe());

@@ -2,6 +2,7 @@
 // they block the calling thread for as long as they measure.
 //   probeFmaGflops(threads, iterations) -> GFLOP/s summed over threads
 //   probeCopyGbps(n, repeats)           -> GB/s read + written, n floats
+//   probeUpdateGbps(n, repeats)         -> the same for an in-place update
 // Both measure the SIMD path this process selected (NODEGRAD_SIMD).
 #include "../kernels/probes.h"
 
@@ -42,6 +43,11 @@ void register_probes(Napi::Env env, Napi::Object exports, Isa isa) {
                 size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
                 size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
                 return Napi::Number::New(info.Env(), probe_copy_gbps(*k, n, repeats));
+              }));
+  exports.Set("probeUpdateGbps", Napi::Function::New(env, [k](const Napi::CallbackInfo& info) {
+                size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
+                size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
+                return Napi::Number::New(info.Env(), probe_update_gbps(*k, n, repeats));
               }));
 }
 

@@ -32,7 +32,11 @@ void scalar_copy(const float* src, float* dst, size_t n) {
   for (size_t i = 0; i < n; ++i) dst[i] = src[i] + 0.0f;
 }
 
-const ProbeKernels kScalar = {scalar_fma_loop, kScalarChains * 2, scalar_copy};
+void scalar_update(float* x, size_t n) {
+  for (size_t i = 0; i < n; ++i) x[i] = x[i] + 0.0f;
+}
+
+const ProbeKernels kScalar = {scalar_fma_loop, kScalarChains * 2, scalar_copy, scalar_update};
 
 using Clock = std::chrono::steady_clock;
 
@@ -85,6 +89,18 @@ double probe_copy_gbps(const ProbeKernels& k, size_t n, size_t repeats) {
   for (size_t r = 0; r < repeats; ++r) k.copy(src.data(), dst.data(), n);
   double s = seconds_since(t0);
   if (dst[n - 1] != src[n - 1]) return -1;
+  return s > 0 ? 8.0 * static_cast<double>(n) * static_cast<double>(repeats) / s / 1e9 : 0;
+}
+
+double probe_update_gbps(const ProbeKernels& k, size_t n, size_t repeats) {
+  if (n == 0 || repeats == 0) return 0;
+  std::vector<float> x(n);
+  for (size_t i = 0; i < n; ++i) x[i] = static_cast<float>(i & 1023);
+  k.update(x.data(), n);  // warm-up: caches and TLB
+  Clock::time_point t0 = Clock::now();
+  for (size_t r = 0; r < repeats; ++r) k.update(x.data(), n);
+  double s = seconds_since(t0);
+  if (x[n - 1] != static_cast<float>((n - 1) & 1023)) return -1;
   return s > 0 ? 8.0 * static_cast<double>(n) * static_cast<double>(repeats) / s / 1e9 : 0;
 }
 

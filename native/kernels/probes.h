@@ -19,6 +19,9 @@ struct ProbeKernels {
   // library memcpy (which may switch to non-temporal stores that ordinary
   // kernels do not use, and would not measure this path's loads and stores).
   void (*copy)(const float* src, float* dst, size_t n);
+  // x[i] = x[i] + 0 in place: a read-modify-write stream with no
+  // write-allocate traffic, like an optimizer step updating θ, m and v.
+  void (*update)(float* x, size_t n);
 };
 
 const ProbeKernels* probe_kernels_scalar();
@@ -32,5 +35,9 @@ double probe_fma_gflops(const ProbeKernels& k, unsigned threads, size_t iteratio
 // GB/s (1e9 bytes/s) of `repeats` copies of n floats, counting the bytes read
 // plus the bytes written (8n per copy); buffers are touched before timing.
 double probe_copy_gbps(const ProbeKernels& k, size_t n, size_t repeats);
+
+// GB/s of `repeats` in-place updates of n floats, counting 8n bytes each
+// (read + written); the buffer is touched before timing.
+double probe_update_gbps(const ProbeKernels& k, size_t n, size_t repeats);
 
 }  // namespace nodegrad

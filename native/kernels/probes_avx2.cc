@@ -55,7 +55,23 @@ void avx2_copy(const float* src, float* dst, size_t n) {
   for (; i < n; ++i) dst[i] = src[i] + 0.0f;
 }
 
-const ProbeKernels kAvx2 = {avx2_fma_loop, 12 * 8 * 2, avx2_copy};
+void avx2_update(float* x, size_t n) {
+  const __m256 zero = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256 a = _mm256_loadu_ps(x + i);
+    __m256 b = _mm256_loadu_ps(x + i + 8);
+    __m256 c = _mm256_loadu_ps(x + i + 16);
+    __m256 d = _mm256_loadu_ps(x + i + 24);
+    _mm256_storeu_ps(x + i, _mm256_add_ps(a, zero));
+    _mm256_storeu_ps(x + i + 8, _mm256_add_ps(b, zero));
+    _mm256_storeu_ps(x + i + 16, _mm256_add_ps(c, zero));
+    _mm256_storeu_ps(x + i + 24, _mm256_add_ps(d, zero));
+  }
+  for (; i < n; ++i) x[i] = x[i] + 0.0f;
+}
+
+const ProbeKernels kAvx2 = {avx2_fma_loop, 12 * 8 * 2, avx2_copy, avx2_update};
 
 }  // namespace
 

@@ -42,7 +42,23 @@ void neon_copy(const float* src, float* dst, size_t n) {
   for (; i < n; ++i) dst[i] = src[i] + 0.0f;
 }
 
-const ProbeKernels kNeon = {neon_fma_loop, kChains * 4 * 2, neon_copy};
+void neon_update(float* x, size_t n) {
+  const float32x4_t zero = vdupq_n_f32(0.0f);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    float32x4_t a = vld1q_f32(x + i);
+    float32x4_t b = vld1q_f32(x + i + 4);
+    float32x4_t c = vld1q_f32(x + i + 8);
+    float32x4_t d = vld1q_f32(x + i + 12);
+    vst1q_f32(x + i, vaddq_f32(a, zero));
+    vst1q_f32(x + i + 4, vaddq_f32(b, zero));
+    vst1q_f32(x + i + 8, vaddq_f32(c, zero));
+    vst1q_f32(x + i + 12, vaddq_f32(d, zero));
+  }
+  for (; i < n; ++i) x[i] = x[i] + 0.0f;
+}
+
+const ProbeKernels kNeon = {neon_fma_loop, kChains * 4 * 2, neon_copy, neon_update};
 
 }  // namespace
 

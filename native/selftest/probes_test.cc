@@ -38,6 +38,11 @@ NODEGRAD_TEST(probes_copy_copies_every_length) {
       for (size_t i = 0; i < n; ++i) ok = ok && dst[i] == src[i];
       NODEGRAD_CHECK(ok, std::string(isa_name(isa)) + " copy n=" + std::to_string(n));
       NODEGRAD_CHECK(dst[n] == -7.0f, std::string(isa_name(isa)) + " copy wrote past n");
+      k->update(n ? src.data() : nullptr, n);
+      ok = true;
+      for (size_t i = 0; i < n; ++i) ok = ok && src[i] == 1.5f * static_cast<float>(i) - 3.0f;
+      NODEGRAD_CHECK(ok,
+                     std::string(isa_name(isa)) + " update keeps values n=" + std::to_string(n));
     }
   }
 }
@@ -64,10 +69,13 @@ NODEGRAD_TEST(probes_measure_positive_rates) {
     double g1 = probe_fma_gflops(*k, 1, 10000);
     double g2 = probe_fma_gflops(*k, 2, 10000);
     double bw = probe_copy_gbps(*k, 4096, 4);
+    double up = probe_update_gbps(*k, 4096, 4);
+    NODEGRAD_CHECK(up > 0 && std::isfinite(up), std::string(isa_name(isa)) + " update GB/s");
     NODEGRAD_CHECK(g1 > 0 && std::isfinite(g1), std::string(isa_name(isa)) + " 1-thread GFLOP/s");
     NODEGRAD_CHECK(g2 > 0 && std::isfinite(g2), std::string(isa_name(isa)) + " 2-thread GFLOP/s");
     NODEGRAD_CHECK(bw > 0 && std::isfinite(bw), std::string(isa_name(isa)) + " copy GB/s");
-    NODEGRAD_CHECK(probe_fma_gflops(*k, 0, 10) == 0 && probe_copy_gbps(*k, 0, 1) == 0,
+    NODEGRAD_CHECK(probe_fma_gflops(*k, 0, 10) == 0 && probe_copy_gbps(*k, 0, 1) == 0 &&
+                       probe_update_gbps(*k, 0, 1) == 0,
                    "zero threads or length give 0");
   }
 }

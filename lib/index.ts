@@ -9,3 +9,4 @@ export type {
   OptimizerName, OptimizerOptions, OptimizerStateDict, ParamGroup, RmspropHyper, RmspropOptions, SgdHyper, SgdOptions,
 } from './optim/index.js';
 export * as schedules from './optim/schedules.js';
+export { getThreads, setThreads } from './threads.js';

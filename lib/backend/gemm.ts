@@ -14,7 +14,11 @@ export enum FusedActivation {
 
 /** Unchecked kernels: arguments already validated, scalars already float32. */
 export interface RawGemm {
-  /** C (m×n) = alpha·op(A)·op(B) + beta·C, row-major. beta = 0 never reads C. */
+  /**
+   * C (m×n) = alpha·op(A)·op(B) + beta·C, row-major. beta = 0 never reads C;
+   * alpha = 0 or k = 0 never reads A or B; m or n = 0 does nothing. C must
+   * not overlap A or B (checked by checkedGemm, not here).
+   */
   gemm(
     a: Float32Array,
     b: Float32Array,
@@ -44,7 +48,11 @@ export interface RawGemm {
     act: FusedActivation,
     alpha: number,
   ): void;
-  /** out[j] = Σ_i a[i·n + j] + beta·out[j] (bias gradients); beta = 0 never reads out. */
+  /**
+   * out[j] = Σ_i a[i·n + j] + beta·out[j] (bias gradients), summed in row
+   * order (native: in float32, so the result does not depend on the thread
+   * count or the SIMD width); beta = 0 never reads out.
+   */
   columnSums(a: Float32Array, out: Float32Array, m: number, n: number, beta: number): void;
 }
 

@@ -1,10 +1,135 @@
+// N-API layer of the GEMM family: gemm, denseForward, columnSums (the
+// positional arguments of RawGemm in lib/backend/gemm.ts) and the process-wide
+// thread count (setThreads, getThreads).
+#include "../kernels/gemm.h"
+
+#include <string>
+
+#include "../kernels/activations.h"
+#include "../threadpool.h"
+#include "args.h"
 #include "register.h"
 
 namespace nodegrad {
 namespace binding {
 
-// Filled in by the gemm work.
-void register_gemm(Napi::Env, Napi::Object, Isa) {}
+namespace {
+
+// The ISA is chosen once per process, so every addon instance (one per
+// worker thread) picks the same table; a function-local static makes the
+// concurrent first registrations safe.
+const GemmKernels* table_for(Isa isa) {
+  static const GemmKernels* const table =
+      pick_table(isa, gemm_kernels_scalar(), gemm_kernels_avx2(), gemm_kernels_neon());
+  return table;
+}
+
+const GemmKernels* g_table() { return table_for(selected_isa().isa); }
+
+// denseForward's activation: the activation family's kernel for this ISA, so
+// a fused layer gives exactly the bits of gemm + bias then the activation.
+// act is FusedActivation (lib/backend/gemm.ts): 0 none, 1 relu, 2 leakyRelu,
+// 3 elu, 4 sigmoid, 5 tanh.
+GemmEpilogue epilogue(const float* bias, int act, float alpha) {
+  const Isa isa = selected_isa().isa;
+  const ActivationKernels* t = pick_table(isa, activation_kernels_scalar(),
+                                          activation_kernels_avx2(), activation_kernels_neon());
+  GemmEpilogue e{bias, nullptr, nullptr, alpha};
+  switch (act) {
+    case 1:
+      e.act = t->relu;
+      break;
+    case 2:
+      e.act_alpha = t->leaky_relu;
+      break;
+    case 3:
+      e.act_alpha = t->elu;
+      break;
+    case 4:
+      e.act = t->sigmoid;
+      break;
+    case 5:
+      e.act = t->tanh;
+      break;
+    default:
+      break;
+  }
+  return e;
+}
+
+// x·y as an element count, or a RangeError when it cannot be one.
+size_t product(const Napi::CallbackInfo& info, size_t x, size_t y, const char* what) {
+  if (y != 0 && x > SIZE_MAX / y) {
+    throw Napi::RangeError::New(info.Env(), std::string(what) + " is too large");
+  }
+  return x * y;
+}
+
+Napi::Value gemm_fn(const Napi::CallbackInfo& info) {
+  F32View a = f32_arg(info, 0, "a"), b = f32_arg(info, 1, "b"), c = f32_arg(info, 2, "c");
+  size_t m = size_arg(info, 3, "m"), n = size_arg(info, 4, "n"), k = size_arg(info, 5, "k");
+  expect_length(info, a, product(info, m, k, "m*k"), "a");
+  expect_length(info, b, product(info, k, n, "k*n"), "b");
+  expect_length(info, c, product(info, m, n, "m*n"), "c");
+  bool ta = bool_arg(info, 6), tb = bool_arg(info, 7);
+  float alpha = f32_scalar_arg(info, 8, "alpha"), beta = f32_scalar_arg(info, 9, "beta");
+  gemm(g_table(), a.data, b.data, c.data, m, n, k, ta, tb, alpha, beta);
+  return info.Env().Undefined();
+}
+
+Napi::Value dense_forward_fn(const Napi::CallbackInfo& info) {
+  F32View x = f32_arg(info, 0, "x"), w = f32_arg(info, 1, "w");
+  F32View bias{nullptr, 0};
+  const bool has_bias = !info[2].IsNull() && !info[2].IsUndefined();
+  if (has_bias) bias = f32_arg(info, 2, "bias");
+  F32View y = f32_arg(info, 3, "y");
+  size_t m = size_arg(info, 4, "m"), n = size_arg(info, 5, "n"), k = size_arg(info, 6, "k");
+  expect_length(info, x, product(info, m, k, "m*k"), "x");
+  expect_length(info, w, product(info, k, n, "k*n"), "w");
+  expect_length(info, y, product(info, m, n, "m*n"), "y");
+  if (has_bias) expect_length(info, bias, n, "bias");
+  double act = number_arg(info, 7, "act");
+  if (!(act >= 0 && act <= 5) || act != static_cast<double>(static_cast<int>(act))) {
+    throw Napi::RangeError::New(info.Env(), "act must be a FusedActivation (0..5)");
+  }
+  GemmEpilogue epi = epilogue(has_bias ? bias.data : nullptr, static_cast<int>(act),
+                              f32_scalar_arg(info, 8, "alpha"));
+  dense_forward(g_table(), x.data, w.data, y.data, m, n, k, epi);
+  return info.Env().Undefined();
+}
+
+Napi::Value column_sums_fn(const Napi::CallbackInfo& info) {
+  F32View a = f32_arg(info, 0, "a"), out = f32_arg(info, 1, "out");
+  size_t m = size_arg(info, 2, "m"), n = size_arg(info, 3, "n");
+  expect_length(info, a, product(info, m, n, "m*n"), "a");
+  expect_length(info, out, n, "out");
+  column_sums(g_table(), a.data, out.data, m, n, f32_scalar_arg(info, 4, "beta"));
+  return info.Env().Undefined();
+}
+
+Napi::Value set_threads_fn(const Napi::CallbackInfo& info) {
+  double v = number_arg(info, 0, "n");
+  if (!(v >= 1 && v <= 1024) || v != static_cast<double>(static_cast<size_t>(v))) {
+    throw Napi::RangeError::New(info.Env(), "n must be an integer from 1 to 1024");
+  }
+  threadpool::set_threads(static_cast<size_t>(v));
+  return info.Env().Undefined();
+}
+
+Napi::Value get_threads_fn(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(threadpool::get_threads()));
+}
+
+}  // namespace
+
+void register_gemm(Napi::Env env, Napi::Object exports, Isa isa) {
+  table_for(isa);
+  exports.Set("gemm", Napi::Function::New(env, gemm_fn, "gemm"));
+  exports.Set("denseForward", Napi::Function::New(env, dense_forward_fn, "denseForward"));
+  exports.Set("columnSums", Napi::Function::New(env, column_sums_fn, "columnSums"));
+  exports.Set("setThreads", Napi::Function::New(env, set_threads_fn, "setThreads"));
+  exports.Set("getThreads", Napi::Function::New(env, get_threads_fn, "getThreads"));
+}
 
 }  // namespace binding
 }  // namespace nodegrad

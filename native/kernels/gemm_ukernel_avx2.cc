@@ -1,0 +1,184 @@
+// AVX2+FMA micro-kernels: a 6×16 tile in 12 ymm accumulators; per k step two
+// loads of B, six broadcasts of A, twelve FMAs (Zen 4 / Haswell: 2 FMA pipes ×
+// 4-5 cycles latency need ≥ 10 independent accumulators to stay busy). The
+// kernel owns its tile, edges included: partial tiles store (and, with
+// beta != 0, load) through lane masks, so C is never touched outside it.
+#include "../platform.h"
+#include "gemm.h"
+
+#if NODEGRAD_X64
+#include <immintrin.h>
+
+#include <cstdint>
+
+namespace nodegrad {
+
+namespace {
+
+constexpr size_t MR = kGemmBlockingAvx2.mr;
+constexpr size_t NR = kGemmBlockingAvx2.nr;
+static_assert(MR == 6 && NR == 16, "the register blocking below is written for 6x16");
+
+struct Masks {
+  __m256i lo, hi;
+};
+
+// Lane masks for the first nr of 16 columns.
+Masks column_masks(size_t nr) {
+  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i n = _mm256_set1_epi32(static_cast<int>(nr));
+  return {_mm256_cmpgt_epi32(n, idx),
+          _mm256_cmpgt_epi32(n, _mm256_add_epi32(idx, _mm256_set1_epi32(8)))};
+}
+
+// alpha·acc (+ beta·C): products and sum rounded separately, as the scalar
+// path does, so the epilogue adds no difference between ISAs.
+__m256 finish(__m256 acc, __m256 c, __m256 alpha, __m256 beta, bool read_c) {
+  __m256 r = _mm256_mul_ps(alpha, acc);
+  return read_c ? _mm256_add_ps(r, _mm256_mul_ps(beta, c)) : r;
+}
+
+void store_tile(const __m256 (&acc)[MR][2], float* c, size_t ldc, size_t mr, size_t nr,
+                float alpha_s, float beta_s) {
+  const __m256 alpha = _mm256_set1_ps(alpha_s), beta = _mm256_set1_ps(beta_s);
+  const bool read_c = beta_s != 0.0f;
+  if (mr == MR && nr == NR) {
+    for (size_t i = 0; i < MR; ++i) {
+      float* row = c + i * ldc;
+      const __m256 c0 = read_c ? _mm256_loadu_ps(row) : _mm256_setzero_ps();
+      const __m256 c1 = read_c ? _mm256_loadu_ps(row + 8) : _mm256_setzero_ps();
+      _mm256_storeu_ps(row, finish(acc[i][0], c0, alpha, beta, read_c));
+      _mm256_storeu_ps(row + 8, finish(acc[i][1], c1, alpha, beta, read_c));
+    }
+    return;
+  }
+  const Masks m = column_masks(nr);
+  for (size_t i = 0; i < mr; ++i) {
+    float* row = c + i * ldc;
+    const __m256 c0 = read_c ? _mm256_maskload_ps(row, m.lo) : _mm256_setzero_ps();
+    const __m256 c1 = read_c ? _mm256_maskload_ps(row + 8, m.hi) : _mm256_setzero_ps();
+    _mm256_maskstore_ps(row, m.lo, finish(acc[i][0], c0, alpha, beta, read_c));
+    _mm256_maskstore_ps(row + 8, m.hi, finish(acc[i][1], c1, alpha, beta, read_c));
+  }
+}
+
+// The accumulators are 12 named locals, not an array: an array passed on to
+// the store step makes the compiler spill it to the stack on every k step.
+#define NODEGRAD_ACC_DECL                                                                  \
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, \
+         c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00
+#define NODEGRAD_ROW(i, ptr)                    \
+  do {                                          \
+    const __m256 a_ = _mm256_broadcast_ss(ptr); \
+    c##i##0 = _mm256_fmadd_ps(a_, b0, c##i##0); \
+    c##i##1 = _mm256_fmadd_ps(a_, b1, c##i##1); \
+  } while (0)
+#define NODEGRAD_ACC_STORE                                        \
+  const __m256 acc[MR][2] = {{c00, c01}, {c10, c11}, {c20, c21},  \
+                             {c30, c31}, {c40, c41}, {c50, c51}}; \
+  store_tile(acc, c, ldc, mr, nr, alpha, beta)
+
+void packed_tile(size_t kc, const float* a, const float* b, float* c, size_t ldc, size_t mr,
+                 size_t nr, float alpha, float beta) {
+  // C's rows are touched once, after the k loop: ask for them now so the
+  // store does not wait on memory (each row is 64 bytes, two cache lines at
+  // most).
+  for (size_t i = 0; i < mr; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);
+  }
+  NODEGRAD_ACC_DECL;
+  // Four k steps per iteration with constant offsets: one pointer update per
+  // four steps instead of two per step.
+#define NODEGRAD_STEP(u)                                                                 \
+  do {                                                                                   \
+    const __m256 b0 = _mm256_loadu_ps(b + (u)*NR), b1 = _mm256_loadu_ps(b + (u)*NR + 8); \
+    NODEGRAD_ROW(0, a + (u)*MR + 0);                                                     \
+    NODEGRAD_ROW(1, a + (u)*MR + 1);                                                     \
+    NODEGRAD_ROW(2, a + (u)*MR + 2);                                                     \
+    NODEGRAD_ROW(3, a + (u)*MR + 3);                                                     \
+    NODEGRAD_ROW(4, a + (u)*MR + 4);                                                     \
+    NODEGRAD_ROW(5, a + (u)*MR + 5);                                                     \
+  } while (0)
+  size_t p = 0;
+  for (; p + 4 <= kc; p += 4, a += 4 * MR, b += 4 * NR) {
+    NODEGRAD_STEP(0);
+    NODEGRAD_STEP(1);
+    NODEGRAD_STEP(2);
+    NODEGRAD_STEP(3);
+  }
+  for (; p < kc; ++p, a += MR, b += NR) NODEGRAD_STEP(0);
+#undef NODEGRAD_STEP
+  NODEGRAD_ACC_STORE;
+}
+
+void direct_tile(size_t kc, const float* a, size_t rsa, size_t csa, const float* b, size_t ldb,
+                 float* c, size_t ldc, size_t mr, size_t nr, float alpha, float beta) {
+  NODEGRAD_ACC_DECL;
+  // Rows past mr re-read row 0 (never out of bounds); their sums are dropped.
+  const size_t o1 = (mr > 1 ? 1 : 0) * rsa, o2 = (mr > 2 ? 2 : 0) * rsa,
+               o3 = (mr > 3 ? 3 : 0) * rsa, o4 = (mr > 4 ? 4 : 0) * rsa,
+               o5 = (mr > 5 ? 5 : 0) * rsa;
+  const Masks m = column_masks(nr);
+  const bool full = nr == NR;
+  for (size_t p = 0; p < kc; ++p, a += csa, b += ldb) {
+    const __m256 b0 = full ? _mm256_loadu_ps(b) : _mm256_maskload_ps(b, m.lo);
+    const __m256 b1 = full ? _mm256_loadu_ps(b + 8) : _mm256_maskload_ps(b + 8, m.hi);
+    NODEGRAD_ROW(0, a);
+    NODEGRAD_ROW(1, a + o1);
+    NODEGRAD_ROW(2, a + o2);
+    NODEGRAD_ROW(3, a + o3);
+    NODEGRAD_ROW(4, a + o4);
+    NODEGRAD_ROW(5, a + o5);
+  }
+  NODEGRAD_ACC_STORE;
+}
+
+#undef NODEGRAD_ACC_DECL
+#undef NODEGRAD_ROW
+#undef NODEGRAD_ACC_STORE
+
+void column_sums(const float* a, float* out, size_t m, size_t n, float beta) {
+  const bool read_out = beta != 0.0f;
+  const __m256 vbeta = _mm256_set1_ps(beta);
+  size_t j = 0;
+  for (; j + 32 <= n; j += 32) {  // four independent column vectors per row
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
+    for (size_t i = 0; i < m; ++i) {
+      const float* row = a + i * n + j;
+      s0 = _mm256_add_ps(s0, _mm256_loadu_ps(row));
+      s1 = _mm256_add_ps(s1, _mm256_loadu_ps(row + 8));
+      s2 = _mm256_add_ps(s2, _mm256_loadu_ps(row + 16));
+      s3 = _mm256_add_ps(s3, _mm256_loadu_ps(row + 24));
+    }
+    __m256 s[4] = {s0, s1, s2, s3};
+    for (size_t v = 0; v < 4; ++v) {
+      float* o = out + j + 8 * v;
+      if (read_out) s[v] = _mm256_add_ps(s[v], _mm256_mul_ps(vbeta, _mm256_loadu_ps(o)));
+      _mm256_storeu_ps(o, s[v]);
+    }
+  }
+  for (; j < n; j += 8) {
+    const Masks mk = column_masks(n - j);  // lo covers min(8, n - j) columns
+    __m256 s = _mm256_setzero_ps();
+    for (size_t i = 0; i < m; ++i) s = _mm256_add_ps(s, _mm256_maskload_ps(a + i * n + j, mk.lo));
+    if (read_out) s = _mm256_add_ps(s, _mm256_mul_ps(vbeta, _mm256_maskload_ps(out + j, mk.lo)));
+    _mm256_maskstore_ps(out + j, mk.lo, s);
+  }
+}
+
+const GemmKernels kTable = {kGemmBlockingAvx2, packed_tile, direct_tile, column_sums};
+
+}  // namespace
+
+const GemmKernels* gemm_kernels_avx2() { return &kTable; }
+
+}  // namespace nodegrad
+
+#else
+
+namespace nodegrad {
+const GemmKernels* gemm_kernels_avx2() { return nullptr; }
+}  // namespace nodegrad
+
+#endif

@@ -3,6 +3,11 @@ export type { Shape, RandomOptions } from './tensor.js';
 export { Rng } from './random.js';
 export { backend, info, kernels, useBackend } from './backend/index.js';
 export type { BackendName, Info, Kernels } from './backend/index.js';
+export { Dense, ELU, Layer, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, layerFromJSON, registerLayer } from './layers/index.js';
+export type { DenseActivation, DenseOptions, InitName, LayerJSON, PReLUOptions, SequentialJSON, SequentialOptions } from './layers/index.js';
+export { Loss, loss } from './losses.js';
+export type { LossName, LossOptions } from './losses.js';
+export type { Parameter } from './parameter.js';
 export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS } from './optim/index.js';
 export type {
   AdagradHyper, AdagradOptions, AdamHyper, AdamOptions, CommonHyper, Convention, GroupStateDict, MomentumHyper, MomentumOptions,

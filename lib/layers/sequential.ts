@@ -1,0 +1,190 @@
+// Sequential: a chain of layers over one backend, with every parameter in
+// one flat Float32Array arena and every gradient in another (each parameter
+// a view), so an optimizer can update the whole model in one native call.
+import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from '../backend/index.js';
+import { checkInteger, rangeError, typeError } from '../errors.js';
+import type { Parameter } from '../parameter.js';
+import { Rng } from '../random.js';
+import { Tensor } from '../tensor.js';
+import { Layer, layerFromJSON, type LayerJSON, type ParamSpec } from './layer.js';
+
+export interface SequentialOptions {
+  /** Backend for this model's kernels (default: the default backend at construction). */
+  backend?: BackendName;
+  /** Seed of the PRNG the initialisers draw from (default 0: models are reproducible). */
+  seed?: number;
+  /** Input features; needed only when the first layer does not fix it (an activation layer). */
+  inputFeatures?: number;
+}
+
+export interface SequentialJSON {
+  className: 'Sequential';
+  config: { inputFeatures: number; layers: LayerJSON[] };
+}
+
+export class Sequential {
+  readonly layers: readonly Layer[];
+  readonly backend: BackendName;
+  readonly inputFeatures: number;
+  readonly outputFeatures: number;
+  /** All parameter values, in parameters() order, contiguous. */
+  readonly values: Float32Array;
+  /** All gradients, laid out as `values`. */
+  readonly grads: Float32Array;
+  private readonly params: readonly Parameter[];
+  private readonly raw: RawBackend;
+  private lastBatch = -1;
+
+  constructor(layers: readonly Layer[], options: SequentialOptions = {}) {
+    const fn = 'Sequential';
+    if (!Array.isArray(layers)) throw typeError(fn, 'layers', 'an array of layers', layers);
+    if (layers.length === 0) throw rangeError(fn, 'layers', 'a non-empty array', 'an empty array');
+    layers.forEach((l, i) => {
+      if (!(l instanceof Layer)) throw typeError(fn, `layers[${i}]`, 'a Layer', l);
+      if (layers.indexOf(l) !== i) throw rangeError(fn, `layers[${i}]`, 'a layer not already in this model', `the same layer as layers[${layers.indexOf(l)}]`);
+    });
+    if (options === null || typeof options !== 'object') throw typeError(fn, 'options', 'an object', options);
+    const { backend = defaultBackendName(), seed = 0, inputFeatures } = options;
+    const raw = rawBackend(backend);
+    checkInteger(fn, 'options.seed', seed, 0);
+
+    // Validate the whole chain before touching any layer, so a failed
+    // construction leaves the layers usable.
+    const first = layers[0]!.expectedInFeatures();
+    if (inputFeatures !== undefined) checkInteger(fn, 'options.inputFeatures', inputFeatures, 1);
+    const inF = inputFeatures ?? first;
+    if (inF === undefined) {
+      throw rangeError(fn, 'options.inputFeatures', `given when layers[0] (${layers[0]!.className}) does not fix its input features`, 'undefined');
+    }
+    if (first !== undefined && first !== inF) {
+      throw rangeError(fn, `layers[0] (${layers[0]!.className}) inFeatures`, `${inF} (options.inputFeatures)`, first);
+    }
+    let features = inF;
+    const featuresIn: number[] = [];
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i]!;
+      const want = l.expectedInFeatures();
+      if (want !== undefined && want !== features) {
+        const from = i === 0 ? 'options.inputFeatures' : `the output of layers[${i - 1}] (${layers[i - 1]!.className})`;
+        throw rangeError(fn, `layers[${i}] (${l.className}) inFeatures`, `${features} to match ${from}`, want);
+      }
+      if (l.isBuilt) {
+        throw rangeError(fn, `layers[${i}] (${l.className})`, 'a layer not already part of a model', 'a built layer');
+      }
+      featuresIn.push(features);
+      features = want !== undefined ? l.outFeatures : features;
+    }
+
+    layers.forEach((l, i) => l.build(featuresIn[i]!, raw));
+    const specs: ParamSpec[][] = layers.map((l: Layer) => l.paramSpecs());
+    let total = 0;
+    for (const list of specs) for (const s of list) total += s.shape.reduce((a: number, b: number) => a * b, 1);
+    this.values = new Float32Array(total);
+    this.grads = new Float32Array(total);
+    const rng = new Rng(seed);
+    const params: Parameter[] = [];
+    let offset = 0;
+    specs.forEach((list, i) => {
+      const bound = list.map((s) => {
+        const size = s.shape.reduce((a: number, b: number) => a * b, 1);
+        const value = new Tensor(this.values.subarray(offset, offset + size), s.shape);
+        const grad = new Tensor(this.grads.subarray(offset, offset + size), s.shape);
+        offset += size;
+        s.init(value.data, rng);
+        const p = { name: `${i}.${s.name}`, value, grad };
+        params.push(p);
+        return p;
+      });
+      layers[i]!.bind(bound);
+    });
+
+    this.layers = Object.freeze([...layers]);
+    this.params = Object.freeze(params);
+    this.raw = raw;
+    this.backend = backend;
+    this.inputFeatures = inF;
+    this.outputFeatures = layers[layers.length - 1]!.outFeatures;
+  }
+
+  /** x: [batch, inputFeatures] → [batch, outputFeatures]. The result is reused by the next forward of the same batch size. */
+  forward(x: Tensor, training = true): Tensor {
+    const fn = 'Sequential.forward';
+    if (!(x instanceof Tensor)) throw typeError(fn, 'x', 'a Tensor', x);
+    if (x.rank !== 2 || x.shape[1] !== this.inputFeatures) {
+      throw rangeError(fn, 'x', `of shape [batch, ${this.inputFeatures}]`, `shape [${x.shape.join(', ')}]`);
+    }
+    let h = x;
+    for (const l of this.layers) h = l.forward(h, training);
+    this.lastBatch = x.shape[0]!;
+    return h;
+  }
+
+  /**
+   * dLoss: [batch, outputFeatures] for the last forward. Accumulates into the
+   * gradients; returns dX (reused), or null with `{ inputGradient: false }`,
+   * which skips computing it (the first Dense's dX GEMM).
+   */
+  backward(dLoss: Tensor): Tensor;
+  backward(dLoss: Tensor, options: { inputGradient: false }): null;
+  backward(dLoss: Tensor, options?: { inputGradient?: boolean }): Tensor | null;
+  backward(dLoss: Tensor, options?: { inputGradient?: boolean }): Tensor | null {
+    const fn = 'Sequential.backward';
+    if (!(dLoss instanceof Tensor)) throw typeError(fn, 'dLoss', 'a Tensor', dLoss);
+    if (this.lastBatch < 0) throw rangeError(fn, 'dLoss', 'given after a forward pass', 'no forward pass yet');
+    if (dLoss.rank !== 2 || dLoss.shape[0] !== this.lastBatch || dLoss.shape[1] !== this.outputFeatures) {
+      throw rangeError(fn, 'dLoss', `of shape [${this.lastBatch}, ${this.outputFeatures}] (the last forward's output)`, `shape [${dLoss.shape.join(', ')}]`);
+    }
+    if (options !== undefined && (options === null || typeof options !== 'object')) throw typeError(fn, 'options', 'an object', options);
+    const inputGradient = options?.inputGradient ?? true;
+    if (typeof inputGradient !== 'boolean') throw typeError(fn, 'options.inputGradient', 'a boolean', inputGradient);
+    let g = dLoss;
+    for (let i = this.layers.length - 1; i >= 1; i--) g = this.layers[i]!.backward(g);
+    if (!inputGradient) {
+      this.layers[0]!.backwardParams(g);
+      return null;
+    }
+    return this.layers[0]!.backward(g);
+  }
+
+  /** Parameters in layer order (a Dense: weight, then bias; a PReLU: its α as "weight"). */
+  parameters(): readonly Parameter[] {
+    return this.params;
+  }
+
+  zeroGrad(): void {
+    this.grads.fill(0);
+  }
+
+  /** The unchecked kernels of this model's backend (for optimizers). */
+  rawKernels(): RawBackend {
+    return this.raw;
+  }
+
+  summary(): string {
+    const rows = this.layers.map((l, i) => {
+      const n = l.paramSpecs().reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0);
+      return [String(i), l.describe(), `[batch, ${l.outFeatures}]`, String(n)];
+    });
+    const head = ['#', 'layer', 'output', 'params'];
+    const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+    const line = (r: string[]): string => r.map((s, c) => (c === 3 ? s.padStart(widths[c]!) : s.padEnd(widths[c]!))).join('  ').trimEnd();
+    return [
+      `Sequential (${this.backend} backend, input [batch, ${this.inputFeatures}])`,
+      line(head),
+      ...rows.map(line),
+      `total parameters: ${this.values.length}`,
+    ].join('\n');
+  }
+
+  toJSON(): SequentialJSON {
+    return { className: 'Sequential', config: { inputFeatures: this.inputFeatures, layers: this.layers.map((l) => l.toJSON()) } };
+  }
+
+  /** A fresh model (new initialisation) of the architecture `json` describes. */
+  static fromConfig(json: SequentialJSON, options: Omit<SequentialOptions, 'inputFeatures'> = {}): Sequential {
+    if (json === null || typeof json !== 'object' || json.className !== 'Sequential' || !Array.isArray(json.config?.layers)) {
+      throw typeError('Sequential.fromConfig', 'json', "an object { className: 'Sequential', config: { inputFeatures, layers } }", json);
+    }
+    return new Sequential(json.config.layers.map(layerFromJSON), { ...options, inputFeatures: json.config.inputFeatures });
+  }
+}

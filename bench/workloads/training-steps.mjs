@@ -7,7 +7,8 @@
 //   W6: Dense 1024→1024 forward + backward (dX, dW, db) at batch 256, no update
 // Ours runs through the model API where this build has it: Sequential of
 // Dense layers (activation fused), loss(name), an optimizer over
-// model.parameters(); a step is zeroGrad, forward, loss, backward, step().
+// model.parameters(); a step is zeroGrad, forward, loss, backward (without
+// the input's gradient, which training does not need; W6 computes it), step().
 // Before that API existed the same computation was built from the raw
 // kernels (denseForward, gemm for dX and dW, columnSums for db, activation
 // backward kernels, one optimizer kernel over a flat arena, loss gradient in
@@ -115,7 +116,8 @@ function modelStep(ctx, w) {
     model.zeroGrad();
     const out = model.forward(x);
     lossFn.compute(out, target);
-    model.backward(lossFn.grad);
+    // No dL/dx for the input batch, as in tfjs's minimize and the raw path.
+    model.backward(lossFn.grad, { inputGradient: false });
     opt.step();
   };
   return { run, note: `Sequential + loss('${w.loss === 'softmaxCE' ? 'softmaxCrossEntropy' : 'mse'}') + ${w.opt === 'adam' ? 'Adam' : 'SGD'}` };

@@ -14,10 +14,10 @@ const now = () => Number(process.hrtime.bigint()) / 1e9;
  */
 export const POLICIES = {
   full: {
-    ours: { minSamples: 5, wantSamples: 7, maxSamples: 50, targetSeconds: 0.3, capSeconds: 2.5, batchSeconds: 0.01 },
-    peer: { minSamples: 3, wantSamples: 3, maxSamples: 30, targetSeconds: 0.4, capSeconds: 4, batchSeconds: 0.01 },
+    ours: { minSamples: 5, wantSamples: 7, maxSamples: 50, targetSeconds: 0.25, capSeconds: 2.5, batchSeconds: 0.01 },
+    peer: { minSamples: 3, wantSamples: 3, maxSamples: 30, targetSeconds: 0.25, capSeconds: 4, batchSeconds: 0.01 },
     oursSteps: { minSamples: 200, wantSamples: 200, maxSamples: 5000, targetSeconds: 1, capSeconds: 5, perCall: true, warmup: 10 },
-    peerSteps: { minSamples: 3, wantSamples: 200, maxSamples: 5000, targetSeconds: 1, capSeconds: 5, perCall: true, warmup: 3 },
+    peerSteps: { minSamples: 3, wantSamples: 200, maxSamples: 5000, targetSeconds: 1, capSeconds: 4, perCall: true, warmup: 3 },
   },
   quick: {
     ours: { minSamples: 5, wantSamples: 5, maxSamples: 20, targetSeconds: 0.1, capSeconds: 1, batchSeconds: 0.005 },

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from './lib/analyze.mjs';
 import { USAGE, parseArgs } from './lib/args.mjs';
@@ -30,6 +30,8 @@ if (opts.help) {
 }
 const log = (m) => process.stderr.write(m + '\n');
 const started = Date.now();
+// Other processes' load, as a caveat on every figure (1-minute average).
+const loadAtStart = loadavg()[0];
 
 if (opts.build) ensureBuilt(log);
 
@@ -96,7 +98,7 @@ rmSync(tmp, { recursive: true, force: true });
 const caseById = new Map();
 for (const fam of FAMILIES) for (const c of fam.cases({ threads: opts.threads })) caseById.set(c.id, c);
 const a = analyze(children, FAMILIES, caseById, bestIsa);
-const machine = machineInfo(isaAvailable);
+const machine = { ...machineInfo(isaAvailable), loadAverage: { start: loadAtStart, end: loadavg()[0] } };
 const now = new Date();
 const doc = {
   schema: 1,

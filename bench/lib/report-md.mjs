@@ -117,7 +117,7 @@ export function writeMarkdown(doc, families, file) {
     `# nodegrad benchmark report`,
     '',
     `Produced by \`npm run bench${doc.options.quick ? ' -- --quick' : ''}\` on ${doc.date}. Machine: ${m.cpu}, ${m.logicalCpus} logical CPUs, ${m.memoryGiB} GiB, ${m.os}; CPU flags ${m.cpuFlags.join(', ')}; SIMD paths ${m.simdPaths.join(', ')}. ` +
-      `nodegrad ${doc.versions.nodegrad} (${doc.versions.commit ?? 'no git'}), Node ${doc.versions.node}, tfjs ${doc.versions.tfjs}, tfjs-backend-wasm ${doc.versions['tfjs-backend-wasm']}. Threads: 1 and ${doc.threads.multi}.`,
+      `nodegrad ${doc.versions.nodegrad} (${doc.versions.commit ?? 'no git'}), Node ${doc.versions.node}, tfjs ${doc.versions.tfjs}, tfjs-backend-wasm ${doc.versions['tfjs-backend-wasm']}. Threads: 1 and ${doc.threads.multi}.${loadNote(doc)}`,
     '',
     `Every figure is the median over its samples after warm-up (kernels: ≥ 5 samples for ours, ≥ 3 for the reference and peers, which are capped at about 4 s per figure; training steps: ≥ 200 steps for ours, within a 5 s cap); [min–max] gives the spread, ·N the sample count, (n=N) the sample count of a figure the time cap ended early or with fewer than 5 samples. "vs best peer": how many times faster ${doc.mainTarget} is than the best of ${doc.peers.join(', ')}.`,
     '',
@@ -155,6 +155,15 @@ export function writeMarkdown(doc, families, file) {
 }
 
 /** Replaces the README's headline block (between its bench:headline markers). */
+/** A sentence on the machine's load during the run (other processes' work). */
+export function loadNote(doc) {
+  const l = doc.machine.loadAverage;
+  if (!l) return '';
+  // The end figure includes this run's own work; the start one is the others'.
+  const busy = l.start > 0.5;
+  return ` Load average ${l.start.toFixed(2)} at the start and ${l.end.toFixed(2)} at the end on ${doc.machine.logicalCpus} CPUs${busy ? ': other processes were running, so these figures are low and noisy' : ''}.`;
+}
+
 export function updateReadme(doc, readmeFile) {
   const text = readFileSync(readmeFile, 'utf8');
   const open = '<!-- bench:headline -->';
@@ -163,6 +172,6 @@ export function updateReadme(doc, readmeFile) {
   const b = text.indexOf(close);
   if (a < 0 || b < a) throw new Error(`${readmeFile} has no ${open} … ${close} block`);
   const m = doc.machine;
-  const body = `From \`bench/results/latest.md\` (${doc.date.slice(0, 10)}, ${m.cpu}, ${m.logicalCpus} CPUs, threads 1 and ${doc.threads.multi}; nodegrad ${doc.versions.commit ?? doc.versions.nodegrad}):\n\n${headlineTable(doc)}\n`;
+  const body = `From \`bench/results/latest.md\` (${doc.date.slice(0, 10)}, ${m.cpu}, ${m.logicalCpus} CPUs, threads 1 and ${doc.threads.multi}; nodegrad ${doc.versions.commit ?? doc.versions.nodegrad}).${loadNote(doc)}\n\n${headlineTable(doc)}\n`;
   writeFileSync(readmeFile, text.slice(0, a + open.length) + '\n' + body + text.slice(b));
 }

@@ -33,7 +33,9 @@ export function familyTable(doc, fam) {
 }
 
 export function textReport(doc, families) {
-  const parts = [`nodegrad bench — ${doc.machine.cpu}, ${doc.machine.availableParallelism} CPUs, SIMD ${doc.machine.simdPaths.join('/')}, threads 1 and ${doc.threads.multi}${doc.options.quick ? ' (quick)' : ''}`];
+  const l = doc.machine.loadAverage;
+  const load = l ? `, load average ${l.start.toFixed(2)} → ${l.end.toFixed(2)}` : '';
+  const parts = [`nodegrad bench — ${doc.machine.cpu}, ${doc.machine.availableParallelism} CPUs, SIMD ${doc.machine.simdPaths.join('/')}, threads 1 and ${doc.threads.multi}${doc.options.quick ? ' (quick)' : ''}${load}`];
   parts.push(limitsTable(doc));
   for (const fam of families) {
     const t = familyTable(doc, fam);

@@ -1,47 +1,53 @@
 #!/usr/bin/env node
-// The nodegrad command line. Each subcommand lives in lib/cli/; with no
-// subcommand the kernels demo runs (until the training CLI exists).
+// The `nodegrad` command: subcommands train (the main job), demo and
+// kernels. Usage problems print one line and exit with code 2.
+import { DataError } from './io/csv.js';
+import { UsageError } from './cli/args.js';
+import { demo } from './cli/demo.js';
 import { runKernelsDemo } from './cli/kernels-demo.js';
+import { train } from './cli/train.js';
 
-interface Command {
-  summary: string;
-  run(args: string[]): Promise<number> | number;
-}
+const HELP = `Usage: nodegrad <command> [options]
 
-const commands: Record<string, Command> = {
-  kernels: {
-    summary: 'run every activation forward and backward natively and through the reference; print throughput and the largest disagreement',
-    run: runKernelsDemo,
-  },
-};
-const DEFAULT_COMMAND = 'kernels';
+Commands:
+  train            train an MLP on the MNIST digits or a CSV file (see: nodegrad train --help)
+  demo vanishing   sigmoid vs ReLU in a deep, narrow network: per-layer gradient norms
+  kernels          every activation forward and backward, native vs reference: throughput and largest disagreement
 
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: nodegrad [command] [options]\n\ncommands:\n${lines.join('\n')}\n\nWith no command, runs \`${DEFAULT_COMMAND}\`.`;
-}
+Run \`nodegrad <command> --help\` for a command's options.
+`;
 
-async function main(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
-  if (first === '-h' || first === '--help' || first === 'help') {
-    console.log(usage());
-    return 0;
+const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'train':
+        await train(rest, out);
+        return 0;
+      case 'demo':
+        await demo(rest, out);
+        return 0;
+      case 'kernels':
+        return await runKernelsDemo(rest);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        out(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, demo, kernels; see nodegrad --help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof DataError) {
+      process.stderr.write(`nodegrad: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`nodegrad: ${(e as Error)?.message ?? String(e)}\n`);
+    return 1;
   }
-  if (first === undefined || first.startsWith('-')) return commands[DEFAULT_COMMAND]!.run(argv);
-  const command = commands[first];
-  if (!command) {
-    console.error(`nodegrad: unknown command '${first}'\n\n${usage()}`);
-    return 2;
-  }
-  return command.run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exitCode = 1;
-  },
-);
+process.exitCode = await main(process.argv.slice(2));

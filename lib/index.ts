@@ -8,6 +8,10 @@ export type { DenseActivation, DenseOptions, InitName, LayerJSON, PReLUOptions, 
 export { Loss, loss } from './losses.js';
 export type { LossName, LossOptions } from './losses.js';
 export type { Parameter } from './parameter.js';
+export * from './train/index.js';
+export { loadWeights, weightsToSafetensors, ModelFileError } from './io/model-files.js';
+export { readSafetensors, writeSafetensors, SafetensorsError } from './io/safetensors.js';
+export type { NamedTensor, SafetensorsFile } from './io/safetensors.js';
 export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS } from './optim/index.js';
 export type {
   AdagradHyper, AdagradOptions, AdamHyper, AdamOptions, CommonHyper, Convention, GroupStateDict, MomentumHyper, MomentumOptions,

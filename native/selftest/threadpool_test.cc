@@ -58,16 +58,18 @@ NODEGRAD_TEST(threadpool_threads_run_in_default_fp_mode) {
     std::atomic<int> pool_tasks{0}, pool_ftz{0};
   } seen;
   seen.caller = std::this_thread::get_id();
-  for (int round = 0; round < 50 && seen.pool_tasks.load() == 0; ++round) {
+  for (int round = 0; round < 500 && seen.pool_tasks.load() == 0; ++round) {
     threadpool::parallel_for(
         64, 16,
         [](void* ctx, size_t) {
           Seen& s = *static_cast<Seen*>(ctx);
+          // Every task spins, the caller's too, so sleeping pool threads have
+          // time to wake and claim some even on a loaded machine.
+          for (volatile int spin = 0; spin < 20000; spin = spin + 1) {
+          }
           if (std::this_thread::get_id() == s.caller) return;
           s.pool_tasks++;
           if (_mm_getcsr() & 0x8040) s.pool_ftz++;
-          for (volatile int spin = 0; spin < 20000; spin = spin + 1) {
-          }
         },
         &seen);
   }

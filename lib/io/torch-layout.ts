@@ -1,0 +1,96 @@
+// Maps a Sequential's parameters to the state-dict names and layouts of the
+// same network built with PyTorch's nn.Sequential: Linear weights stored
+// [out, in] (ours are [in, out], so they are transposed), biases [out], a
+// PReLU's α as "weight". A Dense with a fused activation is two modules in
+// PyTorch (Linear, then the activation), so it takes two indices there.
+import { Dense } from '../layers/dense.js';
+import { PReLU } from '../layers/prelu.js';
+import type { Sequential } from '../layers/sequential.js';
+import type { NamedTensor } from './safetensors.js';
+
+export interface TorchTensorSpec {
+  /** PyTorch state-dict name, e.g. "0.weight". */
+  name: string;
+  /** Shape in the file. */
+  shape: number[];
+  /** Our layer index and parameter, for messages. */
+  where: string;
+  /** The parameter value this tensor is stored from / loaded into. */
+  value: Float32Array;
+  /** [rows, cols] of our [in, out] matrix when the file holds its transpose. */
+  transpose?: [number, number];
+}
+
+export function torchLayout(model: Sequential): TorchTensorSpec[] {
+  const byLayer = new Map<number, Map<string, Float32Array>>();
+  for (const p of model.parameters()) {
+    const dot = p.name.indexOf('.');
+    const i = Number(p.name.slice(0, dot));
+    let m = byLayer.get(i);
+    if (!m) byLayer.set(i, (m = new Map()));
+    m.set(p.name.slice(dot + 1), p.value.data);
+  }
+  const specs: TorchTensorSpec[] = [];
+  let slot = 0;
+  model.layers.forEach((layer, i) => {
+    const params = byLayer.get(i);
+    const where = `layers[${i}] (${layer.className})`;
+    if (layer instanceof Dense) {
+      const w = params!.get('weight')!;
+      specs.push({ name: `${slot}.weight`, shape: [layer.outFeatures, layer.inFeatures], where: `${where} weight`, value: w, transpose: [layer.inFeatures, layer.outFeatures] });
+      const b = params!.get('bias');
+      if (b) specs.push({ name: `${slot}.bias`, shape: [layer.outFeatures], where: `${where} bias`, value: b });
+      slot += layer.activation === null ? 1 : 2;
+      return;
+    }
+    if (layer instanceof PReLU) {
+      const a = params!.get('weight')!;
+      specs.push({ name: `${slot}.weight`, shape: [a.length], where: `${where} alpha`, value: a });
+    } else if (params && params.size > 0) {
+      throw new Error(`torch layout: layers[${i}] (${layer.className}) has parameters this file format does not know how to name`);
+    }
+    slot += 1;
+  });
+  return specs;
+}
+
+/** The model's parameters as file tensors (weights transposed to [out, in]). */
+export function toTorchTensors(specs: readonly TorchTensorSpec[]): NamedTensor[] {
+  return specs.map((s) => ({ name: s.name, shape: s.shape, data: s.transpose ? transpose(s.value, ...s.transpose) : s.value }));
+}
+
+/** [rows, cols] row-major → [cols, rows]. */
+export function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = a[r * cols + c]!;
+  return out;
+}
+
+/**
+ * Checks that `tensors` holds exactly the model's tensors with the right
+ * shapes and finite values, then (only then) copies them into the model.
+ */
+export function loadTorchTensors(specs: readonly TorchTensorSpec[], tensors: ReadonlyMap<string, NamedTensor>, source: string): void {
+  const expected = new Set(specs.map((s) => s.name));
+  const missing = specs.filter((s) => !tensors.has(s.name)).map((s) => `${s.name} (${s.where})`);
+  const extra = [...tensors.keys()].filter((k) => !expected.has(k));
+  if (missing.length > 0 || extra.length > 0) {
+    const parts = [];
+    if (missing.length) parts.push(`missing ${missing.join(', ')}`);
+    if (extra.length) parts.push(`unexpected ${extra.join(', ')}`);
+    throw new Error(`${source}: tensors do not match the model: ${parts.join('; ')}`);
+  }
+  for (const s of specs) {
+    const t = tensors.get(s.name)!;
+    if (t.shape.length !== s.shape.length || t.shape.some((d, i) => d !== s.shape[i])) {
+      throw new Error(`${source}: tensor ${s.name} (${s.where}) must have shape [${s.shape.join(', ')}], got [${t.shape.join(', ')}]`);
+    }
+    for (let i = 0; i < t.data.length; i++) {
+      if (!Number.isFinite(t.data[i]!)) throw new Error(`${source}: tensor ${s.name} (${s.where}) holds a non-finite value at index ${i}`);
+    }
+  }
+  for (const s of specs) {
+    const t = tensors.get(s.name)!;
+    s.value.set(s.transpose ? transpose(t.data, s.transpose[1], s.transpose[0]) : t.data);
+  }
+}

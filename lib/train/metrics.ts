@@ -1,0 +1,85 @@
+// Metrics computed from a batch's predictions (logits or values) and targets.
+// Each returns the batch SUM so that epoch means weight every row equally.
+import type { Targets } from './loss.js';
+import type { LossName, MetricName } from './types.js';
+
+export const METRIC_NAMES: readonly MetricName[] = ['loss', 'accuracy', 'categoricalAccuracy', 'binaryAccuracy', 'mae'];
+
+/** Sum over the batch; divided by the row count (accuracy) or element count (mae) by the caller via `per`. */
+export interface Metric {
+  readonly name: string;
+  /** 'row': the sum is over rows; 'element': over every output element. */
+  readonly per: 'row' | 'element';
+  sum(pred: Float32Array, target: Targets, n: number, width: number): number;
+}
+
+/** Index of the largest value of row `r`, the first on ties. */
+function argmax(a: Float32Array, r: number, width: number): number {
+  let best = 0;
+  let v = a[r * width]!;
+  for (let j = 1; j < width; j++) {
+    const x = a[r * width + j]!;
+    if (x > v) {
+      v = x;
+      best = j;
+    }
+  }
+  return best;
+}
+
+const categorical: Omit<Metric, 'name'> = {
+  per: 'row',
+  sum(pred, t, n, width) {
+    let hits = 0;
+    for (let r = 0; r < n; r++) {
+      const want = t.kind === 'labels' ? t.labels[r]! : argmax(t.values, r, width);
+      if (argmax(pred, r, width) === want) hits++;
+    }
+    return hits;
+  },
+};
+
+// Binary accuracy on logits (binaryCrossEntropy) thresholds at 0; on values (mse), at 0.5. Targets at 0.5.
+function binary(threshold: number): Omit<Metric, 'name'> {
+  return {
+    per: 'element',
+    sum(pred, t, n, width) {
+      const v = t.kind === 'values' ? t.values : undefined;
+      let hits = 0;
+      for (let i = 0; i < n * width; i++) {
+        const want = v ? v[i]! >= 0.5 : false;
+        if (pred[i]! > threshold === want) hits++;
+      }
+      return hits;
+    },
+  };
+}
+
+const mae: Omit<Metric, 'name'> = {
+  per: 'element',
+  sum(pred, t, n, width) {
+    let s = 0;
+    if (t.kind === 'values') {
+      for (let i = 0; i < n * width; i++) s += Math.abs(pred[i]! - t.values[i]!);
+    } else {
+      // Against one-hot rows built from the labels.
+      for (let r = 0; r < n; r++) for (let j = 0; j < width; j++) s += Math.abs(pred[r * width + j]! - (t.labels[r] === j ? 1 : 0));
+    }
+    return s;
+  },
+};
+
+/** Resolves metric names for a loss; 'loss' itself is always reported and skipped here. */
+export function createMetrics(names: readonly MetricName[], loss: LossName, outputs: number): Metric[] {
+  const out: Metric[] = [];
+  for (const name of names) {
+    if (!METRIC_NAMES.includes(name)) {
+      throw new TypeError(`compile: metrics must be among ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(name)}`);
+    }
+    if (name === 'loss') continue;
+    if (name === 'mae') out.push({ name, ...mae });
+    else if (name === 'categoricalAccuracy' || (name === 'accuracy' && outputs > 1 && loss !== 'binaryCrossEntropy')) out.push({ name, ...categorical });
+    else out.push({ name, ...binary(loss === 'binaryCrossEntropy' ? 0 : 0.5) });
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+// Bridges compile()'s optimizer argument (a name or an instance) and the
+// optimizer classes, and describes an optimizer for model.json so that
+// Sequential.load can build it again.
+import type { Sequential } from '../layers/sequential.js';
+import { createOptimizer, Optimizer, type OptimizerName } from '../optim/index.js';
+
+export type { OptimizerName };
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adam', 'adamw'];
+
+export interface OptimizerConfig {
+  /** The optimizer's kind: 'sgd', 'adam', ... */
+  name: string;
+  /** Hyper-parameters (of the first parameter group). */
+  options: Record<string, unknown>;
+}
+
+/** An optimizer over the model's parameters from a name (with `options`) and the model's backend. */
+export function optimizerFromConfig(config: OptimizerConfig, model: Sequential): Optimizer {
+  const name = config.name.toLowerCase() as OptimizerName;
+  if (!OPTIMIZER_NAMES.includes(name)) {
+    throw new TypeError(`optimizer must be an Optimizer or one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(config.name)}`);
+  }
+  return createOptimizer(name, model.parameters(), { ...config.options, backend: model.backend });
+}
+
+export function describeOptimizer(o: Optimizer): OptimizerConfig {
+  const groups = o.paramGroups;
+  return { name: o.kind, options: groups.length > 0 ? { ...groups[0]!.hyper } : {} };
+}
+
+export function resolveOptimizer(spec: unknown, model: Sequential): { optimizer: Optimizer; config: OptimizerConfig } {
+  if (typeof spec === 'string') {
+    const optimizer = optimizerFromConfig({ name: spec, options: {} }, model);
+    return { optimizer, config: describeOptimizer(optimizer) };
+  }
+  if (!(spec instanceof Optimizer)) {
+    throw new TypeError(`compile: optimizer must be an Optimizer instance or one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}`);
+  }
+  // An optimizer over other parameters would step nothing of this model.
+  const mine = new Set(model.parameters().map((p) => p.value.data));
+  const theirs = spec.paramGroups.flatMap((g) => g.params);
+  if (theirs.length === 0 || theirs.some((p) => !mine.has(p.value.data))) {
+    throw new RangeError("compile: optimizer must be built over this model's parameters (new Adam(model.parameters()))");
+  }
+  return { optimizer: spec, config: describeOptimizer(spec) };
+}

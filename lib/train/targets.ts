@@ -1,0 +1,134 @@
+// Validation of x/y pairs and the reused mini-batch buffers.
+import { Tensor } from '../tensor.js';
+import type { Targets } from './loss.js';
+import type { LossName } from './types.js';
+
+/** A whole data set in the form batches are gathered from. */
+export interface DataSet {
+  x: Float32Array;
+  rows: number;
+  features: number;
+  /** Labels for softmax cross-entropy with y of shape [n]; else values of width `targetWidth`. */
+  targets: Targets;
+  targetWidth: number;
+}
+
+function isTensor(t: unknown): t is Tensor {
+  return t instanceof Tensor;
+}
+
+/**
+ * Checks x [n, features] and y against the loss and the model's output
+ * width (`outputs`), naming `fn` and the arguments in errors.
+ */
+export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, outputs: number, xName = 'x', yName = 'y'): DataSet {
+  if (!isTensor(x)) throw new TypeError(`${fn}: ${xName} must be a Tensor, got ${describeValue(x)}`);
+  if (!isTensor(y)) throw new TypeError(`${fn}: ${yName} must be a Tensor, got ${describeValue(y)}`);
+  if (x.rank !== 2) throw new RangeError(`${fn}: ${xName} must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  const rows = x.shape[0]!;
+  const features = x.shape[1]!;
+  if (y.rank < 1 || y.shape[0] !== rows) {
+    throw new RangeError(`${fn}: ${yName} must have ${rows} rows like ${xName}, got shape [${y.shape.join(', ')}]`);
+  }
+  if (loss === 'softmaxCrossEntropy' && y.rank === 1) {
+    const labels = new Int32Array(rows);
+    for (let i = 0; i < rows; i++) {
+      const v = y.data[i]!;
+      if (!Number.isInteger(v) || v < 0 || v >= outputs) {
+        throw new RangeError(`${fn}: ${yName}[${i}] must be a class label in [0, ${outputs}), got ${v}`);
+      }
+      labels[i] = v;
+    }
+    return { x: x.data, rows, features, targets: { kind: 'labels', labels }, targetWidth: 1 };
+  }
+  const width = rows === 0 ? outputs : y.size / rows;
+  if (width !== outputs || y.rank > 2) {
+    throw new RangeError(`${fn}: ${yName} must have shape [${rows}, ${outputs}] to match the model's ${outputs} outputs, got [${y.shape.join(', ')}]`);
+  }
+  return { x: x.data, rows, features, targets: { kind: 'values', values: y.data }, targetWidth: width };
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+}
+
+/** Row views of a data set [begin, end) without copying. */
+export function sliceRows(d: DataSet, begin: number, end: number): DataSet {
+  const targets: Targets =
+    d.targets.kind === 'labels'
+      ? { kind: 'labels', labels: d.targets.labels.subarray(begin, end) }
+      : { kind: 'values', values: d.targets.values.subarray(begin * d.targetWidth, end * d.targetWidth) };
+  return { x: d.x.subarray(begin * d.features, end * d.features), rows: end - begin, features: d.features, targets, targetWidth: d.targetWidth };
+}
+
+/**
+ * Buffers for one mini-batch, allocated once per fit: a full-size batch
+ * and views for the last, partial one, so gathering allocates nothing.
+ */
+export class BatchBuffers {
+  private readonly xFull: Tensor;
+  private readonly xTail: Tensor | undefined;
+  private readonly tFull: Targets;
+  private readonly tTail: Targets | undefined;
+  readonly grad: Float32Array;
+  readonly gradFull: Tensor;
+  readonly gradTail: Tensor | undefined;
+
+  constructor(
+    private readonly data: DataSet,
+    readonly batchSize: number,
+    readonly outputs: number,
+  ) {
+    const f = data.features;
+    const tail = data.rows % batchSize;
+    const xb = new Float32Array(batchSize * f);
+    this.xFull = new Tensor(xb, [batchSize, f]);
+    this.xTail = tail ? new Tensor(xb.subarray(0, tail * f), [tail, f]) : undefined;
+    if (data.targets.kind === 'labels') {
+      const lb = new Int32Array(batchSize);
+      this.tFull = { kind: 'labels', labels: lb };
+      this.tTail = tail ? { kind: 'labels', labels: lb.subarray(0, tail) } : undefined;
+    } else {
+      const vb = new Float32Array(batchSize * data.targetWidth);
+      this.tFull = { kind: 'values', values: vb };
+      this.tTail = tail ? { kind: 'values', values: vb.subarray(0, tail * data.targetWidth) } : undefined;
+    }
+    this.grad = new Float32Array(batchSize * outputs);
+    this.gradFull = new Tensor(this.grad, [batchSize, outputs]);
+    this.gradTail = tail ? new Tensor(this.grad.subarray(0, tail * outputs), [tail, outputs]) : undefined;
+  }
+
+  /** The current batch (set by gather): inputs, targets and the loss-gradient buffer. */
+  x!: Tensor;
+  t!: Targets;
+  g!: Tensor;
+
+  /** Copies rows order[begin..end) into the batch buffers and points x, t, g at them. */
+  gather(order: Int32Array, begin: number, end: number): void {
+    const n = end - begin;
+    const full = n === this.batchSize;
+    const x = (this.x = full ? this.xFull : this.xTail!);
+    const t = (this.t = full ? this.tFull : this.tTail!);
+    this.g = full ? this.gradFull : this.gradTail!;
+    const f = this.data.features;
+    const src = this.data.x;
+    const dst = x.data;
+    for (let i = 0; i < n; i++) {
+      const r = order[begin + i]!;
+      const s = r * f;
+      const d = i * f;
+      for (let j = 0; j < f; j++) dst[d + j] = src[s + j]!;
+    }
+    const st = this.data.targets;
+    if (st.kind === 'labels' && t.kind === 'labels') {
+      for (let i = 0; i < n; i++) t.labels[i] = st.labels[order[begin + i]!]!;
+    } else if (st.kind === 'values' && t.kind === 'values') {
+      const w = this.data.targetWidth;
+      for (let i = 0; i < n; i++) {
+        const s = order[begin + i]! * w;
+        for (let j = 0; j < w; j++) t.values[i * w + j] = st.values[s + j]!;
+      }
+    }
+  }
+}

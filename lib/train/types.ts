@@ -1,0 +1,112 @@
+// The small interfaces the training loop is written against, so it depends
+// on what a model and an optimizer do, not on their classes.
+import type { Optimizer, OptimizerName } from '../optim/index.js';
+import type { Parameter } from '../parameter.js';
+import type { Tensor } from '../tensor.js';
+
+/** What fit/evaluate/predict need from a model (Sequential implements it). */
+export interface TrainableModel {
+  /** Forward pass (`training` false for evaluate/predict); the returned tensor may be a buffer the model reuses. */
+  forward(x: Tensor, training?: boolean): Tensor;
+  /**
+   * Backward pass from the gradient of the loss w.r.t. the output; accumulates
+   * parameter gradients. fit passes `{ inputGradient: false }`: it never needs
+   * dL/dx, and a model may skip computing it.
+   */
+  backward(dy: Tensor, options?: { inputGradient?: boolean }): unknown;
+  parameters(): readonly Parameter[];
+  zeroGrad(): void;
+}
+
+/** What fit needs from an optimizer (every optimizer class implements it). */
+export interface OptimizerLike {
+  step(): void;
+  stateDict(): unknown;
+  loadStateDict(state: unknown): void;
+}
+
+export type LossName = 'mse' | 'softmaxCrossEntropy' | 'binaryCrossEntropy';
+export type MetricName = 'loss' | 'accuracy' | 'categoricalAccuracy' | 'binaryAccuracy' | 'mae';
+
+export interface CompileOptions {
+  /** An optimizer over the model's parameters, or a name ('sgd', 'adam', ...) for one with default hyper-parameters. */
+  optimizer: Optimizer | OptimizerName;
+  loss: LossName;
+  /** Reported besides the loss; 'accuracy' is categorical for several outputs, binary for one. */
+  metrics?: MetricName[];
+}
+
+/** Per-batch or per-epoch values: loss, metrics, val_* for validation. */
+export type Logs = Record<string, number>;
+
+export interface TrainingParams {
+  epochs: number;
+  batchSize: number;
+  /** Training samples per epoch (after a validation split). */
+  samples: number;
+  /** Batches per epoch. */
+  steps: number;
+  verbose: number;
+}
+
+/** Handed to every callback: the model being trained and a way to stop. */
+export interface TrainingContext {
+  readonly model: TrainableModel;
+  readonly optimizer: OptimizerLike;
+  readonly params: TrainingParams;
+  /** The current epoch (0-based). */
+  readonly epoch: number;
+  /** Ends training after the current batch. */
+  stop(reason?: string): void;
+}
+
+export interface NonFiniteLoss {
+  epoch: number;
+  batch: number;
+  loss: number;
+}
+
+/** What to do with a batch whose loss is NaN or ±Inf: 'throw' (the default), 'stop' training, or 'skip' the update. */
+export type NonFiniteAction = 'throw' | 'stop' | 'skip';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface Callback {
+  onTrainBegin?(ctx: TrainingContext): MaybePromise<void>;
+  onTrainEnd?(logs: Logs, ctx: TrainingContext): MaybePromise<void>;
+  onEpochBegin?(epoch: number, ctx: TrainingContext): MaybePromise<void>;
+  onEpochEnd?(epoch: number, logs: Logs, ctx: TrainingContext): MaybePromise<void>;
+  /** `logs` is reused between batches: copy what you keep. */
+  onBatchEnd?(batch: number, logs: Logs, ctx: TrainingContext): MaybePromise<void>;
+  /** Called after each training forward pass, before the backward pass (diagnostics read activations here). */
+  onBatchForward?(batch: number, ctx: TrainingContext): void;
+  /** Decides what a NaN/±Inf loss does; the first callback returning an action wins. */
+  onNonFiniteLoss?(info: NonFiniteLoss, ctx: TrainingContext): NonFiniteAction | void;
+}
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  /** Seeds the shuffling; the same seed gives bit-identical training. */
+  seed?: number;
+  /** Fraction of the rows (the last ones, before shuffling) held out for validation. */
+  validationSplit?: number;
+  validationData?: readonly [Tensor, Tensor];
+  callbacks?: readonly Callback[];
+  signal?: AbortSignal;
+  /** 0 silent, 1 a progress line (live on a TTY), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  /** Yield to the event loop when this many ms passed since the last yield. */
+  yieldEveryMs?: number;
+}
+
+export interface History {
+  /** Per-epoch values, e.g. history.loss[e], history.val_accuracy[e]. */
+  history: Record<string, number[]>;
+  epochs: number;
+  /** Why training ended. */
+  stopReason: 'completed' | 'stopped' | 'aborted';
+  /** Set when a callback stopped training (e.g. 'early stopping: val_loss did not improve for 3 epochs'). */
+  stopMessage?: string;
+}

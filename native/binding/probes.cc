@@ -1,10 +1,55 @@
+// Machine-limit probes for bench/ (not part of the kernel API): synchronous,
+// they block the calling thread for as long as they measure.
+//   probeFmaGflops(threads, iterations) -> GFLOP/s summed over threads
+//   probeCopyGbps(n, repeats)           -> GB/s read + written, n floats
+//   probeUpdateGbps(n, repeats)         -> the same for an in-place update
+// Both measure the SIMD path this process selected (NODEGRAD_SIMD).
+#include "../kernels/probes.h"
+
+#include <string>
+
+#include "args.h"
 #include "register.h"
 
 namespace nodegrad {
 namespace binding {
 
-// Filled in by the probes work.
-void register_probes(Napi::Env, Napi::Object, Isa) {}
+namespace {
+
+size_t bounded(const Napi::CallbackInfo& info, size_t index, const char* name, size_t lo,
+               size_t hi) {
+  size_t v = size_arg(info, index, name);
+  if (v < lo || v > hi) {
+    throw Napi::RangeError::New(info.Env(), std::string(name) + " must be in [" +
+                                                std::to_string(lo) + ", " + std::to_string(hi) +
+                                                "], got " + std::to_string(v));
+  }
+  return v;
+}
+
+}  // namespace
+
+void register_probes(Napi::Env env, Napi::Object exports, Isa isa) {
+  const ProbeKernels* k =
+      pick_table(isa, probe_kernels_scalar(), probe_kernels_avx2(), probe_kernels_neon());
+  exports.Set("probeFmaGflops", Napi::Function::New(env, [k](const Napi::CallbackInfo& info) {
+                size_t threads = bounded(info, 0, "threads", 1, 1024);
+                size_t iterations = bounded(info, 1, "iterations", 1, size_t(1) << 40);
+                double r = probe_fma_gflops(*k, static_cast<unsigned>(threads), iterations);
+                return Napi::Number::New(info.Env(), r);
+              }));
+  exports.Set("probeCopyGbps", Napi::Function::New(env, [k](const Napi::CallbackInfo& info) {
+                // 1 << 28 floats (1 GiB per buffer) is far beyond any cache.
+                size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
+                size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
+                return Napi::Number::New(info.Env(), probe_copy_gbps(*k, n, repeats));
+              }));
+  exports.Set("probeUpdateGbps", Napi::Function::New(env, [k](const Napi::CallbackInfo& info) {
+                size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
+                size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
+                return Napi::Number::New(info.Env(), probe_update_gbps(*k, n, repeats));
+              }));
+}
 
 }  // namespace binding
 }  // namespace nodegrad

@@ -20,4 +20,5 @@ try {
 } catch {}
 require("fs").writeFileSync(out, `${p} ${f}\n`);
 console.log(`vitest [NODEGRAD_SIMD=scalar, full suite]: ${p} passed, ${f} failed`);
+process.exit(f === 0 ? 0 : 1);
 ' "$json" "$status" "$out"

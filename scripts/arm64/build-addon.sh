@@ -23,7 +23,7 @@ mkdir -p build-arm64
 out=build-arm64/nodegrad.node
 build_native "$CXX" "$out" "" -shared "native native/kernels native/binding" \
   -O3 -fPIC -fexceptions -fvisibility=hidden -fvisibility-inlines-hidden -Wall -Wextra \
-  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED \
+  -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS \
   -DBUILDING_NODE_EXTENSION -DNODE_GYP_MODULE_NAME=nodegrad \
   -I "$node_inc" -I "$napi_inc"
 is_aarch64_elf "$out" || { echo "build-addon: $out is not an aarch64 shared object" >&2; exit 1; }

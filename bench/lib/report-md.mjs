@@ -159,9 +159,10 @@ export function writeMarkdown(doc, families, file) {
 export function loadNote(doc) {
   const l = doc.machine.loadAverage;
   if (!l) return '';
-  // The end figure includes this run's own work; the start one is the others'.
+  // The end figure includes this run's own work; the start one is a 1-minute
+  // average, so it also counts work that ended just before the run.
   const busy = l.start > 0.5;
-  return ` Load average ${l.start.toFixed(2)} at the start and ${l.end.toFixed(2)} at the end on ${doc.machine.logicalCpus} CPUs${busy ? ': other processes were running, so these figures are low and noisy' : ''}.`;
+  return ` Load average ${l.start.toFixed(2)} at the start and ${l.end.toFixed(2)} at the end on ${doc.machine.logicalCpus} CPUs${busy ? ' (a 1-minute average: other work, possibly just finished, may have overlapped the run and lowered some figures)' : ''}.`;
 }
 
 export function updateReadme(doc, readmeFile) {

@@ -20,3 +20,10 @@ export function ulpDistance(a: number, b: number): number {
 export function sameValue(a: number, b: number): boolean {
   return Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 }
+
+/** Largest |x|, by a loop: spreading a large array into Math.max overflows the call stack. */
+export function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  return m;
+}

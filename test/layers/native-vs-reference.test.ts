@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dense, LeakyReLU, PReLU, Sequential, Sigmoid, Tensor, getThreads, loss, setThreads, type Layer } from '../../lib/index.js';
 import { backendsUnderTest } from '../helpers/backends.js';
+import { maxAbs } from '../helpers/floats.js';
 
 const native = backendsUnderTest().find((b) => b.name === 'native');
 
@@ -42,7 +43,7 @@ function step(backend: 'native' | 'reference', batch: number, make = layers) {
  * real kernel error (wrong element, wrong transpose) is O(1).
  */
 function expectNear(name: string, nat: Float32Array, ref: Float32Array): void {
-  const scale = Math.max(...ref.map(Math.abs));
+  const scale = maxAbs(ref);
   expect(scale).toBeGreaterThan(0);
   for (let i = 0; i < ref.length; i++) {
     const err = Math.abs(nat[i]! - ref[i]!);

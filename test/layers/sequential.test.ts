@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Dense, ELU, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor, loss, type DenseActivation, type Layer } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
 import { backendsUnderTest } from '../helpers/backends.js';
+import { maxAbs } from '../helpers/floats.js';
 
 function batchOf(rows: number, features: number, seed: number): Tensor {
   return Tensor.randn([rows, features], { seed });
@@ -47,7 +48,7 @@ for (const b of backendsUnderTest()) {
       // 120000 samples: the sample std is within 1% of √(2/400) (its own sd ≈ 0.2%).
       expect(Math.abs(std(w0!.value.data) / Math.sqrt(2 / 400) - 1)).toBeLessThan(0.01);
       const limit = Math.sqrt(6 / 500);
-      expect(Math.max(...w2!.value.data.map(Math.abs))).toBeLessThanOrEqual(Math.fround(limit));
+      expect(maxAbs(w2!.value.data)).toBeLessThanOrEqual(Math.fround(limit));
       expect(Math.abs(std(w2!.value.data) / (limit / Math.sqrt(3)) - 1)).toBeLessThan(0.01);
       expect(b0!.value.data.every((v) => v === 0) && b2!.value.data.every((v) => v === 0)).toBe(true);
       expect([...a!.value.data]).toEqual([0.25]);
@@ -76,7 +77,7 @@ for (const b of backendsUnderTest()) {
       // Rows are independent, so only the summation of the 6 per-row terms
       // differs (two float32 partial sums added vs one sum): error ≤ γ₆·Σ|terms|
       // ≈ 4e-7·Σ|terms|; with Σ|terms| ≤ 10·max|g| here, 1e-5·max|g| bounds it.
-      const scale = Math.max(...full.map(Math.abs));
+      const scale = maxAbs(full);
       for (let i = 0; i < full.length; i++) expect(Math.abs(m.grads[i]! - full[i]!)).toBeLessThanOrEqual(1e-5 * scale);
       expect(m.values).toEqual(values);
       m.zeroGrad();

@@ -18,32 +18,32 @@ namespace {
 // The GEMM table of the registry each function carries (register.h).
 const GemmKernels* g_table(const Napi::CallbackInfo& info) { return tables(info).gemm; }
 
-// denseForward's activation: the activation family's kernel for this ISA, so
-// a fused layer gives exactly the bits of gemm + bias then the activation.
-// act is FusedActivation (lib/backend/gemm.ts): 0 none, 1 relu, 2 leakyRelu,
-// 3 elu, 4 sigmoid, 5 tanh.
+// denseForward's activation: the activation family's kernel of the same
+// registry, so a fused layer gives exactly the bits of gemm + bias then the
+// activation. The ids come from NODEGRAD_FUSED_ACTIVATIONS
+// (activations_list.h), shared with FUSED_ACTIVATIONS in
+// lib/backend/families/activations.ts.
+constexpr int kFusedCount = 0
+#define NODEGRAD_X(id, field, js, kind) +1
+    NODEGRAD_FUSED_ACTIVATIONS(NODEGRAD_X)
+#undef NODEGRAD_X
+    ;
+
 GemmEpilogue epilogue(const KernelRegistry& reg, const float* bias, int act, float alpha) {
   const ActivationKernels* t = reg.activations;
   GemmEpilogue e{bias, nullptr, nullptr, alpha};
+#define NODEGRAD_EPI_none(field)
+#define NODEGRAD_EPI_unary(field) e.act = t->field;
+#define NODEGRAD_EPI_unary_alpha(field) e.act_alpha = t->field;
+#define NODEGRAD_X(id, field, js, kind) \
+  case id:                              \
+    NODEGRAD_EPI_##kind(field) break;
   switch (act) {
-    case 1:
-      e.act = t->relu;
-      break;
-    case 2:
-      e.act_alpha = t->leaky_relu;
-      break;
-    case 3:
-      e.act_alpha = t->elu;
-      break;
-    case 4:
-      e.act = t->sigmoid;
-      break;
-    case 5:
-      e.act = t->tanh;
-      break;
+    NODEGRAD_FUSED_ACTIVATIONS(NODEGRAD_X)
     default:
       break;
   }
+#undef NODEGRAD_X
   return e;
 }
 
@@ -79,8 +79,9 @@ Napi::Value dense_forward_fn(const Napi::CallbackInfo& info) {
   expect_length(info, y, product(info, m, n, "m*n"), "y");
   if (has_bias) expect_length(info, bias, n, "bias");
   double act = number_arg(info, 7, "act");
-  if (!(act >= 0 && act <= 5) || act != static_cast<double>(static_cast<int>(act))) {
-    throw Napi::RangeError::New(info.Env(), "act must be a FusedActivation (0..5)");
+  if (!(act >= 0 && act < kFusedCount) || act != static_cast<double>(static_cast<int>(act))) {
+    throw Napi::RangeError::New(
+        info.Env(), "act must be a FusedActivation (0.." + std::to_string(kFusedCount - 1) + ")");
   }
   GemmEpilogue epi = epilogue(tables(info), has_bias ? bias.data : nullptr, static_cast<int>(act),
                               f32_scalar_arg(info, 8, "alpha"));

@@ -9,6 +9,7 @@ import type { Kernels } from '../../lib/backend/index.js';
 import { Rng } from '../../lib/random.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 import { sameValue, ulpDistance } from '../helpers/floats.js';
+import { erfc, normalCdf, normalPdf } from '../../lib/backend/reference/erf.js';
 
 type Path = 'reference' | 'scalar' | 'simd';
 
@@ -67,7 +68,19 @@ interface UnaryCase {
   run(k: Kernels, x: Float32Array, y: Float32Array): void;
   formula(x: number): number;
   tol: Tol;
+  /** Extra absolute slack per |x| on native paths (results in the subnormal range). */
+  subnormalSlack?: number;
 }
+
+// GELU's tanh form as x·σ(2u), 2u = 2·√(2/π)·(x + 0.044715·x³): the same
+// function as x·(1 + tanh u)/2 without its cancellation for x < 0.
+const twoU = (x: number): number => 2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3);
+const twoUPrime = (x: number): number => 2 * Math.sqrt(2 / Math.PI) * (1 + 3 * 0.044715 * x * x);
+const clamp30 = (x: number): number => Math.min(30, Math.max(-30, x));
+// Where a result is subnormal, the vectorised Φ, φ and σ (gradual underflow)
+// are only good to a few 2^-149 in absolute terms, and the kernel multiplies
+// them by x (and, backward, by x·(2u)'): 4·2^-149 per unit of that factor.
+const SUBNORMAL = 4 * 2 ** -149;
 
 const LEAKY = fround(0.3);
 const ELU = fround(0.7);
@@ -85,6 +98,27 @@ const unaryCases: UnaryCase[] = [
   { name: 'sigmoid', run: (k, x, y) => k.sigmoid(x, y), formula: sigmoid64, tol: { reference: 0, scalar: 1, simd: 3 } },
   // tanh: measured ≤ 1 (polynomial below 0.55, 1 - 2/(e+1) above); +1 headroom.
   { name: 'tanh', run: (k, x, y) => k.tanh(x, y), formula: Math.tanh, tol: { reference: 0, scalar: 1, simd: 2 } },
+  // gelu = x·Φ(x): scalar takes erfc from the C library in double (1). SIMD:
+  // the self-test's dense sweep measured Φ ≤ 6 ulp and gelu ≤ 6 (the tail
+  // polynomial e^(−x²/2)·s·L(s) near |x| = 1.5); +1 headroom: 7.
+  {
+    name: 'gelu',
+    run: (k, x, y) => k.gelu(x, y),
+    formula: (x) => x * normalCdf(x),
+    tol: { reference: 0, scalar: 1, simd: 7 },
+    subnormalSlack: SUBNORMAL,
+  },
+  // gelu (tanh): σ of a 2u evaluated in double (≤ 2 ulp like sigmoid), then
+  // x· rounds once: measured 3, allowed 4.
+  {
+    name: "gelu (approximate: 'tanh')",
+    run: (k, x, y) => k.gelu(x, y, 'tanh'),
+    formula: (x) => x * sigmoid64(twoU(x)),
+    tol: { reference: 0, scalar: 1, simd: 4 },
+    subnormalSlack: SUBNORMAL,
+  },
+  // silu = x·σ(x): sigmoid ≤ 2 ulp, then x· rounds once: measured 3, allowed 4.
+  { name: 'silu', run: (k, x, y) => k.silu(x, y), formula: (x) => x * sigmoid64(x), tol: { reference: 0, scalar: 1, simd: 4 }, subnormalSlack: SUBNORMAL },
 ];
 
 interface BackwardCase {
@@ -96,6 +130,20 @@ interface BackwardCase {
   tol: Tol;
   /** Extra absolute slack per |dy| (see eluBackward). */
   subnormalSlack?: number;
+  /**
+   * Where the derivative is a sum of terms that can cancel (GELU, SiLU: it
+   * crosses zero), a relative bound on the result is meaningless: also
+   * accept |got − want| ≤ termsUlps·ulp(terms(a, dy)) + subnormal slack
+   * per |dy|·scale(a), on native paths.
+   */
+  terms?: { sum(a: number, g: number): number; ulps: number; scale(a: number): number };
+}
+
+/** One float32 ulp at |v| (the subnormal spacing below 2^-126). */
+function ulpAt(v: number): number {
+  const a = Math.abs(v);
+  if (!(a >= 2 ** -126)) return 2 ** -149;
+  return 2 ** (Math.floor(Math.log2(a)) - 23);
 }
 
 const backwardCases: BackwardCase[] = [
@@ -143,6 +191,48 @@ const backwardCases: BackwardCase[] = [
     input: 'tanh',
     tol: { reference: 0, scalar: 0, simd: 3 },
   },
+  // dy·(Φ + x·φ): crosses zero at x ≈ −0.75, so the bound is in ulps of
+  // |dy|·(|Φ| + |x·φ|): Φ ≤ 5 ulp, φ ≤ 2, the sum and the product round:
+  // measured 3.5, allowed 5 (scalar: the C library in double, 1).
+  {
+    name: 'geluBackward',
+    run: (k, x, g, d) => k.geluBackward(x, g, d),
+    formula: (x, g) => g * (normalCdf(x) + x * normalPdf(x)),
+    input: 'x',
+    tol: { reference: 0, scalar: 1, simd: 6 },
+    terms: { sum: (x, g) => Math.abs(g) * (normalCdf(x) + Math.abs(x * normalPdf(x))), ulps: 5, scale: (x) => 2 + Math.abs(x) },
+  },
+  // dy·σ·(1 + x·(1 − σ)·(2u)'), σ = σ(2u): crosses zero at x ≈ −0.75;
+  // measured 5.1 ulps of the terms, allowed 6. Beyond |x| = 30 the value is
+  // exactly 0 or dy (the kernels clamp x there; so does this formula).
+  {
+    name: "geluBackward (approximate: 'tanh')",
+    run: (k, x, g, d) => k.geluBackward(x, g, d, 'tanh'),
+    formula: (x, g) => {
+      const c = clamp30(x);
+      return g * (sigmoid64(twoU(c)) * (1 + c * sigmoid64(-twoU(c)) * twoUPrime(c)));
+    },
+    input: 'x',
+    tol: { reference: 0, scalar: 1, simd: 6 },
+    terms: {
+      sum: (x, g) => {
+        const c = clamp30(x);
+        return Math.abs(g) * sigmoid64(twoU(c)) * (1 + Math.abs(c * sigmoid64(-twoU(c)) * twoUPrime(c)));
+      },
+      ulps: 6,
+      scale: (x) => 2 + Math.abs(clamp30(x)) * twoUPrime(clamp30(x)),
+    },
+  },
+  // dy·σ·(1 + x·(1 − σ)): crosses zero at x ≈ −1.28; measured 3.1 ulps of
+  // the terms, allowed 4.
+  {
+    name: 'siluBackward',
+    run: (k, x, g, d) => k.siluBackward(x, g, d),
+    formula: (x, g) => g * (sigmoid64(x) * (1 + x * sigmoid64(-x))),
+    input: 'x',
+    tol: { reference: 0, scalar: 1, simd: 5 },
+    terms: { sum: (x, g) => Math.abs(g) * sigmoid64(x) * (1 + Math.abs(x * sigmoid64(-x))), ulps: 4, scale: (x) => 2 + Math.abs(x) },
+  },
 ];
 
 const LENGTHS = [0, 1, 2, 3, 5, 7, 8, 9, 13, 15, 16, 17, 31, 33, 61, 127, 1000, 1009, 1_000_000];
@@ -182,7 +272,8 @@ for (const b of backendsUnderTest()) {
         const x = inputs(n, n + 1);
         const y = new Float32Array(n).fill(-7);
         c.run(k, x, y);
-        expect(firstBad(y, [x], (i) => c.formula(x[i]!), c.tol[path])).toBeUndefined();
+        const slack = c.subnormalSlack && path !== 'reference' ? (i: number) => Math.abs(x[i]!) * c.subnormalSlack! : undefined;
+        expect(firstBad(y, [x], (i) => c.formula(x[i]!), c.tol[path], slack)).toBeUndefined();
         // NaN in, NaN out, whatever the tolerance.
         for (let i = 0; i < n; i++) if (Number.isNaN(x[i]!)) expect(y[i]).toBeNaN();
       });
@@ -202,7 +293,15 @@ for (const b of backendsUnderTest()) {
         const g = gradients(n, n + 9);
         const d = new Float32Array(n).fill(-7);
         c.run(k, a, g, d);
-        const slack = c.subnormalSlack && path !== 'reference' ? (i: number) => Math.abs(g[i]!) * c.subnormalSlack! : undefined;
+        const t = c.terms;
+        const slack =
+          path === 'reference'
+            ? undefined
+            : t
+              ? (i: number) => t.ulps * ulpAt(t.sum(a[i]!, g[i]!)) + Math.abs(g[i]!) * t.scale(a[i]!) * SUBNORMAL
+              : c.subnormalSlack
+                ? (i: number) => Math.abs(g[i]!) * c.subnormalSlack!
+                : undefined;
         expect(firstBad(d, [a, g], (i) => c.formula(a[i]!, g[i]!), c.tol[path], slack)).toBeUndefined();
       });
       it(`${c.name} in place (dx = dy, dx = x) gives the same bits [${b.label}]`, () => {
@@ -389,6 +488,31 @@ for (const b of backendsUnderTest()) {
       expect(d[2]).toBe(4); // x = 0 takes the α·e^0 = α side: 1·1·4
     });
 
+    // Values from Python's math.erfc/math.exp/math.tanh (float64), not from
+    // this package: GELU and SiLU as PyTorch defines them (the tanh form as
+    // 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)))). Bounds: the SIMD ones above.
+    it(`gelu / silu: values computed with Python's math module [${b.label}]`, () => {
+      const y = run1((x, o) => k.gelu(x, o), [1, -1, -3, 0, -0]);
+      close(y[0]!, 0.8413447460685429, 7);
+      close(y[1]!, -0.15865525393145707, 7);
+      close(y[2]!, -0.004049694094890287, 7);
+      expect(y[3]).toBe(0);
+      const t = run1((x, o) => k.gelu(x, o, 'tanh'), [1, -1]);
+      close(t[0]!, 0.8411919906082768, 4);
+      close(t[1]!, -0.15880800939172324, 4);
+      const s = run1((x, o) => k.silu(x, o), [1, -2, NaN]);
+      close(s[0]!, 0.7310585786300049, 4);
+      close(s[1]!, -0.2384058440442351, 4);
+      expect(s[2]).toBeNaN();
+      // GELU'(0) = Φ(0) = 1/2, SiLU'(0) = σ(0) = 1/2; a NaN dy stays NaN.
+      const d = new Float32Array(2);
+      k.geluBackward(Float32Array.from([0, 0]), Float32Array.from([1, NaN]), d);
+      expect(d[0]).toBe(0.5);
+      expect(d[1]).toBeNaN();
+      k.siluBackward(Float32Array.from([0, 0]), Float32Array.from([4, 1]), d);
+      expect(Array.from(d)).toEqual([2, 0.5]);
+    });
+
     it(`prelu: per-feature α over rows [${b.label}]`, () => {
       const x = Float32Array.from([-1, 2, -3, 4]);
       const alpha = Float32Array.from([0.5, 0.25]);
@@ -403,3 +527,25 @@ for (const b of backendsUnderTest()) {
     });
   });
 }
+
+// The float64 erfc the GELU formulas above rely on, against Python's
+// math.erfc (an independent implementation): within 1e-13 relative.
+describe('reference erfc', () => {
+  it.each([
+    [-1.5, 1.9661051464753108],
+    [0.3, 0.6713732405408726],
+    [1.9, 0.0072095707647425325],
+    [2.0, 0.004677734981047265],
+    [3.5, 7.430983723414128e-7],
+    [6.0, 2.1519736712498916e-17],
+    [10.0, 2.088487583762545e-45],
+  ])('erfc(%d)', (t, want) => {
+    expect(Math.abs(erfc(t) - want)).toBeLessThanOrEqual(1e-13 * want);
+  });
+  it('limits and NaN', () => {
+    expect(erfc(Infinity)).toBe(0);
+    expect(erfc(-Infinity)).toBe(2);
+    expect(erfc(NaN)).toBeNaN();
+    expect(normalCdf(0)).toBe(0.5);
+  });
+});

@@ -20,7 +20,9 @@ namespace {
 // concurrent first registrations safe.
 const GemmKernels* table_for(Isa isa) {
   static const GemmKernels* const table =
-      pick_table(isa, gemm_kernels_scalar(), gemm_kernels_avx2(), gemm_kernels_neon());
+      isa == Isa::avx512 && gemm_kernels_avx512() != nullptr
+          ? gemm_kernels_avx512()
+          : pick_table(isa, gemm_kernels_scalar(), gemm_kernels_avx2(), gemm_kernels_neon());
   return table;
 }
 
@@ -107,6 +109,29 @@ Napi::Value column_sums_fn(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The blocking this process's GEMM uses and the caches it was derived from:
+// tests take their tile-boundary sizes from it, the bench reports it.
+Napi::Value gemm_blocking_fn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const GemmBlocking& bl = g_table()->blocking;
+  const GemmCaches& cs = gemm_caches();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("mr", static_cast<double>(bl.mr));
+  o.Set("nr", static_cast<double>(bl.nr));
+  o.Set("mc", static_cast<double>(bl.mc));
+  o.Set("kc", static_cast<double>(bl.kc));
+  o.Set("nc", static_cast<double>(bl.nc));
+  o.Set("gemvMaxRows", static_cast<double>(g_table()->gemv_n != nullptr ? kGemvMaxRows : 0));
+  Napi::Object c = Napi::Object::New(env);
+  c.Set("l1d", static_cast<double>(cs.l1d));
+  c.Set("l1dWays", static_cast<double>(cs.l1d_ways));
+  c.Set("l2", static_cast<double>(cs.l2));
+  c.Set("l3", static_cast<double>(cs.l3));
+  c.Set("detected", cs.detected);
+  o.Set("caches", c);
+  return o;
+}
+
 Napi::Value set_threads_fn(const Napi::CallbackInfo& info) {
   double v = number_arg(info, 0, "n");
   if (!(v >= 1 && v <= 1024) || v != static_cast<double>(static_cast<size_t>(v))) {
@@ -127,6 +152,7 @@ void register_gemm(Napi::Env env, Napi::Object exports, Isa isa) {
   exports.Set("gemm", Napi::Function::New(env, gemm_fn, "gemm"));
   exports.Set("denseForward", Napi::Function::New(env, dense_forward_fn, "denseForward"));
   exports.Set("columnSums", Napi::Function::New(env, column_sums_fn, "columnSums"));
+  exports.Set("gemmBlocking", Napi::Function::New(env, gemm_blocking_fn, "gemmBlocking"));
   exports.Set("setThreads", Napi::Function::New(env, set_threads_fn, "setThreads"));
   exports.Set("getThreads", Napi::Function::New(env, get_threads_fn, "getThreads"));
 }

@@ -19,6 +19,7 @@ using namespace nodegrad;
 namespace {
 
 const GemmKernels* table(Isa isa) {
+  if (isa == Isa::avx512 && gemm_kernels_avx512() != nullptr) return gemm_kernels_avx512();
   return pick_table(isa, gemm_kernels_scalar(), gemm_kernels_avx2(), gemm_kernels_neon());
 }
 

@@ -1,4 +1,5 @@
 // Instruction-set selection: which SIMD path runs, decided once per process.
+// The kernel tables for a path come from the registry (registry.h).
 #pragma once
 
 #include <string>
@@ -26,15 +27,5 @@ struct IsaSelection {
   std::string error;
 };
 const IsaSelection& selected_isa();
-
-// Picks a kernel table for an ISA; falls back to scalar where a family has no
-// table for that ISA (a null pointer). avx512 takes the avx2 table (a family
-// with an AVX-512 table of its own picks it before calling this).
-template <class Table>
-const Table* pick_table(Isa isa, const Table* scalar, const Table* avx2, const Table* neon) {
-  const Table* t =
-      isa == Isa::avx2 || isa == Isa::avx512 ? avx2 : isa == Isa::neon ? neon : scalar;
-  return t != nullptr ? t : scalar;
-}
 
 }  // namespace nodegrad

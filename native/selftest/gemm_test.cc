@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "../registry.h"
 #include "../threadpool.h"
 #include "harness.h"
 
@@ -20,10 +21,7 @@ using namespace nodegrad;
 
 namespace {
 
-const GemmKernels* table(Isa isa) {
-  if (isa == Isa::avx512 && gemm_kernels_avx512() != nullptr) return gemm_kernels_avx512();
-  return pick_table(isa, gemm_kernels_scalar(), gemm_kernels_avx2(), gemm_kernels_neon());
-}
+const GemmKernels* table(Isa isa) { return kernel_registry(isa).gemm; }
 
 struct Rng {
   uint64_t s;

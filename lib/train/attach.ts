@@ -1,14 +1,14 @@
 // Adds compile / fit / evaluate / predict / save to Sequential and the
 // static Sequential.load, keeping the training code out of the layers files.
 import type { BackendName } from '../backend/index.js';
-import { loadModel, ModelFileError, saveModel, type TrainingConfig } from '../io/model-files.js';
+import { loadCompiled, saveModel, type LoadOptions as FileLoadOptions } from '../io/model-files.js';
 import { Sequential } from '../layers/sequential.js';
 import type { Tensor } from '../tensor.js';
 import { checkIdle, evaluate, fit, predict, type Compiled } from './fit.js';
 import { createLoss, LOSS_NAMES } from './loss.js';
 import { createMetrics, METRIC_NAMES } from './metrics.js';
 import type { Optimizer } from '../optim/index.js';
-import { optimizerFromConfig, resolveOptimizer } from './optimizers.js';
+import { resolveOptimizer } from './optimizers.js';
 import type { CompileOptions, FitOptions, History, Logs, LossName, MetricName } from './types.js';
 
 export interface SaveOptions {
@@ -16,7 +16,7 @@ export interface SaveOptions {
   optimizer?: boolean;
 }
 
-export interface LoadOptions {
+export interface LoadOptions extends FileLoadOptions {
   backend?: BackendName;
 }
 
@@ -105,27 +105,18 @@ Sequential.prototype.predict = function (this: Sequential, x: Tensor, out?: Tens
 
 Sequential.prototype.save = function (this: Sequential, dir: string, options: SaveOptions = {}): Promise<void> {
   const c = compiled.get(this);
+  if (options === null || typeof options !== 'object') return Promise.reject(new TypeError('save: options must be an object { optimizer? }'));
   const withOptimizer = options.optimizer ?? true;
   return saveModel(this, dir, {
-    training: c ? (c.config as unknown as TrainingConfig) : null,
-    optimizerState: c && withOptimizer ? c.optimizer.stateDict() : null,
+    training: c ? { loss: c.lossName, metrics: c.metricNames, optimizer: c.optimizer } : null,
+    withOptimizerState: withOptimizer,
   });
 };
 
-Sequential.load = async function load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
-  const { model, training, optimizerState } = await loadModel(dir, options);
-  if (training) {
-    let optimizer: Optimizer;
-    try {
-      optimizer = optimizerFromConfig(training.optimizer, model);
-      // loadStateDict validates before changing anything.
-      if (optimizerState !== null) optimizer.loadStateDict(optimizerState as Parameters<Optimizer['loadStateDict']>[0]);
-    } catch (e) {
-      throw new ModelFileError(`load: the optimizer in ${dir} does not fit the model: ${(e as Error).message}`);
-    }
-    model.compile({ optimizer, loss: training.loss as LossName, metrics: training.metrics as MetricName[] });
-  }
-  return model;
+Sequential.load = function load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
+  return loadCompiled(dir, options, (model, o) => {
+    model.compile({ optimizer: o.optimizer, loss: o.loss as LossName, metrics: o.metrics as MetricName[] });
+  });
 };
 
 export { METRIC_NAMES };

@@ -10,7 +10,8 @@ export class ModelFileError extends Error {
   readonly file: string;
 
   constructor(file: string, message: string, options?: { cause?: unknown }) {
-    super(message.startsWith(`${file}: `) || message.startsWith(`${file} `) ? message : `${file}: ${message}`, options);
+    // A message that already names the file ("load: cannot read <file> ...") is kept as it is.
+    super(message.includes(file) ? message : `${file}: ${message}`, options);
     this.file = file;
   }
 }

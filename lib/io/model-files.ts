@@ -262,7 +262,12 @@ async function readWeights(path: string, slots: readonly TorchSlot[], id: string
     throw new Cls(path, `load: cannot read ${path}${code === 'ENOENT' ? ' (no such file)' : ` (${code})`}`, { cause: e });
   }
   try {
-    const size = (await fh.stat()).size;
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      const cause = Object.assign(new Error(`EISDIR: not a regular file, read '${path}'`), { code: 'EISDIR' });
+      throw new ModelFileError(path, `load: cannot read ${path} (not a regular file)`, { cause });
+    }
+    const size = st.size;
     const first = Buffer.alloc(8);
     await fh.read(first, 0, Math.min(8, size), 0);
     const n = headerLength(first, size, path);

@@ -31,6 +31,8 @@ export function modelState(m: Sequential): string {
   return JSON.stringify({ values: hex(m.values), grads: hex(m.grads), optimizer: m.optimizer ? m.optimizer.stateDict() : null });
 }
 
-export function readJson(path: string): Record<string, any> {
+/** Parsed JSON, loosely typed on purpose: the tests edit files the way a hand would. */
+export type Json = ReturnType<typeof JSON.parse>;
+export function readJson(path: string): Json {
   return JSON.parse(readFileSync(path, 'utf8'));
 }

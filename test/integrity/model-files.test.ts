@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Dense, ModelFileError, SafetensorsError, SGD, Sequential, Tensor } from '../../lib/index.js';
 import { fsOps } from '../../lib/io/fs-ops.js';
-import { cleanTmp, dirSnapshot, modelState, readJson, tmp } from './helpers.js';
+import { cleanTmp, dirSnapshot, modelState, readJson, tmp, type Json } from './helpers.js';
 
 afterAll(cleanTmp);
 const realOps = { ...fsOps };
@@ -63,7 +63,7 @@ describe('load checks the weights header against model.json before allocating (i
     const good = readFileSync(weights);
     const n = Number(good.readBigUInt64LE(0));
     const header = JSON.parse(good.subarray(8, 8 + n).toString('utf8'));
-    const rewrite = (edit: (h: any) => void): void => {
+    const rewrite = (edit: (h: Json) => void): void => {
       const h = structuredClone(header);
       edit(h);
       let text = JSON.stringify(h);
@@ -93,9 +93,9 @@ describe('load checks the weights header against model.json before allocating (i
 });
 
 describe('every failure to load is a ModelFileError naming the file, with the cause (item 4)', () => {
-  type Case = [title: string, edit: (dir: string, j: Record<string, any>) => string, message: (file: string) => string, cause: new (...a: any[]) => Error];
+  type Case = [title: string, edit: (dir: string, j: Json) => string, message: (file: string) => string, cause: abstract new (...a: never[]) => Error];
   const mj = (dir: string): string => join(dir, 'model.json');
-  const put = (dir: string, j: Record<string, any>): string => {
+  const put = (dir: string, j: Json): string => {
     writeFileSync(mj(dir), JSON.stringify(j));
     return mj(dir);
   };

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { BackendName } from '../backend/index.js';
 import { rawBackend } from '../backend/index.js';
 import { layerFromJSON, type Layer } from '../layers/layer.js';
-import { Sequential, type SequentialJSON } from '../layers/sequential.js';
+import { Rng } from '../random.js';
+import { Sequential, type SequentialJSON } from '../model/sequential.js';
 import type { Optimizer, Schedule } from '../optim/index.js';
 import { commit, idOfFile, newSaveId, SAVE_ID, serialised } from './checkpoint.js';
 import { fsOps } from './fs-ops.js';
@@ -222,7 +223,7 @@ function expectedTensors(json: SequentialJSON, backend: BackendName | undefined)
   layers.forEach((l, i) => {
     const want = l.expectedInFeatures();
     if (want !== undefined && want !== features) throw new RangeError(`layers[${i}] (${l.className}) takes ${want} features but receives ${features}`);
-    l.build(features!, raw);
+    l.build(features!, raw, new Rng(0));
     features = l.outFeatures;
   });
   return torchSlots(layers);

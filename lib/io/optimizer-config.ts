@@ -8,7 +8,7 @@
 // A schedule that is a user function cannot be written down: the file
 // records the marker { type: 'custom' } and load asks the caller for it
 // (Sequential.load(dir, { schedule })).
-import type { Sequential } from '../layers/sequential.js';
+import type { Sequential } from '../model/sequential.js';
 import { createOptimizer, Optimizer, scheduleConfig, scheduleFromConfig, type OptimizerName, type Schedule, type ScheduleConfig } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
 

@@ -6,7 +6,7 @@
 import { Dense } from '../layers/dense.js';
 import { PReLU } from '../layers/prelu.js';
 import type { Layer } from '../layers/layer.js';
-import type { Sequential } from '../layers/sequential.js';
+import type { Sequential } from '../model/sequential.js';
 import type { NamedTensor } from './safetensors.js';
 
 /** Where one file tensor goes, known from the (built) layers alone. */

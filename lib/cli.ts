@@ -9,6 +9,7 @@ import { demo } from './cli/demo.js';
 import { runKernelsDemo } from './cli/kernels-demo.js';
 import { evaluateCommand, predictCommand } from './cli/predict.js';
 import { train } from './cli/train.js';
+import { wrapLine } from './cli/wrap.js';
 
 const HELP = `Usage: nodegrad <command> [options]
 
@@ -30,7 +31,12 @@ function quietOnEpipe(e: NodeJS.ErrnoException): void {
 }
 process.stdout.on('error', quietOnEpipe);
 
-const out = (s: string): void => void process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+const out = (s: string): void => {
+  const text = s.endsWith('\n') ? s.slice(0, -1) : s;
+  // On a terminal, lines fit its width; piped output stays exactly as written.
+  const cols = process.stdout.isTTY ? process.stdout.columns : undefined;
+  process.stdout.write((cols ? text.split('\n').map((l) => wrapLine(l, cols - 1)).join('\n') : text) + '\n');
+};
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };

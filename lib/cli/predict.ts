@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import { Standardize } from '../data/standardize.js';
 import { softmax, argmax } from '../data/classes.js';
 import { readCsv, type CsvData } from '../io/csv.js';
-import { Sequential } from '../layers/sequential.js';
+import { Sequential } from '../model/sequential.js';
 import { Tensor } from '../tensor.js';
-import '../train/attach.js';
 import { choiceFlag, parse, UsageError } from './args.js';
 import { applyBackendFlags } from './train.js';
 

@@ -49,7 +49,7 @@ function tickText(v: number): string {
 export function lineChart(o: LineChartOptions): string {
   const width = o.width ?? 560;
   const height = o.height ?? 300;
-  const names = o.series.map((s) => s.name);
+  const names = [...o.series.map((s) => s.name), ...(o.marker ? [o.marker.label] : [])];
   // The legend's column is as wide as its longest name (about 7 px a character at 12 px).
   const legendW = Math.min(260, 44 + 7 * Math.max(4, ...names.map((n) => n.length)));
   const pad = { l: 64, r: legendW + 12, t: 34, b: 44 };

@@ -5,6 +5,7 @@ import { DataError } from './io/csv.js';
 import { UsageError } from './cli/args.js';
 import { demo } from './cli/demo.js';
 import { runKernelsDemo } from './cli/kernels-demo.js';
+import { runLaunch } from './cli/launch.js';
 import { train } from './cli/train.js';
 
 const HELP = `Usage: nodegrad <command> [options]
@@ -12,6 +13,7 @@ const HELP = `Usage: nodegrad <command> [options]
 Commands:
   train            train an MLP on the MNIST digits or a CSV file (see: nodegrad train --help)
   demo vanishing   sigmoid vs ReLU in a deep, narrow network: per-layer gradient norms
+  launch           start N processes of a training script (data-parallel; see: nodegrad launch --help)
   kernels          every activation forward and backward, native vs reference: throughput and largest disagreement
 
 Run \`nodegrad <command> --help\` for a command's options.
@@ -31,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'kernels':
         return await runKernelsDemo(rest);
+      case 'launch':
+        return await runLaunch(rest, out);
       case undefined:
       case '--help':
       case '-h':
@@ -38,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
         out(HELP);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, demo, kernels; see nodegrad --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, demo, kernels, launch; see nodegrad --help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof DataError) {

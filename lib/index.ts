@@ -19,3 +19,4 @@ export type {
 } from './optim/index.js';
 export * as schedules from './optim/schedules.js';
 export { getThreads, setThreads } from './threads.js';
+export * as distributed from './distributed/index.js';

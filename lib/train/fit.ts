@@ -3,6 +3,7 @@
 // loop every `yieldEveryMs` so a Node service keeps answering while it trains.
 import { Tensor } from '../tensor.js';
 import { Rng } from '../random.js';
+import { DataParallel } from '../distributed/data-parallel.js';
 import type { TrainLoss } from './loss.js';
 import type { Metric } from './metrics.js';
 import { createProgress } from './progress.js';
@@ -93,6 +94,7 @@ interface Prepared {
   signal: AbortSignal | undefined;
   verbose: 0 | 1 | 2;
   yieldEveryMs: number;
+  dp: DataParallel | undefined;
 }
 
 function prepare(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: FitOptions): Prepared {
@@ -106,7 +108,10 @@ function prepare(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: 
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`${fn}: verbose must be 0, 1 or 2, got ${String(verbose)}`);
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw new RangeError(`${fn}: seed must be an integer, got ${String(o.seed)}`);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${fn}: signal must be an AbortSignal`);
-  const callbacks = [...(o.callbacks ?? [])];
+  const dp = DataParallel.from(fn, o.distributed);
+  // Callbacks and the progress bar run on rank 0 unless asked otherwise.
+  const quiet = dp !== undefined && !dp.isRoot && o.callbacksOnAllRanks !== true;
+  const callbacks = quiet ? [] : [...(o.callbacks ?? [])];
   if (x instanceof Tensor && x.rank !== 2) throw new RangeError(`${fn}: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
   const outputs = x instanceof Tensor ? outputWidth(model, x.shape[1]!) : 0;
   let all = toDataSet(fn, x, y, c.lossName, outputs);
@@ -136,8 +141,9 @@ function prepare(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: 
     seed: o.seed ?? Math.floor(Math.random() * 2 ** 32),
     callbacks,
     signal: o.signal,
-    verbose,
+    verbose: quiet ? 0 : verbose,
     yieldEveryMs,
+    dp,
   };
 }
 
@@ -154,9 +160,11 @@ export async function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tens
 }
 
 async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<History> {
-  const { train, batchSize, outputs } = p;
-  const steps = Math.ceil(train.rows / batchSize);
-  const params: TrainingParams = { epochs: p.epochs, batchSize, samples: train.rows, steps, verbose: p.verbose };
+  const { train, batchSize, outputs, dp } = p;
+  // Data-parallel: this rank's share of every epoch (the same size on every rank).
+  const samples = dp ? Math.ceil(train.rows / dp.group.worldSize) : train.rows;
+  const steps = Math.ceil(samples / batchSize);
+  const params: TrainingParams = { epochs: p.epochs, batchSize, samples, steps, verbose: p.verbose };
   const metrics = c.metrics(outputs);
   const callbacks = p.callbacks;
   if (p.verbose !== 0) callbacks.unshift(createProgress(p.verbose));
@@ -177,10 +185,10 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
     },
   };
 
-  const buffers = new BatchBuffers(train, batchSize, outputs);
+  const buffers = new BatchBuffers(train, batchSize, outputs, samples);
   const order = new Int32Array(train.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  const rng = new Rng(p.seed);
+  const rng = new Rng(dp ? await dp.begin(model as unknown as { values: Float32Array; grads: Float32Array }, p.seed) : p.seed);
   const batchLogs: Logs = { size: 0, loss: 0 };
   for (const m of metrics) batchLogs[m.name] = 0;
   const sums = new Float64Array(metrics.length);
@@ -199,25 +207,39 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
     if (aborted()) abort();
     for (const cb of callbacks) await call(cb.onEpochBegin?.(epoch, ctx));
     if (p.shuffle) rng.shuffle(order);
+    const epochOrder = dp ? dp.shard(order) : order;
     let lossSum = 0;
     let rows = 0;
     sums.fill(0);
-    for (batchIndex = 0; batchIndex < steps && !stopRequested; batchIndex++) {
+    // Data-parallel ranks leave the loop together: a stop is agreed at the next step's reduction.
+    for (batchIndex = 0; batchIndex < steps && (dp !== undefined || !stopRequested); batchIndex++) {
       if (performance.now() - lastYield >= p.yieldEveryMs) {
         await nextTick();
         lastYield = performance.now();
       }
-      if (aborted()) abort();
+      if (dp === undefined && aborted()) abort();
       const begin = batchIndex * batchSize;
-      const end = Math.min(begin + batchSize, train.rows);
+      const end = Math.min(begin + batchSize, epochOrder.length);
       const n = end - begin;
-      buffers.gather(order, begin, end);
+      buffers.gather(epochOrder, begin, end);
       model.zeroGrad();
       const pred = model.forward(buffers.x, true);
       for (const cb of callbacks) cb.onBatchForward?.(batchIndex, ctx);
-      const loss = c.loss.compute(pred.data, buffers.t, buffers.g.data, n, outputs);
+      let loss = c.loss.compute(pred.data, buffers.t, buffers.g.data, n, outputs);
+      let stepRows = n;
+      if (dp) {
+        const agreed = await dp.reduceLoss(loss, n, stopRequested, aborted());
+        if (agreed.abort) abort();
+        if (agreed.stop) {
+          stopRequested = true;
+          break;
+        }
+        loss = agreed.loss;
+        stepRows = agreed.rows;
+      }
       if (!Number.isFinite(loss)) {
-        const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
+        const mine = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
+        const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
         if (action === 'throw') {
           throw new Error(
             `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
@@ -235,15 +257,25 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
         batchLogs[metrics[m]!.name] = s / (metrics[m]!.per === 'row' ? n : n * outputs);
       }
       model.backward(buffers.g, NO_INPUT_GRADIENT);
+      if (dp) await dp.reduceGrads(model as unknown as { values: Float32Array; grads: Float32Array });
       c.optimizer.step();
-      lossSum += loss * n;
-      rows += n;
+      lossSum += loss * stepRows;
+      rows += stepRows;
       batchLogs.size = n;
       batchLogs.loss = loss;
       for (const cb of callbacks) {
         const r = cb.onBatchEnd?.(batchIndex, batchLogs, ctx);
         if (isThenable(r)) await r;
       }
+    }
+    if (dp) {
+      // Metric sums over every rank's batches; a stop asked for at the epoch's end is agreed here too.
+      const agreed = await dp.reduceLoss(0, 1, stopRequested, aborted());
+      if (agreed.abort) abort();
+      if (agreed.stop) stopRequested = true;
+      const local = Float64Array.from(sums);
+      await dp.sum(local);
+      sums.set(local);
     }
     const logs: Logs = { loss: rows ? lossSum / rows : NaN };
     metrics.forEach((m, i) => (logs[m.name] = rows ? sums[i]! / (m.per === 'row' ? rows : rows * outputs) : NaN));
@@ -271,6 +303,8 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
   for (const cb of callbacks) await call(cb.onTrainEnd?.(lastLogs, ctx));
   return history;
 }
+
+const NON_FINITE_ACTIONS: readonly NonFiniteAction[] = ['throw', 'stop', 'skip'];
 
 function decide(callbacks: readonly Callback[], info: { epoch: number; batch: number; loss: number }, ctx: TrainingContext): NonFiniteAction {
   for (const cb of callbacks) {

@@ -18,6 +18,15 @@ interface Arenas {
   readonly grads: Float32Array;
 }
 
+/** The group each model was last trained with, data-parallel (save() writes on rank 0 only). */
+const trainedWith = new WeakMap<object, ProcessGroup>();
+
+/** True for a model trained data-parallel on a rank other than 0: its save() writes nothing. */
+export function savesNothing(model: object): boolean {
+  const g = trainedWith.get(model);
+  return g !== undefined && g.rank !== 0;
+}
+
 export class DataParallel {
   private readonly lossBuf = new Float32Array(4);
   private readonly scalar = new Float32Array(2);
@@ -40,6 +49,7 @@ export class DataParallel {
 
   /** Agrees on rank 0's seed and copies rank 0's parameters to every rank. */
   async begin(model: Arenas, seed: number): Promise<number> {
+    trainedWith.set(model, this.group);
     // A 32-bit seed in two 16-bit halves: each is exact in float32.
     this.scalar[0] = Math.floor(seed / 65536) % 65536;
     this.scalar[1] = seed % 65536;

@@ -2,6 +2,9 @@
 // the single-process equivalent; independent of the thread count; world size
 // 1 equals plain fit; a killed rank fails the others within the timeout.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, haveCollectives, runRanks } from './helpers.js';
 
@@ -25,6 +28,26 @@ describe.skipIf(!haveCollectives)('data-parallel fit', () => {
     // Logged losses: each step's loss·rows is rounded to float32 and summed in float32 over ranks
     // (a few 2^-24 relative per step); 1e-6 relative bounds that over an epoch's steps.
     (a!.loss as number[]).forEach((l, i) => expect(Math.abs(l - ref.loss[i]!) / ref.loss[i]!).toBeLessThan(1e-6));
+  });
+
+  it("rank 0's stop (callbacks run there only) stops every rank at the same step", async () => {
+    const ranks = await runRanks(2, rankScript, ['1', '', 'stop']);
+    for (const r of ranks) expect(r.code, r.stderr).toBe(0);
+    for (const r of ranks) expect(r.json).toMatchObject({ epochs: 2, stopReason: 'stopped' });
+    expect(ranks[0]!.json!.values).toBe(ranks[1]!.json!.values);
+    expect(ranks[0]!.json!.state).toBe(ranks[1]!.json!.state);
+  });
+
+  it('save() writes on rank 0 only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nodegrad-dp-save-'));
+    try {
+      const ranks = await runRanks(2, rankScript, ['1', dir]);
+      for (const r of ranks) expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(join(dir, 'rank0', 'model.json'))).toBe(true);
+      expect(existsSync(join(dir, 'rank1'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the result does not depend on the thread count', async () => {

@@ -1,7 +1,12 @@
 // Collectives over Gloo between real processes: results against plain sums,
 // identical bits on every rank, a lost rank, a stalled rank, rendezvous
 // timeouts, and the options' errors.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ensureDist } from '../lifecycle/run.js';
 import { resolveOptions } from '../../lib/distributed/options.js';
 import { fixture, haveCollectives, runRanks, tcpStore } from './helpers.js';
 
@@ -100,5 +105,55 @@ describe('distributed.init options', () => {
   ] as const)('refuse %j with env %j', (opts, e, cls, msg) => {
     expect(() => resolveOptions(opts as never, e)).toThrow(cls);
     expect(() => resolveOptions(opts as never, e)).toThrow(msg);
+  });
+});
+
+// The Redis store (Gloo's own) and ranks started by mpirun: run where the
+// tools are installed (.ci/run installs them), with a visible line where not.
+const redisServer = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).stdout.trim();
+const mpirun = spawnSync('sh', ['-c', 'command -v mpirun'], { encoding: 'utf8' }).stdout.trim();
+if (!redisServer) console.log('skipped: redis-server is not installed (apt-get install redis-server): the redis:// store test');
+if (!mpirun) console.log('skipped: mpirun is not installed (apt-get install openmpi-bin): the mpirun test');
+
+describe.skipIf(!haveCollectives || !redisServer)('redis:// store', () => {
+  it('2 ranks rendezvous through a redis-server on 127.0.0.1', async () => {
+    const port = 26379 + (process.pid % 1000);
+    const server = spawn(redisServer, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const ranks = await runRanks(2, script, ['basic'], { store: `redis://127.0.0.1:${port}` });
+      for (const r of ranks) {
+        expect(r.json?.error, r.stderr).toBeUndefined();
+        expect(r.json!.sum1000).toEqual(expectedSums(1000, 2).slice(0, 5).concat([expectedSums(1000, 2)[999]!]));
+      }
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+});
+
+describe.skipIf(!haveCollectives || !mpirun)('ranks started by mpirun', () => {
+  it('read OMPI_COMM_WORLD_RANK/SIZE and rendezvous through the given store', () => {
+    ensureDist();
+    const dir = mkdtempSync(join(tmpdir(), 'nodegrad-mpi-'));
+    try {
+      const env: Record<string, string | undefined> = { ...process.env, NODEGRAD_STORE: `file:${dir}`, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' };
+      delete env.RANK;
+      delete env.WORLD_SIZE;
+      const r = spawnSync(mpirun, ['-np', '2', '--oversubscribe', '--mca', 'btl', 'self,tcp', '--mca', 'btl_tcp_if_include', 'lo', '-x', 'NODEGRAD_STORE', process.execPath, script, 'basic'], {
+        encoding: 'utf8',
+        env,
+        timeout: 60_000,
+      });
+      const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => l.rank).sort(), r.stdout + r.stderr).toEqual([0, 1]);
+      for (const l of lines) {
+        expect(l.error).toBeUndefined();
+        expect(l.worldSize).toBe(2);
+        expect(l.sum1000).toEqual(expectedSums(1000, 2).slice(0, 5).concat([expectedSums(1000, 2)[999]!]));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,6 @@
 // Its arguments are checked in fit-options.ts; the validation pass is
 // evaluate.ts's Evaluation.
 import { Rng } from '../random.js';
-import type { DataParallel } from '../distributed/data-parallel.js';
 import type { Tensor } from '../tensor.js';
 import { whileBusy } from './busy.js';
 import type { Compiled } from './compile.js';

@@ -13,7 +13,7 @@ namespace binding {
 namespace {
 
 // The activation table of the registry each function carries (register.h).
-const ActivationKernels& table(const Napi::CallbackInfo& info) { return *tables(info).activations; }
+const ActivationKernels& table(const CallInfo& info) { return *tables(info).activations; }
 
 using Unary = void (*)(const float*, float*, size_t);
 using UnaryAlpha = void (*)(const float*, float*, size_t, float);
@@ -21,7 +21,7 @@ using Binary = void (*)(const float*, const float*, float*, size_t);
 using BinaryAlpha = void (*)(const float*, const float*, float*, size_t, float);
 
 template <Unary ActivationKernels::*K>
-Napi::Value unary(const Napi::CallbackInfo& info) {
+Napi::Value unary(const CallInfo& info) {
   const F32View x = f32_arg(info, 0, "x");
   const F32View y = f32_arg(info, 1, "y");
   expect_length(info, y, x.length, "y");
@@ -30,7 +30,7 @@ Napi::Value unary(const Napi::CallbackInfo& info) {
 }
 
 template <UnaryAlpha ActivationKernels::*K>
-Napi::Value unary_alpha(const Napi::CallbackInfo& info) {
+Napi::Value unary_alpha(const CallInfo& info) {
   const F32View x = f32_arg(info, 0, "x");
   const F32View y = f32_arg(info, 1, "y");
   const float alpha = f32_scalar_arg(info, 2, "alpha");
@@ -40,7 +40,7 @@ Napi::Value unary_alpha(const Napi::CallbackInfo& info) {
 }
 
 template <Binary ActivationKernels::*K>
-Napi::Value binary(const Napi::CallbackInfo& info) {
+Napi::Value binary(const CallInfo& info) {
   const F32View a = f32_arg(info, 0, "x");
   const F32View dy = f32_arg(info, 1, "dy");
   const F32View dx = f32_arg(info, 2, "dx");
@@ -51,7 +51,7 @@ Napi::Value binary(const Napi::CallbackInfo& info) {
 }
 
 template <BinaryAlpha ActivationKernels::*K>
-Napi::Value binary_alpha(const Napi::CallbackInfo& info) {
+Napi::Value binary_alpha(const CallInfo& info) {
   const F32View x = f32_arg(info, 0, "x");
   const F32View dy = f32_arg(info, 1, "dy");
   const F32View dx = f32_arg(info, 2, "dx");
@@ -63,7 +63,7 @@ Napi::Value binary_alpha(const Napi::CallbackInfo& info) {
 }
 
 // GELU's `approximate`: 0 (none: the exact erf) or 1 (tanh).
-bool approx_arg(const Napi::CallbackInfo& info, size_t index) {
+bool approx_arg(const CallInfo& info, size_t index) {
   const double v = number_arg(info, index, "approximate");
   if (v != 0 && v != 1) {
     throw Napi::RangeError::New(info.Env(), "approximate must be 0 (none) or 1 (tanh)");
@@ -72,7 +72,7 @@ bool approx_arg(const Napi::CallbackInfo& info, size_t index) {
 }
 
 template <Unary ActivationKernels::*K, Unary ActivationKernels::*KTanh>
-Napi::Value unary_approx(const Napi::CallbackInfo& info) {
+Napi::Value unary_approx(const CallInfo& info) {
   const F32View x = f32_arg(info, 0, "x");
   const F32View y = f32_arg(info, 1, "y");
   expect_length(info, y, x.length, "y");
@@ -82,7 +82,7 @@ Napi::Value unary_approx(const Napi::CallbackInfo& info) {
 }
 
 template <Binary ActivationKernels::*K, Binary ActivationKernels::*KTanh>
-Napi::Value binary_approx(const Napi::CallbackInfo& info) {
+Napi::Value binary_approx(const CallInfo& info) {
   const F32View a = f32_arg(info, 0, "x");
   const F32View dy = f32_arg(info, 1, "dy");
   const F32View dx = f32_arg(info, 2, "dx");
@@ -94,7 +94,7 @@ Napi::Value binary_approx(const Napi::CallbackInfo& info) {
 }
 
 // x is rows x alpha.length; returns the row count.
-size_t prelu_rows(const Napi::CallbackInfo& info, const F32View& x, const F32View& alpha) {
+size_t prelu_rows(const CallInfo& info, const F32View& x, const F32View& alpha) {
   if (alpha.length == 0 || x.length % alpha.length != 0) {
     throw Napi::RangeError::New(info.Env(),
                                 "x length must be a multiple of alpha length (alpha non-empty)");
@@ -102,7 +102,7 @@ size_t prelu_rows(const Napi::CallbackInfo& info, const F32View& x, const F32Vie
   return x.length / alpha.length;
 }
 
-Napi::Value prelu(const Napi::CallbackInfo& info) {
+Napi::Value prelu(const CallInfo& info) {
   const F32View x = f32_arg(info, 0, "x");
   const F32View alpha = f32_arg(info, 1, "alpha");
   const F32View y = f32_arg(info, 2, "y");
@@ -112,7 +112,7 @@ Napi::Value prelu(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value prelu_backward(const Napi::CallbackInfo& info) {
+Napi::Value prelu_backward(const CallInfo& info) {
   const F32View x = f32_arg(info, 0, "x");
   const F32View alpha = f32_arg(info, 1, "alpha");
   const F32View dy = f32_arg(info, 2, "dy");
@@ -129,9 +129,6 @@ Napi::Value prelu_backward(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void register_activations(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
-  auto set = [&](const char* name, Napi::Value (*fn)(const Napi::CallbackInfo&)) {
-    export_fn(env, exports, reg, name, fn);
-  };
   // One registration per entry of activations_list.h, its wrapper chosen by
   // the entry's kind.
 #define NODEGRAD_REG_unary(field) unary<&ActivationKernels::field>
@@ -142,11 +139,11 @@ void register_activations(Napi::Env env, Napi::Object exports, const KernelRegis
   unary_approx<&ActivationKernels::field, &ActivationKernels::field##_tanh>
 #define NODEGRAD_REG_binary_approx(field) \
   binary_approx<&ActivationKernels::field, &ActivationKernels::field##_tanh>
-#define NODEGRAD_X(kind, field, js) set(js, NODEGRAD_REG_##kind(field));
+#define NODEGRAD_X(kind, field, js) export_fn<NODEGRAD_REG_##kind(field)>(env, exports, reg, js);
   NODEGRAD_ACTIVATION_KERNELS(NODEGRAD_X)
 #undef NODEGRAD_X
-  set("prelu", prelu);
-  set("preluBackward", prelu_backward);
+  export_fn<prelu>(env, exports, reg, "prelu");
+  export_fn<prelu_backward>(env, exports, reg, "preluBackward");
 
   // The lists themselves, for the test that holds them against the TS list
   // (lib/backend/families/activations.ts).

@@ -9,7 +9,10 @@ import type { Kernels } from '../../lib/backend/index.js';
 import { Rng } from '../../lib/random.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 import { sameValue, ulpDistance } from '../helpers/floats.js';
-import { erfc, normalCdf, normalPdf } from '../../lib/backend/reference/erf.js';
+import * as erf from '../../lib/backend/reference/erf.js';
+import { backwardSlack, forwardSlack, TOLERANCES as SHARED } from '../shared/activation-tolerances.mjs';
+
+const { erfc, normalCdf, normalPdf } = erf;
 
 type Path = 'reference' | 'scalar' | 'simd';
 
@@ -68,8 +71,8 @@ interface UnaryCase {
   run(k: Kernels, x: Float32Array, y: Float32Array): void;
   formula(x: number): number;
   tol: Tol;
-  /** Extra absolute slack per |x| on native paths (results in the subnormal range). */
-  subnormalSlack?: number;
+  /** Extra absolute slack at x on native paths (results in the subnormal range). */
+  slack?: (x: number) => number;
 }
 
 // GELU's tanh form as x·σ(2u), 2u = 2·√(2/π)·(x + 0.044715·x³): the same
@@ -77,10 +80,8 @@ interface UnaryCase {
 const twoU = (x: number): number => 2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3);
 const twoUPrime = (x: number): number => 2 * Math.sqrt(2 / Math.PI) * (1 + 3 * 0.044715 * x * x);
 const clamp30 = (x: number): number => Math.min(30, Math.max(-30, x));
-// Where a result is subnormal, the vectorised Φ, φ and σ (gradual underflow)
-// are only good to a few 2^-149 in absolute terms, and the kernel multiplies
-// them by x (and, backward, by x·(2u)'): 4·2^-149 per unit of that factor.
-const SUBNORMAL = 4 * 2 ** -149;
+/** GELU's and SiLU's bounds, with their reasons: test/shared/activation-tolerances.mjs. */
+const shared = (name: keyof typeof SHARED): Tol => ({ reference: 0, scalar: SHARED[name].scalar, simd: SHARED[name].simd });
 
 const LEAKY = fround(0.3);
 const ELU = fround(0.7);
@@ -98,27 +99,17 @@ const unaryCases: UnaryCase[] = [
   { name: 'sigmoid', run: (k, x, y) => k.sigmoid(x, y), formula: sigmoid64, tol: { reference: 0, scalar: 1, simd: 3 } },
   // tanh: measured ≤ 1 (polynomial below 0.55, 1 - 2/(e+1) above); +1 headroom.
   { name: 'tanh', run: (k, x, y) => k.tanh(x, y), formula: Math.tanh, tol: { reference: 0, scalar: 1, simd: 2 } },
-  // gelu = x·Φ(x): scalar takes erfc from the C library in double (1). SIMD:
-  // the self-test's dense sweep measured Φ ≤ 6 ulp and gelu ≤ 6 (the tail
-  // polynomial e^(−x²/2)·s·L(s) near |x| = 1.5); +1 headroom: 7.
-  {
-    name: 'gelu',
-    run: (k, x, y) => k.gelu(x, y),
-    formula: (x) => x * normalCdf(x),
-    tol: { reference: 0, scalar: 1, simd: 7 },
-    subnormalSlack: SUBNORMAL,
-  },
-  // gelu (tanh): σ of a 2u evaluated in double (≤ 2 ulp like sigmoid), then
-  // x· rounds once: measured 3, allowed 4.
+  // GELU, SiLU: bounds and reasons in test/shared/activation-tolerances.mjs;
+  // subnormal results also get forwardSlack (gradual underflow of Φ and σ).
+  { name: 'gelu', run: (k, x, y) => k.gelu(x, y), formula: (x) => x * normalCdf(x), tol: shared('gelu'), slack: forwardSlack },
   {
     name: "gelu (approximate: 'tanh')",
     run: (k, x, y) => k.gelu(x, y, 'tanh'),
     formula: (x) => x * sigmoid64(twoU(x)),
-    tol: { reference: 0, scalar: 1, simd: 4 },
-    subnormalSlack: SUBNORMAL,
+    tol: shared('geluTanh'),
+    slack: forwardSlack,
   },
-  // silu = x·σ(x): sigmoid ≤ 2 ulp, then x· rounds once: measured 3, allowed 4.
-  { name: 'silu', run: (k, x, y) => k.silu(x, y), formula: (x) => x * sigmoid64(x), tol: { reference: 0, scalar: 1, simd: 4 }, subnormalSlack: SUBNORMAL },
+  { name: 'silu', run: (k, x, y) => k.silu(x, y), formula: (x) => x * sigmoid64(x), tol: shared('silu'), slack: forwardSlack },
 ];
 
 interface BackwardCase {
@@ -130,21 +121,10 @@ interface BackwardCase {
   tol: Tol;
   /** Extra absolute slack per |dy| (see eluBackward). */
   subnormalSlack?: number;
-  /**
-   * Where the derivative is a sum of terms that can cancel (GELU, SiLU: it
-   * crosses zero), a relative bound on the result is meaningless: also
-   * accept |got − want| ≤ termsUlps·ulp(terms(a, dy)) + subnormal slack
-   * per |dy|·scale(a), on native paths.
-   */
-  terms?: { sum(a: number, g: number): number; ulps: number; scale(a: number): number };
+  /** Extra absolute slack at (a, dy) on native paths (GELU', SiLU': see the shared file). */
+  slack?: (a: number, g: number) => number;
 }
 
-/** One float32 ulp at |v| (the subnormal spacing below 2^-126). */
-function ulpAt(v: number): number {
-  const a = Math.abs(v);
-  if (!(a >= 2 ** -126)) return 2 ** -149;
-  return 2 ** (Math.floor(Math.log2(a)) - 23);
-}
 
 const backwardCases: BackwardCase[] = [
   // Selects, never multiplies by a mask: a NaN dy where x <= 0 gives 0.
@@ -191,20 +171,17 @@ const backwardCases: BackwardCase[] = [
     input: 'tanh',
     tol: { reference: 0, scalar: 0, simd: 3 },
   },
-  // dy·(Φ + x·φ): crosses zero at x ≈ −0.75, so the bound is in ulps of
-  // |dy|·(|Φ| + |x·φ|): Φ ≤ 5 ulp, φ ≤ 2, the sum and the product round:
-  // measured 3.5, allowed 5 (scalar: the C library in double, 1).
+  // GELU', SiLU': they cross zero, so besides the ulps the bound is in ulps
+  // of Σ|terms| (test/shared/activation-tolerances.mjs, with the reasons).
   {
     name: 'geluBackward',
     run: (k, x, g, d) => k.geluBackward(x, g, d),
     formula: (x, g) => g * (normalCdf(x) + x * normalPdf(x)),
     input: 'x',
-    tol: { reference: 0, scalar: 1, simd: 6 },
-    terms: { sum: (x, g) => Math.abs(g) * (normalCdf(x) + Math.abs(x * normalPdf(x))), ulps: 5, scale: (x) => 2 + Math.abs(x) },
+    tol: shared('geluBackward'),
+    slack: (x, g) => backwardSlack('geluBackward', x, g, erf),
   },
-  // dy·σ·(1 + x·(1 − σ)·(2u)'), σ = σ(2u): crosses zero at x ≈ −0.75;
-  // measured 5.1 ulps of the terms, allowed 6. Beyond |x| = 30 the value is
-  // exactly 0 or dy (the kernels clamp x there; so does this formula).
+  // Beyond |x| = 30 the value is exactly 0 or dy (the kernels clamp x there; so does this formula).
   {
     name: "geluBackward (approximate: 'tanh')",
     run: (k, x, g, d) => k.geluBackward(x, g, d, 'tanh'),
@@ -213,25 +190,16 @@ const backwardCases: BackwardCase[] = [
       return g * (sigmoid64(twoU(c)) * (1 + c * sigmoid64(-twoU(c)) * twoUPrime(c)));
     },
     input: 'x',
-    tol: { reference: 0, scalar: 1, simd: 6 },
-    terms: {
-      sum: (x, g) => {
-        const c = clamp30(x);
-        return Math.abs(g) * sigmoid64(twoU(c)) * (1 + Math.abs(c * sigmoid64(-twoU(c)) * twoUPrime(c)));
-      },
-      ulps: 6,
-      scale: (x) => 2 + Math.abs(clamp30(x)) * twoUPrime(clamp30(x)),
-    },
+    tol: shared('geluTanhBackward'),
+    slack: (x, g) => backwardSlack('geluTanhBackward', x, g, erf),
   },
-  // dy·σ·(1 + x·(1 − σ)): crosses zero at x ≈ −1.28; measured 3.1 ulps of
-  // the terms, allowed 4.
   {
     name: 'siluBackward',
     run: (k, x, g, d) => k.siluBackward(x, g, d),
     formula: (x, g) => g * (sigmoid64(x) * (1 + x * sigmoid64(-x))),
     input: 'x',
-    tol: { reference: 0, scalar: 1, simd: 5 },
-    terms: { sum: (x, g) => Math.abs(g) * sigmoid64(x) * (1 + Math.abs(x * sigmoid64(-x))), ulps: 4, scale: (x) => 2 + Math.abs(x) },
+    tol: shared('siluBackward'),
+    slack: (x, g) => backwardSlack('siluBackward', x, g, erf),
   },
 ];
 
@@ -272,7 +240,7 @@ for (const b of backendsUnderTest()) {
         const x = inputs(n, n + 1);
         const y = new Float32Array(n).fill(-7);
         c.run(k, x, y);
-        const slack = c.subnormalSlack && path !== 'reference' ? (i: number) => Math.abs(x[i]!) * c.subnormalSlack! : undefined;
+        const slack = c.slack && path !== 'reference' ? (i: number) => c.slack!(x[i]!) : undefined;
         expect(firstBad(y, [x], (i) => c.formula(x[i]!), c.tol[path], slack)).toBeUndefined();
         // NaN in, NaN out, whatever the tolerance.
         for (let i = 0; i < n; i++) if (Number.isNaN(x[i]!)) expect(y[i]).toBeNaN();
@@ -293,12 +261,11 @@ for (const b of backendsUnderTest()) {
         const g = gradients(n, n + 9);
         const d = new Float32Array(n).fill(-7);
         c.run(k, a, g, d);
-        const t = c.terms;
         const slack =
           path === 'reference'
             ? undefined
-            : t
-              ? (i: number) => t.ulps * ulpAt(t.sum(a[i]!, g[i]!)) + Math.abs(g[i]!) * t.scale(a[i]!) * SUBNORMAL
+            : c.slack
+              ? (i: number) => c.slack!(a[i]!, g[i]!)
               : c.subnormalSlack
                 ? (i: number) => Math.abs(g[i]!) * c.subnormalSlack!
                 : undefined;
@@ -493,9 +460,9 @@ for (const b of backendsUnderTest()) {
     // 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)))). Bounds: the SIMD ones above.
     it(`gelu / silu: values computed with Python's math module [${b.label}]`, () => {
       const y = run1((x, o) => k.gelu(x, o), [1, -1, -3, 0, -0]);
-      close(y[0]!, 0.8413447460685429, 7);
-      close(y[1]!, -0.15865525393145707, 7);
-      close(y[2]!, -0.004049694094890287, 7);
+      close(y[0]!, 0.8413447460685429, SHARED.gelu.simd);
+      close(y[1]!, -0.15865525393145707, SHARED.gelu.simd);
+      close(y[2]!, -0.004049694094890287, SHARED.gelu.simd);
       expect(y[3]).toBe(0);
       const t = run1((x, o) => k.gelu(x, o, 'tanh'), [1, -1]);
       close(t[0]!, 0.8411919906082768, 4);

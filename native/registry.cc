@@ -22,6 +22,7 @@ KernelRegistry own_tables(Isa isa) {
       r.activations = activation_kernels_avx512();
       r.activation_math = activation_math_avx512();
       r.gemm = gemm_kernels_avx512();
+      r.losses = loss_kernels_avx512();
       r.probes = probe_kernels_avx512();
       break;
     case Isa::avx2:

@@ -3,7 +3,7 @@ export type { Shape, RandomOptions } from './tensor.js';
 export { Rng } from './random.js';
 export { backend, info, kernels, useBackend } from './backend/index.js';
 export type { BackendName, Info, Kernels } from './backend/index.js';
-export { Dense, ELU, Layer, LeakyReLU, PReLU, ReLU, Sigmoid, Tanh, layerFromJSON, registerLayer } from './layers/index.js';
+export { Dense, ELU, GELU, Layer, LeakyReLU, PReLU, ReLU, SiLU, Sigmoid, Tanh, layerFromJSON, registerLayer } from './layers/index.js';
 export type { DenseActivation, DenseOptions, InitName, LayerJSON, PReLUOptions } from './layers/index.js';
 export { Model, Sequential } from './model/index.js';
 export type { LoadOptions, SaveOptions, SequentialJSON, SequentialOptions } from './model/index.js';

@@ -4,7 +4,9 @@
 // (lib/backend/families/activations.ts). They must agree name for name and
 // id for id, or a fused layer would run another activation than it names.
 import { describe, expect, it } from 'vitest';
-import { backend } from '../../lib/backend/index.js';
+import { backend, rawBackend } from '../../lib/backend/index.js';
+import { FusedActivation } from '../../lib/backend/gemm.js';
+import { backendsUnderTest } from '../helpers/backends.js';
 import { ACTIVATIONS, FUSED_ACTIVATIONS, fusedActivationId } from '../../lib/backend/families/activations.js';
 import { tryLoadNative } from '../../lib/backend/native.js';
 import { referenceBackend } from '../../lib/backend/reference/index.js';
@@ -38,3 +40,36 @@ describe('activation family list', () => {
     }
   });
 });
+
+// denseForward's fused epilogue runs the activation family's kernel on each
+// finished float32 value: for every fused id, the result is bit for bit the
+// unfused product + bias followed by that kernel (GELU's two forms included).
+
+for (const b of backendsUnderTest()) {
+  describe(`denseForward fused ids [${b.label}]`, () => {
+    const raw = rawBackend(b.name);
+    const kernels = raw as unknown as Record<string, (x: Float32Array, y: Float32Array, p?: number) => void>;
+    const forms: Array<[string, number, (y: Float32Array) => void]> = [];
+    for (const e of ACTIVATIONS) {
+      if ('approximate' in e) {
+        Object.entries(e.approximate).forEach(([form, id], i) => forms.push([`${e.name} ${form}`, id, (y) => kernels[e.name]!(y, y, i)]));
+      } else {
+        const alpha = 'alphaDefault' in e ? Math.fround(0.3) : 0;
+        forms.push([e.name, e.fused, (y) => kernels[e.name]!(y, y, alpha)]);
+      }
+    }
+    it.each(forms)('%s (id %i)', (_name, id, apply) => {
+      const [m, n, k] = [5, 37, 19];
+      const x = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i) * 2);
+      const w = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.37));
+      const bias = Float32Array.from({ length: n }, (_, i) => (i % 7) - 3);
+      const alpha = Math.fround(0.3);
+      const fused = new Float32Array(m * n);
+      raw.denseForward(x, w, bias, fused, m, n, k, id as FusedActivation, alpha);
+      const plain = new Float32Array(m * n);
+      raw.denseForward(x, w, bias, plain, m, n, k, FusedActivation.none, 0);
+      apply(plain);
+      expect(Buffer.from(fused.buffer).equals(Buffer.from(plain.buffer))).toBe(true);
+    });
+  });
+}

@@ -3,6 +3,7 @@
 // loop every `yieldEveryMs` so a Node service keeps answering while it trains.
 import { Tensor } from '../tensor.js';
 import { Rng } from '../random.js';
+import { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { TrainLoss } from './loss.js';
 import type { Metric } from './metrics.js';
 import { createProgress } from './progress.js';
@@ -14,6 +15,7 @@ import type {
   Logs,
   LossName,
   NonFiniteAction,
+  NonFiniteLoss,
   OptimizerLike,
   TrainableModel,
   TrainingContext,
@@ -235,7 +237,21 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
         batchLogs[metrics[m]!.name] = s / (metrics[m]!.per === 'row' ? n : n * outputs);
       }
       model.backward(buffers.g, NO_INPUT_GRADIENT);
-      c.optimizer.step();
+      try {
+        c.optimizer.step();
+      } catch (e) {
+        // A finite loss whose update would overflow: the optimizer applied
+        // nothing; the same choices as a non-finite loss, naming what overflowed.
+        if (!(e instanceof NonFiniteUpdateError)) throw e;
+        const where = `epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps} (loss ${loss})`;
+        const action = decide(callbacks, { epoch, batch: batchIndex, loss, update: e }, ctx);
+        if (action === 'throw') throw new Error(`fit: at ${where}, ${e.message} (lower the learning rate, or decide with a callback's onNonFiniteLoss)`, { cause: e });
+        if (action === 'stop') {
+          ctx.stop(`the update of '${e.parameter}' became non-finite at epoch ${epoch + 1}, batch ${batchIndex + 1}`);
+          break;
+        }
+        continue; // 'skip'
+      }
       lossSum += loss * n;
       rows += n;
       batchLogs.size = n;
@@ -272,7 +288,7 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
   return history;
 }
 
-function decide(callbacks: readonly Callback[], info: { epoch: number; batch: number; loss: number }, ctx: TrainingContext): NonFiniteAction {
+function decide(callbacks: readonly Callback[], info: NonFiniteLoss, ctx: TrainingContext): NonFiniteAction {
   for (const cb of callbacks) {
     const a = cb.onNonFiniteLoss?.(info, ctx);
     if (a === 'throw' || a === 'stop' || a === 'skip') return a;

@@ -32,7 +32,7 @@ async function tfjsTrajectory(): Promise<Trajectory> {
   const opt = tf.train.adam(LR, B1, B2, EPS);
   for (let t = 0; t < STEPS; t++) {
     const g = tf.tensor1d(grads[t]!);
-    opt.applyGradients({ x: g });
+    opt.applyGradients([{ name: 'x', tensor: g }]);
     g.dispose();
     const w = await opt.getWeights(); // [iterations, x/m, x/v]
     out.value.push(x.dataSync().slice() as Float32Array);

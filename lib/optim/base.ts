@@ -10,6 +10,7 @@ import type { Parameter } from '../parameter.js';
 import { decodeStepResult, GUARD_APPLY, GUARD_CHECK, GUARD_OFF } from '../backend/optim-scalars.js';
 import { decodeF32, encodeF32 } from './codec.js';
 import { NonFiniteUpdateError } from './non-finite.js';
+import { checkSlotValues } from './state-check.js';
 import type { Schedule } from './schedules.js';
 
 export type Convention = 'note' | 'pytorch' | 'keras';
@@ -286,6 +287,7 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
     const arenas = this.spec.slots.map((s) => {
       const a = decodeF32(gd.state![s], g.size);
       if (!a) throw rangeError(fn, `${at}.state.${s}`, `base64 of ${g.size} float32 values`, describe(gd.state![s]));
+      checkSlotValues(fn, at, s, a, g.params);
       return a;
     });
     return { hyper, arenas };

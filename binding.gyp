@@ -23,12 +23,26 @@
       "sources": ["<!@(node scripts/gyp-sources.cjs baseline)"],
       "libraries": ["-lpthread"],
       "conditions": [
-        ["target_arch=='x64'", {"dependencies": ["nodegrad_avx2"]},
-         {"sources": ["<!@(node scripts/gyp-sources.cjs avx2)"]}]
+        ["target_arch=='x64'", {"dependencies": ["nodegrad_avx2", "nodegrad_avx512"]},
+         {"sources": ["<!@(node scripts/gyp-sources.cjs avx2)", "<!@(node scripts/gyp-sources.cjs avx512)"]}]
       ]
     }
   ],
+  "variables": {"have_gloo": "<!(node scripts/have-gloo.cjs)"},
   "conditions": [
+    # The optional collectives addon (distributed training over Gloo): built
+    # only where Gloo is installed; the main addon never depends on it.
+    ["have_gloo==1", {
+      "targets": [
+        {
+          "target_name": "nodegrad_collectives",
+          "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+          "sources": ["native/collectives/store.cc", "native/collectives/group.cc", "native/binding/collectives/addon.cc"],
+          "defines": ["HIREDIS_NESTED_INCLUDE"],
+          "libraries": ["-lgloo", "-lpthread"]
+        }
+      ]
+    }],
     ["target_arch=='x64'", {
       "targets": [
         {
@@ -42,6 +56,16 @@
           "sources": ["<!@(node scripts/gyp-sources.cjs avx2)"],
           "cflags": ["-mavx2", "-mfma"],
           "xcode_settings": {"OTHER_CFLAGS": ["-mavx2", "-mfma", "-ffp-contract=off"]}
+        },
+        {
+          # AVX-512F kernels, under the same rules as the AVX2 library: no
+          # other translation unit gets these flags, and they are reached
+          # only after cpu.cc has checked CPUID and the OS's ZMM state.
+          "target_name": "nodegrad_avx512",
+          "type": "static_library",
+          "sources": ["<!@(node scripts/gyp-sources.cjs avx512)"],
+          "cflags": ["-mavx512f", "-mavx2", "-mfma"],
+          "xcode_settings": {"OTHER_CFLAGS": ["-mavx512f", "-mavx2", "-mfma", "-ffp-contract=off"]}
         }
       ]
     }]

@@ -1,38 +1,18 @@
 // The training loop: seeded shuffling, gathered mini-batches, callbacks,
 // NaN/Inf handling, abort at batch boundaries, and yielding to the event
 // loop every `yieldEveryMs` so a Node service keeps answering while it trains.
-import { Tensor } from '../tensor.js';
+// Its arguments are checked in fit-options.ts; the validation pass is
+// evaluate.ts's Evaluation.
 import { Rng } from '../random.js';
 import { NonFiniteUpdateError } from '../optim/non-finite.js';
-import type { TrainLoss } from './loss.js';
-import type { Metric } from './metrics.js';
+import type { Tensor } from '../tensor.js';
+import { whileBusy } from './busy.js';
+import type { Compiled } from './compile.js';
+import { Evaluation } from './evaluate.js';
+import { prepareFit, type PreparedFit } from './fit-options.js';
 import { createProgress } from './progress.js';
-import { BatchBuffers, sliceRows, toDataSet, type DataSet } from './targets.js';
-import type {
-  Callback,
-  FitOptions,
-  History,
-  Logs,
-  LossName,
-  NonFiniteAction,
-  NonFiniteLoss,
-  OptimizerLike,
-  TrainableModel,
-  TrainingContext,
-  TrainingParams,
-} from './types.js';
-
-/** What compile() fixed for a model. */
-export interface Compiled {
-  optimizer: OptimizerLike;
-  loss: TrainLoss;
-  lossName: LossName;
-  metricNames: readonly string[];
-  /** Built lazily: metrics depend on the output width. */
-  metrics(outputs: number): Metric[];
-  /** The compile options as given, for model.json. */
-  config: Record<string, unknown>;
-}
+import { BatchBuffers } from './targets.js';
+import type { Callback, FitOptions, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** Thrown by fit when its AbortSignal fires; `history` holds the completed epochs. */
 export class AbortError extends Error {
@@ -48,28 +28,6 @@ export class AbortError extends Error {
 
 const NO_INPUT_GRADIENT = Object.freeze({ inputGradient: false as const });
 
-/** The busy flag: one fit at a time per model, and no predict during it. */
-const busy = new WeakSet<object>();
-
-export function checkIdle(fn: string, model: object): void {
-  if (busy.has(model)) {
-    throw new Error(`${fn}: this model is being trained by a fit() that has not finished; await it (or abort it) first`);
-  }
-}
-
-/** The model's output width, from its outputFeatures (Sequential) if it has one, else by a one-row forward pass. */
-export function outputWidth(model: TrainableModel, features: number): number {
-  const m = model as unknown as { outputFeatures?: unknown };
-  if (typeof m.outputFeatures === 'number') return m.outputFeatures;
-  const y = model.forward(new Tensor(new Float32Array(features), [1, features]), false);
-  return y.size;
-}
-
-function positiveInt(fn: string, name: string, v: unknown, min = 1): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${String(v)}`);
-  return v;
-}
-
 function nextTick(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -83,81 +41,16 @@ async function call(r: unknown): Promise<void> {
   if (isThenable(r)) await r;
 }
 
-interface Prepared {
-  train: DataSet;
-  val: DataSet | undefined;
-  outputs: number;
-  epochs: number;
-  batchSize: number;
-  shuffle: boolean;
-  seed: number;
-  callbacks: Callback[];
-  signal: AbortSignal | undefined;
-  verbose: 0 | 1 | 2;
-  yieldEveryMs: number;
-}
-
-function prepare(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: FitOptions): Prepared {
-  const fn = 'fit';
-  if (o === null || typeof o !== 'object') throw new TypeError(`${fn}: options must be an object`);
-  const epochs = positiveInt(fn, 'epochs', o.epochs ?? 1);
-  const batchSize = positiveInt(fn, 'batchSize', o.batchSize ?? 32);
-  const yieldEveryMs = o.yieldEveryMs ?? 10;
-  if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) throw new RangeError(`${fn}: yieldEveryMs must be a number >= 0, got ${String(yieldEveryMs)}`);
-  const verbose = o.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`${fn}: verbose must be 0, 1 or 2, got ${String(verbose)}`);
-  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw new RangeError(`${fn}: seed must be an integer, got ${String(o.seed)}`);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${fn}: signal must be an AbortSignal`);
-  const callbacks = [...(o.callbacks ?? [])];
-  if (x instanceof Tensor && x.rank !== 2) throw new RangeError(`${fn}: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
-  const outputs = x instanceof Tensor ? outputWidth(model, x.shape[1]!) : 0;
-  let all = toDataSet(fn, x, y, c.lossName, outputs);
-  let val: DataSet | undefined;
-  if (o.validationData !== undefined && o.validationSplit !== undefined) throw new TypeError(`${fn}: give validationSplit or validationData, not both`);
-  if (o.validationData !== undefined) {
-    const vd = o.validationData;
-    if (!Array.isArray(vd) || vd.length !== 2) throw new TypeError(`${fn}: validationData must be [x, y]`);
-    val = toDataSet(fn, vd[0], vd[1], c.lossName, outputs, 'validationData[0]', 'validationData[1]');
-    if (val.features !== all.features) throw new RangeError(`${fn}: validationData[0] must have ${all.features} features like x, got ${val.features}`);
-  } else if (o.validationSplit !== undefined) {
-    const s = o.validationSplit;
-    if (typeof s !== 'number' || !(s > 0 && s < 1)) throw new RangeError(`${fn}: validationSplit must be in (0, 1), got ${String(s)}`);
-    const cut = Math.floor(all.rows * (1 - s));
-    if (cut === 0 || cut === all.rows) throw new RangeError(`${fn}: validationSplit ${s} of ${all.rows} rows leaves an empty training or validation set`);
-    val = sliceRows(all, cut, all.rows);
-    all = sliceRows(all, 0, cut);
-  }
-  if (all.rows === 0) throw new RangeError(`${fn}: x has no rows`);
-  return {
-    train: all,
-    val,
-    outputs,
-    epochs,
-    batchSize,
-    shuffle: o.shuffle ?? true,
-    seed: o.seed ?? Math.floor(Math.random() * 2 ** 32),
-    callbacks,
-    signal: o.signal,
-    verbose,
-    yieldEveryMs,
-  };
-}
-
 /** Runs training; the model is marked busy for its whole duration. */
-export async function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
-  checkIdle('fit', model);
-  const p = prepare(model, c, x, y, options);
-  busy.add(model);
-  try {
-    return await run(model, c, p);
-  } finally {
-    busy.delete(model);
-  }
+export function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+  return whileBusy('fit', model, () => run(model, c, prepareFit(model, c, x, y, options)));
 }
 
-async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<History> {
-  const { train, batchSize, outputs } = p;
-  const steps = Math.ceil(train.rows / batchSize);
+async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<History> {
+  const { train, batchSize, outputs, dp } = p;
+  // Data-parallel: this rank's share of every epoch (the same size on every rank).
+  const samples = dp ? Math.ceil(train.rows / dp.group.worldSize) : train.rows;
+  const steps = Math.ceil(samples / batchSize);
   const params: TrainingParams = { epochs: p.epochs, batchSize, samples: train.rows, steps, verbose: p.verbose };
   const metrics = c.metrics(outputs);
   const callbacks = p.callbacks;
@@ -179,10 +72,10 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
     },
   };
 
-  const buffers = new BatchBuffers(train, batchSize, outputs);
+  const buffers = new BatchBuffers(train, batchSize, outputs, samples);
   const order = new Int32Array(train.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  const rng = new Rng(p.seed);
+  const rng = new Rng(dp ? await dp.begin(arenas(model), p.seed) : p.seed);
   const batchLogs: Logs = { size: 0, loss: 0 };
   for (const m of metrics) batchLogs[m.name] = 0;
   const sums = new Float64Array(metrics.length);
@@ -201,25 +94,40 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
     if (aborted()) abort();
     for (const cb of callbacks) await call(cb.onEpochBegin?.(epoch, ctx));
     if (p.shuffle) rng.shuffle(order);
+    const epochOrder = dp ? dp.shard(order) : order;
     let lossSum = 0;
     let rows = 0;
     sums.fill(0);
-    for (batchIndex = 0; batchIndex < steps && !stopRequested; batchIndex++) {
+    // Data-parallel ranks leave the loop together: a stop is agreed at the next step's reduction.
+    for (batchIndex = 0; batchIndex < steps && (dp !== undefined || !stopRequested); batchIndex++) {
       if (performance.now() - lastYield >= p.yieldEveryMs) {
         await nextTick();
         lastYield = performance.now();
       }
-      if (aborted()) abort();
+      if (dp === undefined && aborted()) abort();
       const begin = batchIndex * batchSize;
-      const end = Math.min(begin + batchSize, train.rows);
+      const end = Math.min(begin + batchSize, epochOrder.length);
       const n = end - begin;
-      buffers.gather(order, begin, end);
+      buffers.gather(epochOrder, begin, end);
       model.zeroGrad();
       const pred = model.forward(buffers.x, true);
       for (const cb of callbacks) cb.onBatchForward?.(batchIndex, ctx);
-      const loss = c.loss.compute(pred.data, buffers.t, buffers.g.data, n, outputs);
+      let loss = c.loss.compute(pred.data, buffers.t, buffers.g.data, n, outputs);
+      let stepRows = n;
+      if (dp) {
+        // Every rank agrees on the batch's loss (so on whether it is finite), and on stop and abort.
+        const agreed = await dp.reduceLoss(loss, n, stopRequested, aborted());
+        if (agreed.abort) abort();
+        if (agreed.stop) {
+          stopRequested = true;
+          break;
+        }
+        loss = agreed.loss;
+        stepRows = agreed.rows;
+      }
       if (!Number.isFinite(loss)) {
-        const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
+        const mine = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
+        const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
         if (action === 'throw') {
           throw new Error(
             `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
@@ -237,14 +145,18 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
         batchLogs[metrics[m]!.name] = s / (metrics[m]!.per === 'row' ? n : n * outputs);
       }
       model.backward(buffers.g, NO_INPUT_GRADIENT);
+      if (dp) await dp.reduceGrads(arenas(model));
       try {
         c.optimizer.step();
       } catch (e) {
         // A finite loss whose update would overflow: the optimizer applied
-        // nothing; the same choices as a non-finite loss, naming what overflowed.
+        // nothing; the same choices as a non-finite loss, naming what
+        // overflowed. (Data-parallel ranks hold the same reduced gradients,
+        // so they refuse the same step; the action is agreed all the same.)
         if (!(e instanceof NonFiniteUpdateError)) throw e;
+        const mine = decide(callbacks, { epoch, batch: batchIndex, loss, update: e }, ctx);
+        const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
         const where = `epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps} (loss ${loss})`;
-        const action = decide(callbacks, { epoch, batch: batchIndex, loss, update: e }, ctx);
         if (action === 'throw') throw new Error(`fit: at ${where}, ${e.message} (lower the learning rate, or decide with a callback's onNonFiniteLoss)`, { cause: e });
         if (action === 'stop') {
           ctx.stop(`the update of '${e.parameter}' became non-finite at epoch ${epoch + 1}, batch ${batchIndex + 1}`);
@@ -252,14 +164,20 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
         }
         continue; // 'skip'
       }
-      lossSum += loss * n;
-      rows += n;
+      lossSum += loss * stepRows;
+      rows += stepRows;
       batchLogs.size = n;
       batchLogs.loss = loss;
       for (const cb of callbacks) {
         const r = cb.onBatchEnd?.(batchIndex, batchLogs, ctx);
         if (isThenable(r)) await r;
       }
+    }
+    if (dp) {
+      // The epoch's metric sums over every rank's batches (rows is already the total).
+      const all = Float64Array.from(sums);
+      await dp.sum(all);
+      sums.set(all);
     }
     const logs: Logs = { loss: rows ? lossSum / rows : NaN };
     metrics.forEach((m, i) => (logs[m.name] = rows ? sums[i]! / (m.per === 'row' ? rows : rows * outputs) : NaN));
@@ -279,6 +197,12 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
     history.epochs = epoch + 1;
     lastLogs = logs;
     for (const cb of callbacks) await call(cb.onEpochEnd?.(epoch, logs, ctx));
+    if (dp) {
+      // A stop asked for at the epoch's end (early stopping on rank 0) holds for every rank.
+      const agreed = await dp.reduceLoss(0, 1, stopRequested, aborted());
+      if (agreed.abort) abort();
+      stopRequested = agreed.stop;
+    }
   }
   if (stopRequested) {
     history.stopReason = 'stopped';
@@ -288,80 +212,17 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
   return history;
 }
 
+const NON_FINITE_ACTIONS: readonly NonFiniteAction[] = ['throw', 'stop', 'skip'];
+
+/** The flat arenas a data-parallel fit broadcasts and reduces (Sequential has them). */
+function arenas(model: TrainableModel): { values: Float32Array; grads: Float32Array } {
+  return model as unknown as { values: Float32Array; grads: Float32Array };
+}
+
 function decide(callbacks: readonly Callback[], info: NonFiniteLoss, ctx: TrainingContext): NonFiniteAction {
   for (const cb of callbacks) {
     const a = cb.onNonFiniteLoss?.(info, ctx);
     if (a === 'throw' || a === 'stop' || a === 'skip') return a;
   }
   return 'throw';
-}
-
-/** Loss and metrics over a data set, accumulated batch by batch (no gradients, no updates). */
-class Evaluation {
-  private readonly metrics: Metric[];
-  private readonly sums: Float64Array;
-  private lossSum = 0;
-  private rows = 0;
-  private grad = new Float32Array(0);
-
-  constructor(
-    private readonly model: TrainableModel,
-    private readonly c: Compiled,
-    private readonly d: DataSet,
-    private readonly outputs: number,
-  ) {
-    this.metrics = c.metrics(outputs);
-    this.sums = new Float64Array(this.metrics.length);
-  }
-
-  add(begin: number, end: number): void {
-    const { d, outputs } = this;
-    const n = end - begin;
-    const b = sliceRows(d, begin, end);
-    const pred = this.model.forward(new Tensor(b.x, [n, d.features]), false);
-    if (this.grad.length < n * outputs) this.grad = new Float32Array(n * outputs);
-    this.lossSum += n * this.c.loss.compute(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
-    this.metrics.forEach((m, i) => (this.sums[i]! += m.sum(pred.data, b.targets, n, outputs)));
-    this.rows += n;
-  }
-
-  result(): Logs {
-    const logs: Logs = { loss: this.lossSum / this.rows };
-    this.metrics.forEach((m, i) => (logs[m.name] = this.sums[i]! / (m.per === 'row' ? this.rows : this.rows * this.outputs)));
-    return logs;
-  }
-}
-
-export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, batchSize = 256): Logs {
-  checkIdle('evaluate', model);
-  positiveInt('evaluate', 'batchSize', batchSize);
-  if (!(x instanceof Tensor)) throw new TypeError(`evaluate: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  if (x.rank !== 2) throw new RangeError(`evaluate: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
-  const outputs = outputWidth(model, x.shape[1]!);
-  const d = toDataSet('evaluate', x, y, c.lossName, outputs);
-  if (d.rows === 0) throw new RangeError('evaluate: x has no rows');
-  const ev = new Evaluation(model, c, d, outputs);
-  for (let begin = 0; begin < d.rows; begin += batchSize) ev.add(begin, Math.min(begin + batchSize, d.rows));
-  return ev.result();
-}
-
-/** Forward pass over x in batches, into `out` when given ([rows, outputs]). */
-export function predict(model: TrainableModel, x: Tensor, out?: Tensor, batchSize = 256): Tensor {
-  checkIdle('predict', model);
-  if (!(x instanceof Tensor)) throw new TypeError(`predict: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  if (x.rank !== 2) throw new RangeError(`predict: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
-  positiveInt('predict', 'batchSize', batchSize);
-  const [rows, features] = x.shape as [number, number];
-  const outputs = outputWidth(model, features);
-  if (out !== undefined) {
-    if (!(out instanceof Tensor)) throw new TypeError('predict: out must be a Tensor');
-    if (out.size !== rows * outputs) throw new RangeError(`predict: out must have shape [${rows}, ${outputs}], got [${out.shape.join(', ')}]`);
-  }
-  const result = out ?? Tensor.zeros([rows, outputs]);
-  for (let begin = 0; begin < rows; begin += batchSize) {
-    const end = Math.min(begin + batchSize, rows);
-    const pred = model.forward(new Tensor(x.data.subarray(begin * features, end * features), [end - begin, features]), false);
-    result.data.set(pred.data, begin * outputs);
-  }
-  return result;
 }

@@ -1,5 +1,6 @@
 // The small interfaces the training loop is written against, so it depends
 // on what a model and an optimizer do, not on their classes.
+import type { BackendName } from '../backend/index.js';
 import type { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Optimizer, OptimizerName } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
@@ -19,6 +20,12 @@ export interface TrainableModel {
   zeroGrad(): void;
 }
 
+/** What compile needs besides: the backend its loss and optimizer kernels run on, and the output width its metrics check. */
+export interface CompilableModel extends TrainableModel {
+  readonly backend: BackendName;
+  readonly outputFeatures: number;
+}
+
 /** What fit needs from an optimizer (every optimizer class implements it). */
 export interface OptimizerLike {
   step(): void;
@@ -35,6 +42,10 @@ export interface CompileOptions {
   loss: LossName;
   /** Reported besides the loss; 'accuracy' is categorical for several outputs, binary for one. */
   metrics?: MetricName[];
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
 }
 
 /** Per-batch or per-epoch values: loss, metrics, val_* for validation. */
@@ -97,6 +108,10 @@ export interface FitOptions {
   validationSplit?: number;
   validationData?: readonly [Tensor, Tensor];
   callbacks?: readonly Callback[];
+  /** Data-parallel training over this group's ranks (see distributed.init); every rank calls fit with the same arguments. */
+  distributed?: import('../distributed/group.js').ProcessGroup;
+  /** With `distributed`: run callbacks and the progress bar on every rank, not only on rank 0 (default false). */
+  callbacksOnAllRanks?: boolean;
   signal?: AbortSignal;
   /** 0 silent, 1 a progress line (live on a TTY), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;

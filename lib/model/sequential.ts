@@ -1,12 +1,19 @@
 // Sequential: a chain of layers over one backend, with every parameter in
 // one flat Float32Array arena and every gradient in another (each parameter
 // a view), so an optimizer can update the whole model in one native call.
+// compile/fit/evaluate/predict come from Model; save/load are here because
+// the file format describes a Sequential.
+import { savesNothing } from '../distributed/data-parallel.js';
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from '../backend/index.js';
 import { checkF32, checkInteger, rangeError, typeError } from '../errors.js';
+import { loadCompiled, saveModel, type LoadOptions as FileLoadOptions } from '../io/model-files.js';
+import { Layer, layerFromJSON, type LayerJSON, type ParamSpec } from '../layers/layer.js';
 import type { Parameter } from '../parameter.js';
 import { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
-import { Layer, layerFromJSON, type LayerJSON, type ParamSpec } from './layer.js';
+import type { LossName, MetricName } from '../train/types.js';
+import { Model } from './model.js';
+import { streamSeed } from './seeds.js';
 
 export interface SequentialOptions {
   /** Backend for this model's kernels (default: the default backend at construction). */
@@ -17,12 +24,22 @@ export interface SequentialOptions {
   inputFeatures?: number;
 }
 
+export interface SaveOptions {
+  /** Also save the optimizer state, so training resumes exactly (default true). */
+  optimizer?: boolean;
+}
+
+/** backend: of the model and its optimizer (default: the default backend); schedule: see lib/io/optimizer-config.ts. */
+export interface LoadOptions extends FileLoadOptions {
+  backend?: BackendName;
+}
+
 export interface SequentialJSON {
   className: 'Sequential';
   config: { inputFeatures: number; layers: LayerJSON[] };
 }
 
-export class Sequential {
+export class Sequential extends Model {
   readonly layers: readonly Layer[];
   readonly backend: BackendName;
   readonly inputFeatures: number;
@@ -36,6 +53,7 @@ export class Sequential {
   private lastBatch = -1;
 
   constructor(layers: readonly Layer[], options: SequentialOptions = {}) {
+    super();
     const fn = 'Sequential';
     if (!Array.isArray(layers)) throw typeError(fn, 'layers', 'an array of layers', layers);
     if (layers.length === 0) throw rangeError(fn, 'layers', 'a non-empty array', 'an empty array');
@@ -75,7 +93,8 @@ export class Sequential {
       features = want !== undefined ? l.outFeatures : features;
     }
 
-    layers.forEach((l, i) => l.build(featuresIn[i]!, raw));
+    // Each layer's own random stream (Dropout's masks), apart from the initialisers' one below.
+    layers.forEach((l, i) => l.build(featuresIn[i]!, raw, new Rng(streamSeed(seed, i))));
     const specs: ParamSpec[][] = layers.map((l: Layer) => l.paramSpecs());
     let total = 0;
     for (const list of specs) for (const s of list) total += s.shape.reduce((a: number, b: number) => a * b, 1);
@@ -146,6 +165,29 @@ export class Sequential {
       return null;
     }
     return this.layers[0]!.backward(g);
+  }
+
+  /**
+   * Writes model.json, model-<id>.safetensors and (by default)
+   * optimizer-<id>.json into `dir`, committed as one unit (lib/io/checkpoint.ts).
+   * After a data-parallel fit, only rank 0 writes (every rank holds the same bits).
+   */
+  save(dir: string, options: SaveOptions = {}): Promise<void> {
+    if (savesNothing(this)) return Promise.resolve();
+    const c = this.compiled;
+    if (options === null || typeof options !== 'object') return Promise.reject(new TypeError('save: options must be an object { optimizer? }'));
+    const withOptimizer = options.optimizer ?? true;
+    return saveModel(this, dir, {
+      training: c ? { loss: c.lossName, metrics: c.metricNames, optimizer: c.optimizer } : null,
+      withOptimizerState: withOptimizer,
+    });
+  }
+
+  /** A model saved by save(); compiled again (optimizer state included) when the files hold a training configuration. */
+  static load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
+    return loadCompiled(dir, options, (model, o) => {
+      model.compile({ optimizer: o.optimizer, loss: o.loss as LossName, metrics: o.metrics as MetricName[] });
+    });
   }
 
   /** Parameters in layer order (a Dense: weight, then bias; a PReLU: its α as "weight"). */

@@ -127,7 +127,6 @@ void register_optim(Napi::Env env, Napi::Object exports, const KernelRegistry& r
   export_fn(env, exports, reg, "sumSquares", sum_squares);
   exports.Set("optimScalarFields", scalar_fields(env));
 }
-}
 
 }  // namespace binding
 }  // namespace nodegrad

@@ -3,7 +3,7 @@
 // second moments / accumulators and step counts that are not non-negative
 // integers, with a RangeError naming the state, element and parameter; the
 // model's values and the optimizer's state keep every byte.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -84,7 +84,10 @@ describe('Sequential.load refuses a poisoned optimizer.json', () => {
     const { Tensor } = await import('../../lib/tensor.js');
     await m.fit(new Tensor(x, [2, 2]), new Tensor(x.slice(), [2, 2]), { epochs: 1, verbose: 0 });
     await m.save(dir);
-    const file = join(dir, 'optimizer.json');
+    // The optimizer file of the save (optimizer.json, or optimizer-<save id>.json since saves are committed as one unit).
+    const name = readdirSync(dir).find((f) => /^optimizer(-[0-9a-z-]+)?\.json$/.test(f));
+    expect(name).toBeDefined();
+    const file = join(dir, name!);
     const text = readFileSync(file, 'utf8');
     const j = JSON.parse(text) as Record<string, unknown>;
     // optimizer.json holds the state dict (possibly inside a wrapper): poison every v found.

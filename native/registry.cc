@@ -21,6 +21,7 @@ KernelRegistry own_tables(Isa isa) {
       // Families without an AVX-512 table stay null: build() gives them AVX2's.
       r.gemm = gemm_kernels_avx512();
       r.probes = probe_kernels_avx512();
+      r.optim = optim::optim_kernels_avx512();
       break;
     case Isa::avx2:
       r.activations = activation_kernels_avx2();

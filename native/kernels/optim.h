@@ -103,6 +103,7 @@ struct OptimKernels {
 
 const OptimKernels* optim_kernels_scalar();
 const OptimKernels* optim_kernels_avx2();
+const OptimKernels* optim_kernels_avx512();
 const OptimKernels* optim_kernels_neon();
 
 }  // namespace optim

@@ -6,6 +6,7 @@
 // memory addresses (two JS objects, e.g. a structuredClone'd
 // SharedArrayBuffer, can share memory that the TypeScript identity check
 // cannot see).
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -106,6 +107,22 @@ Napi::Value sum_squares(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), table(info)->sum_squares(x.data, x.length));
 }
 
+// memoryAddress(typedArray) -> the address of its first byte, as a number
+// (user-space addresses fit in 53 bits on every supported platform). Every
+// family's overlap check (lib/backend/memory.ts) asks this for views over two
+// different SharedArrayBuffer objects, which may be clones over one memory.
+Napi::Value memory_address(const Napi::CallbackInfo& info) {
+  napi_typedarray_type type;
+  size_t length = 0, offset = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  if (info.Length() < 1 || !info[0].IsTypedArray() ||
+      napi_get_typedarray_info(info.Env(), info[0], &type, &length, &data, &buffer, &offset) != napi_ok) {
+    throw Napi::TypeError::New(info.Env(), "memoryAddress: view must be a typed array");
+  }
+  return Napi::Number::New(info.Env(), static_cast<double>(reinterpret_cast<uintptr_t>(data)));
+}
+
 Napi::Array scalar_fields(Napi::Env env) {
   static const char* const kNames[] = {
 #define NODEGRAD_OPTIM_NAME(name) #name,
@@ -126,6 +143,7 @@ void register_optim(Napi::Env env, Napi::Object exports, const KernelRegistry& r
   export_fn(env, exports, reg, "adamStep", adam_step);
   export_fn(env, exports, reg, "sumSquares", sum_squares);
   exports.Set("optimScalarFields", scalar_fields(env));
+  exports.Set("memoryAddress", Napi::Function::New(env, memory_address, "memoryAddress"));
 }
 
 }  // namespace binding

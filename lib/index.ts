@@ -14,7 +14,7 @@ export * from './train/index.js';
 export { loadWeights, weightsToSafetensors, ModelFileError } from './io/model-files.js';
 export { readSafetensors, writeSafetensors, SafetensorsError } from './io/safetensors.js';
 export type { NamedTensor, SafetensorsFile } from './io/safetensors.js';
-export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS } from './optim/index.js';
+export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS, NonFiniteUpdateError } from './optim/index.js';
 export type {
   AdagradHyper, AdagradOptions, AdamHyper, AdamOptions, CommonHyper, Convention, GroupStateDict, MomentumHyper, MomentumOptions,
   OptimizerName, OptimizerOptions, OptimizerStateDict, ParamGroup, RmspropHyper, RmspropOptions, SgdHyper, SgdOptions,

@@ -4,6 +4,7 @@
 // Its arguments are checked in fit-options.ts; the validation pass is
 // evaluate.ts's Evaluation.
 import { Rng } from '../random.js';
+import { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Tensor } from '../tensor.js';
 import { whileBusy } from './busy.js';
 import type { Compiled } from './compile.js';
@@ -11,7 +12,7 @@ import { Evaluation } from './evaluate.js';
 import { prepareFit, type PreparedFit } from './fit-options.js';
 import { createProgress } from './progress.js';
 import { BatchBuffers } from './targets.js';
-import type { Callback, FitOptions, History, Logs, NonFiniteAction, TrainableModel, TrainingContext, TrainingParams } from './types.js';
+import type { Callback, FitOptions, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** Thrown by fit when its AbortSignal fires; `history` holds the completed epochs. */
 export class AbortError extends Error {
@@ -145,7 +146,24 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       }
       model.backward(buffers.g, NO_INPUT_GRADIENT);
       if (dp) await dp.reduceGrads(arenas(model));
-      c.optimizer.step();
+      try {
+        c.optimizer.step();
+      } catch (e) {
+        // A finite loss whose update would overflow: the optimizer applied
+        // nothing; the same choices as a non-finite loss, naming what
+        // overflowed. (Data-parallel ranks hold the same reduced gradients,
+        // so they refuse the same step; the action is agreed all the same.)
+        if (!(e instanceof NonFiniteUpdateError)) throw e;
+        const mine = decide(callbacks, { epoch, batch: batchIndex, loss, update: e }, ctx);
+        const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
+        const where = `epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps} (loss ${loss})`;
+        if (action === 'throw') throw new Error(`fit: at ${where}, ${e.message} (lower the learning rate, or decide with a callback's onNonFiniteLoss)`, { cause: e });
+        if (action === 'stop') {
+          ctx.stop(`the update of '${e.parameter}' became non-finite at epoch ${epoch + 1}, batch ${batchIndex + 1}`);
+          break;
+        }
+        continue; // 'skip'
+      }
       lossSum += loss * stepRows;
       rows += stepRows;
       batchLogs.size = n;
@@ -201,7 +219,7 @@ function arenas(model: TrainableModel): { values: Float32Array; grads: Float32Ar
   return model as unknown as { values: Float32Array; grads: Float32Array };
 }
 
-function decide(callbacks: readonly Callback[], info: { epoch: number; batch: number; loss: number }, ctx: TrainingContext): NonFiniteAction {
+function decide(callbacks: readonly Callback[], info: NonFiniteLoss, ctx: TrainingContext): NonFiniteAction {
   for (const cb of callbacks) {
     const a = cb.onNonFiniteLoss?.(info, ctx);
     if (a === 'throw' || a === 'stop' || a === 'skip') return a;

@@ -69,7 +69,8 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     },
   };
 
-  const buffers = new BatchBuffers(train, batchSize, outputs);
+  // A batch never holds more rows than the data: a batchSize beyond it allocates only what is used.
+  const buffers = new BatchBuffers(train, Math.min(batchSize, train.rows), outputs);
   const order = new Int32Array(train.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
   const rng = new Rng(p.seed);

@@ -3,6 +3,7 @@
 // a view), so an optimizer can update the whole model in one native call.
 // compile/fit/evaluate/predict come from Model; save/load are here because
 // the file format describes a Sequential.
+import { savesNothing } from '../distributed/data-parallel.js';
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from '../backend/index.js';
 import { checkF32, checkInteger, rangeError, typeError } from '../errors.js';
 import { loadCompiled, saveModel, type LoadOptions as FileLoadOptions } from '../io/model-files.js';
@@ -169,8 +170,10 @@ export class Sequential extends Model {
   /**
    * Writes model.json, model-<id>.safetensors and (by default)
    * optimizer-<id>.json into `dir`, committed as one unit (lib/io/checkpoint.ts).
+   * After a data-parallel fit, only rank 0 writes (every rank holds the same bits).
    */
   save(dir: string, options: SaveOptions = {}): Promise<void> {
+    if (savesNothing(this)) return Promise.resolve();
     const c = this.compiled;
     if (options === null || typeof options !== 'object') return Promise.reject(new TypeError('save: options must be an object { optimizer? }'));
     const withOptimizer = options.optimizer ?? true;

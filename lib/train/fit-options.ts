@@ -1,5 +1,6 @@
 // fit's arguments: every option checked (nothing is trained or changed when
 // one is wrong), defaults filled in, and the validation set split off.
+import { DataParallel } from '../distributed/data-parallel.js';
 import { checkKnownKeys, isDetached, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { Compiled } from './compile.js';
@@ -20,9 +21,11 @@ export interface PreparedFit {
   signal: AbortSignal | undefined;
   verbose: 0 | 1 | 2;
   yieldEveryMs: number;
+  /** Data-parallel training over a process group (fit's `distributed` option). */
+  dp: DataParallel | undefined;
 }
 
-const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'signal', 'verbose', 'yieldEveryMs'];
+const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'signal', 'verbose', 'yieldEveryMs', 'distributed', 'callbacksOnAllRanks'];
 const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd', 'onBatchForward', 'onNonFiniteLoss'] as const;
 
 /** The model's input features when it declares them (Sequential does). */
@@ -67,7 +70,11 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw new RangeError(`${fn}: seed must be an integer, got ${String(o.seed)}`);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${fn}: signal must be an AbortSignal`);
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') throw typeError(fn, 'shuffle', 'a boolean', o.shuffle);
-  const callbacks = checkCallbacks(fn, o.callbacks);
+  const checkedCallbacks = checkCallbacks(fn, o.callbacks);
+  const dp = DataParallel.from(fn, o.distributed);
+  // Callbacks and the progress bar run on rank 0 unless asked otherwise.
+  const quiet = dp !== undefined && !dp.isRoot && o.callbacksOnAllRanks !== true;
+  const callbacks = quiet ? [] : checkedCallbacks;
   if (x instanceof Tensor && x.rank !== 2) throw new RangeError(`${fn}: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
   const inputs = inputWidth(model);
   if (x instanceof Tensor && inputs !== undefined && x.shape[1] !== inputs) {
@@ -102,7 +109,8 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
     seed: o.seed ?? Math.floor(Math.random() * 2 ** 32),
     callbacks,
     signal: o.signal,
-    verbose,
+    verbose: quiet ? 0 : verbose,
     yieldEveryMs,
+    dp,
   };
 }

@@ -56,7 +56,7 @@ export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tenso
     throw new RangeError(`evaluate: x must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
   }
   const outputs = outputWidth(model, x.shape[1]!);
-  const d = toDataSet('evaluate', x, y, c.lossName, { inputs, outputs, finite: true });
+  const d = toDataSet('evaluate', x, y, c.lossName, { inputs, outputs });
   if (d.rows === 0) throw new RangeError('evaluate: x has no rows');
   const ev = new Evaluation(model, c, d, outputs);
   for (let begin = 0; begin < d.rows; begin += batchSize) ev.add(begin, Math.min(begin + batchSize, d.rows));

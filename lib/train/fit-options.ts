@@ -81,7 +81,7 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
     throw new RangeError(`${fn}: x must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
   }
   const outputs = x instanceof Tensor ? outputWidth(model, x.shape[1]!) : 0;
-  const shape = { inputs, outputs, finite: true };
+  const shape = { inputs, outputs };
   let all = toDataSet(fn, x, y, c.lossName, shape);
   let val: DataSet | undefined;
   if (o.validationData !== undefined && o.validationSplit !== undefined) throw new TypeError(`${fn}: give validationSplit or validationData, not both`);

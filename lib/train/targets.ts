@@ -23,19 +23,31 @@ export interface DataShape {
   /** The model's input features (undefined: any). */
   inputs: number | undefined;
   outputs: number;
-  /**
-   * Scan x and y for NaN/±Inf up front and name the first (fit, evaluate):
-   * a non-finite input would otherwise surface as "the loss became NaN".
-   */
-  finite: boolean;
 }
 
-/** The first non-finite element of `a` as [row, column], or undefined. */
+/** The first non-finite element of `a` (rows of `width`) as [row, column], or undefined. */
 function firstNonFinite(a: Float32Array, width: number): [number, number] | undefined {
   // x − x is 0 for finite x and NaN for NaN and ±Inf: one subtraction and compare per element.
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
     if (v - v !== 0) return [Math.floor(i / width), i % width];
+  }
+  return undefined;
+}
+
+/**
+ * Why a batch's loss is not finite, when the data is the reason: the first
+ * NaN/±Inf of the batch's inputs or targets, named by its row in the data
+ * set (`rowOf(i)` maps batch row i back) and its column. Run only after a
+ * non-finite loss: an up-front scan of every fit's x costs a fifth of an
+ * epoch (bench/integrity/run.mjs), this costs nothing until it is needed.
+ */
+export function nonFiniteData(x: Float32Array, features: number, t: Targets, width: number, rowOf: (i: number) => number): string | undefined {
+  const inX = firstNonFinite(x, features);
+  if (inX) return `x holds ${x[inX[0] * features + inX[1]]} at row ${rowOf(inX[0])}, column ${inX[1]}`;
+  if (t.kind === 'values') {
+    const inY = firstNonFinite(t.values, width);
+    if (inY) return `y holds ${t.values[inY[0] * width + inY[1]]} at row ${rowOf(inY[0])}, column ${inY[1]}`;
   }
   return undefined;
 }
@@ -62,10 +74,6 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, sh
   if (y.rank < 1 || y.shape[0] !== rows) {
     throw new RangeError(`${fn}: ${yName} must have ${rows} rows like ${xName}, got shape [${y.shape.join(', ')}]`);
   }
-  if (shape.finite) {
-    const at = firstNonFinite(x.data, features);
-    if (at) throw new RangeError(`${fn}: ${xName} must hold finite numbers, got ${x.data[at[0] * features + at[1]]} at row ${at[0]}, column ${at[1]}`);
-  }
   if (loss === 'softmaxCrossEntropy' && y.rank === 1) {
     const labels = new Int32Array(rows);
     for (let i = 0; i < rows; i++) {
@@ -80,10 +88,6 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, sh
   const width = rows === 0 ? outputs : y.size / rows;
   if (width !== outputs || y.rank > 2) {
     throw new RangeError(`${fn}: ${yName} must have shape [${rows}, ${outputs}] to match the model's ${outputs} outputs, got [${y.shape.join(', ')}]`);
-  }
-  if (shape.finite) {
-    const at = firstNonFinite(y.data, width);
-    if (at) throw new RangeError(`${fn}: ${yName} must hold finite numbers, got ${y.data[at[0] * width + at[1]]} at row ${at[0]}, column ${at[1]}`);
   }
   checkTargetRange(fn, yName, loss, y.data, width);
   return { x: x.data, rows, features, targets: { kind: 'values', values: y.data }, targetWidth: width };

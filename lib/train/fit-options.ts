@@ -25,8 +25,34 @@ export interface PreparedFit {
   dp: DataParallel | undefined;
 }
 
-const FIT_OPTIONS = ['epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'validationData', 'callbacks', 'signal', 'verbose', 'yieldEveryMs', 'distributed', 'callbacksOnAllRanks'];
-const HOOKS = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchEnd', 'onBatchForward', 'onNonFiniteLoss'] as const;
+// Typed as a record over FitOptions' (and Callback's) keys, so an option or
+// hook added to the types without being added here fails to compile instead
+// of being refused at run time as unknown.
+const FIT_OPTION_KEYS: Record<keyof FitOptions, true> = {
+  epochs: true,
+  batchSize: true,
+  shuffle: true,
+  seed: true,
+  validationSplit: true,
+  validationData: true,
+  callbacks: true,
+  signal: true,
+  verbose: true,
+  yieldEveryMs: true,
+  distributed: true,
+  callbacksOnAllRanks: true,
+};
+const FIT_OPTIONS = Object.keys(FIT_OPTION_KEYS);
+const HOOK_KEYS: Record<keyof Callback, true> = {
+  onTrainBegin: true,
+  onTrainEnd: true,
+  onEpochBegin: true,
+  onEpochEnd: true,
+  onBatchEnd: true,
+  onBatchForward: true,
+  onNonFiniteLoss: true,
+};
+const HOOKS = Object.keys(HOOK_KEYS) as (keyof Callback)[];
 
 /** The model's input features when it declares them (Sequential does). */
 export function inputWidth(model: TrainableModel): number | undefined {

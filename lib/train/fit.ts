@@ -11,7 +11,7 @@ import type { Compiled } from './compile.js';
 import { Evaluation } from './evaluate.js';
 import { prepareFit, type PreparedFit } from './fit-options.js';
 import { createProgress } from './progress.js';
-import { BatchBuffers } from './targets.js';
+import { BatchBuffers, nonFiniteData } from './targets.js';
 import type { Callback, FitOptions, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** Thrown by fit when its AbortSignal fires; `history` holds the completed epochs. */
@@ -72,7 +72,8 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     },
   };
 
-  const buffers = new BatchBuffers(train, batchSize, outputs, samples);
+  // A batch never holds more rows than an epoch: a batchSize beyond it allocates only what is used.
+  const buffers = new BatchBuffers(train, Math.min(batchSize, samples), outputs, samples);
   const order = new Int32Array(train.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
   const rng = new Rng(dp ? await dp.begin(arenas(model), p.seed) : p.seed);
@@ -129,8 +130,12 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         const mine = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
         const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
         if (action === 'throw') {
+          // The data first: NaN in x is not cured by a lower learning rate.
+          const data = nonFiniteData(buffers.x.data, train.features, buffers.t, train.targetWidth, (i) => epochOrder[begin + i]!);
+          const why = data ? `: ${data}` : '';
+          const advice = data ? 'clean the data' : 'lower the learning rate';
           throw new Error(
-            `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
+            `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}${why}; that batch's update was not applied (${advice}, or decide with a callback's onNonFiniteLoss)`,
           );
         }
         if (action === 'stop') {

@@ -4,6 +4,7 @@
 import { DataError } from './io/csv.js';
 import { UsageError } from './cli/args.js';
 import { demo } from './cli/demo.js';
+import { exportCommand } from './cli/export.js';
 import { runKernelsDemo } from './cli/kernels-demo.js';
 import { train } from './cli/train.js';
 
@@ -13,6 +14,7 @@ Commands:
   train            train an MLP on the MNIST digits or a CSV file (see: nodegrad train --help)
   demo vanishing   sigmoid vs ReLU in a deep, narrow network: per-layer gradient norms
   kernels          every activation forward and backward, native vs reference: throughput and largest disagreement
+  export           a saved model as TensorFlow.js Layers or ONNX (see: nodegrad export --help)
 
 Run \`nodegrad <command> --help\` for a command's options.
 `;
@@ -31,6 +33,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'kernels':
         return await runKernelsDemo(rest);
+      case 'export':
+        await exportCommand(rest, out);
+        return 0;
       case undefined:
       case '--help':
       case '-h':
@@ -38,7 +43,7 @@ export async function main(argv: string[]): Promise<number> {
         out(HELP);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, demo, kernels; see nodegrad --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, demo, kernels, export; see nodegrad --help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof DataError) {

@@ -1,7 +1,11 @@
 // Adds compile / fit / evaluate / predict / save to Sequential and the
 // static Sequential.load, keeping the training code out of the layers files.
 import type { BackendName } from '../backend/index.js';
+import { exportIfAsked, tfjsModelJsonIn, type SaveFormat } from '../io/formats.js';
 import { loadModel, ModelFileError, saveModel, type TrainingConfig } from '../io/model-files.js';
+import { importTfjsJson } from '../io/tfjs-import.js';
+import { fromStateDict, type FromStateDictOptions } from '../io/torch-import.js';
+import type { Layer } from '../layers/layer.js';
 import { Sequential } from '../layers/sequential.js';
 import type { Tensor } from '../tensor.js';
 import { checkIdle, evaluate, fit, predict, type Compiled } from './fit.js';
@@ -14,10 +18,16 @@ import type { CompileOptions, FitOptions, History, Logs, LossName, MetricName } 
 export interface SaveOptions {
   /** Also save the optimizer state, so training resumes exactly (default true). */
   optimizer?: boolean;
+  /** 'nodegrad' (default), 'tfjs' (a TF.js Layers model.json + shards in `dir`) or 'onnx' (`dir` is the .onnx file). */
+  format?: SaveFormat;
+  /** tfjs, onnx: append a softmax so the export outputs probabilities instead of logits (default false). */
+  softmax?: boolean;
 }
 
 export interface LoadOptions {
   backend?: BackendName;
+  /** TF.js models: drop a final softmax instead of refusing it (nodegrad models output logits). */
+  dropFinalSoftmax?: boolean;
 }
 
 export interface EvaluateOptions {
@@ -43,6 +53,8 @@ declare module '../layers/sequential.js' {
   namespace Sequential {
     /** A model saved by save(); compiled again (optimizer state included) when the files hold a training configuration. */
     function load(dir: string, options?: LoadOptions): Promise<Sequential>;
+    /** A model of `layers` with the weights of a PyTorch nn.Sequential state_dict saved as safetensors. */
+    function fromStateDict(file: string | Uint8Array, layers: readonly Layer[], options?: FromStateDictOptions): Promise<Sequential>;
   }
 }
 
@@ -104,6 +116,8 @@ Sequential.prototype.predict = function (this: Sequential, x: Tensor, out?: Tens
 };
 
 Sequential.prototype.save = function (this: Sequential, dir: string, options: SaveOptions = {}): Promise<void> {
+  const exported = exportIfAsked(this, dir, options);
+  if (exported) return exported;
   const c = compiled.get(this);
   const withOptimizer = options.optimizer ?? true;
   return saveModel(this, dir, {
@@ -113,6 +127,8 @@ Sequential.prototype.save = function (this: Sequential, dir: string, options: Sa
 };
 
 Sequential.load = async function load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
+  const tfjs = await tfjsModelJsonIn(dir);
+  if (tfjs !== null) return importTfjsJson(tfjs, dir, options);
   const { model, training, optimizerState } = await loadModel(dir, options);
   if (training) {
     let optimizer: Optimizer;
@@ -127,5 +143,7 @@ Sequential.load = async function load(dir: string, options: LoadOptions = {}): P
   }
   return model;
 };
+
+Sequential.fromStateDict = fromStateDict;
 
 export { METRIC_NAMES };

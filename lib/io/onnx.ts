@@ -1,0 +1,132 @@
+// ONNX export: a Sequential as an ONNX ModelProto (IR version 8, default
+// domain opset 17), encoded by protobufjs through the onnx-proto package's
+// code generated from the official onnx.proto. The graph takes "input"
+// [batch, inputFeatures] (batch symbolic, so any batch size runs) and gives
+// "output" [batch, outputFeatures]. A Dense is one Gemm with transB = 1 and
+// its weight stored [out, in] as PyTorch's torch.onnx.export writes it
+// (nodegrad's [in, out] transposed); the activations are the ONNX operators
+// of the same name. Initializers are named like the PyTorch state dict
+// ("0.weight", "0.bias", a PReLU's α "1.weight"): each operation is one
+// nn.Sequential module.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import onnxProto, { type onnx as P } from 'onnx-proto';
+import { info } from '../backend/index.js';
+import type { Sequential } from '../layers/sequential.js';
+import { exportOps } from './export-ops.js';
+import { transpose } from './torch-layout.js';
+
+const { onnx } = onnxProto;
+
+/** The ONNX operator set the graph uses (default domain). Gemm, Relu, LeakyRelu, Elu, PRelu, Sigmoid, Tanh, Softmax all exist in it. */
+export const ONNX_OPSET = 17;
+/** IR version 8 is the one that goes with opset 17 (ONNX 1.12–1.13). */
+export const ONNX_IR_VERSION = 8;
+
+export interface OnnxExportOptions {
+  /** Append Softmax(axis = -1), so the graph outputs probabilities instead of nodegrad's logits (default false). */
+  softmax?: boolean;
+}
+
+type Attr = { name: string; type: number; f?: number; i?: number };
+const { AttributeType } = onnx.AttributeProto;
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+
+function floatAttr(name: string, f: number): Attr {
+  return { name, type: AttributeType.FLOAT, f };
+}
+
+function intAttr(name: string, i: number): Attr {
+  return { name, type: AttributeType.INT, i };
+}
+
+function initializer(name: string, dims: number[], values: Float32Array): P.ITensorProto {
+  const raw = new Uint8Array(values.length * 4);
+  const view = new DataView(raw.buffer);
+  // raw_data is little-endian whatever the host, per onnx.proto.
+  for (let i = 0; i < values.length; i++) view.setFloat32(4 * i, values[i]!, true);
+  return { name, dims, dataType: FLOAT, rawData: raw };
+}
+
+function valueInfo(name: string, features: number): P.IValueInfoProto {
+  return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: features }] } } } };
+}
+
+/** The encoded ONNX model, built synchronously (one instant of the weights, even while a fit runs). */
+export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}): Uint8Array {
+  if (options === null || typeof options !== 'object') throw new TypeError('exportOnnx: options must be an object');
+  const softmax = options.softmax ?? false;
+  if (typeof softmax !== 'boolean') throw new TypeError(`exportOnnx: options.softmax must be a boolean, got ${typeof softmax}`);
+  const ops = exportOps(model, 'exportOnnx');
+  const nodes: P.INodeProto[] = [];
+  const inits: P.ITensorProto[] = [];
+  let h = 'input';
+  const total = ops.length + (softmax ? 1 : 0);
+  const node = (k: number, opType: string, inputs: string[], attribute: Attr[] = []): void => {
+    const out = k === total - 1 ? 'output' : `/${k}/${opType}_output_0`;
+    nodes.push({ name: `/${k}/${opType}`, opType, input: [h, ...inputs], output: [out], attribute });
+    h = out;
+  };
+  ops.forEach((op, k) => {
+    switch (op.kind) {
+      case 'dense': {
+        inits.push(initializer(`${k}.weight`, [op.outFeatures, op.inFeatures], transpose(op.weight, op.inFeatures, op.outFeatures)));
+        const inputs = [`${k}.weight`];
+        if (op.bias) {
+          inits.push(initializer(`${k}.bias`, [op.outFeatures], op.bias));
+          inputs.push(`${k}.bias`);
+        }
+        node(k, 'Gemm', inputs, [floatAttr('alpha', 1), floatAttr('beta', 1), intAttr('transB', 1)]);
+        break;
+      }
+      case 'prelu':
+        // Slope [features] (or [1]) broadcasts over [batch, features].
+        inits.push(initializer(`${k}.weight`, [op.alpha.length], op.alpha));
+        node(k, 'PRelu', [`${k}.weight`]);
+        break;
+      case 'leakyRelu':
+        node(k, 'LeakyRelu', [], [floatAttr('alpha', op.alpha)]);
+        break;
+      case 'elu':
+        node(k, 'Elu', [], [floatAttr('alpha', op.alpha)]);
+        break;
+      case 'relu':
+        node(k, 'Relu', []);
+        break;
+      case 'sigmoid':
+        node(k, 'Sigmoid', []);
+        break;
+      case 'tanh':
+        node(k, 'Tanh', []);
+        break;
+    }
+  });
+  if (softmax) node(ops.length, 'Softmax', [], [intAttr('axis', -1)]);
+  const version = info().version;
+  const proto = onnx.ModelProto.create({
+    irVersion: ONNX_IR_VERSION,
+    producerName: 'nodegrad',
+    producerVersion: version,
+    opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    graph: {
+      name: 'nodegrad_sequential',
+      node: nodes,
+      initializer: inits,
+      input: [valueInfo('input', model.inputFeatures)],
+      output: [valueInfo('output', model.outputFeatures)],
+    },
+  });
+  const err = onnx.ModelProto.verify(proto);
+  if (err) throw new Error(`exportOnnx: internal error, the model does not verify: ${err}`);
+  return onnx.ModelProto.encode(proto).finish();
+}
+
+/** Writes the ONNX model to `file` (its directory is created if needed), under a temporary name first. */
+export async function exportOnnx(model: Sequential, file: string, options: OnnxExportOptions = {}): Promise<void> {
+  if (typeof file !== 'string' || file === '') throw new TypeError(`exportOnnx: file must be a non-empty string, got ${typeof file === 'string' ? 'an empty string' : typeof file}`);
+  const bytes = onnxBytes(model, options);
+  await mkdir(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, file);
+}

@@ -47,6 +47,12 @@ export async function exportCommand(args: string[], out: (s: string) => void): P
     if (e instanceof ModelFileError) throw new UsageError(e.message);
     throw e;
   }
-  await model.save(values.out, { format, softmax: values.softmax === true });
+  try {
+    await model.save(values.out, { format, softmax: values.softmax === true });
+  } catch (e) {
+    // A model the format cannot hold (e.g. an ELU alpha tfjs lacks) is also the input's problem.
+    if (e instanceof ModelFileError) throw new UsageError(e.message);
+    throw e;
+  }
   out(`exported ${model.layers.length} layers (${model.values.length} parameters) to ${values.out} as ${format === 'tfjs' ? 'a TF.js Layers model' : `ONNX (opset ${ONNX_OPSET})`}`);
 }

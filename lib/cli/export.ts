@@ -2,8 +2,7 @@
 // written as a TF.js Layers model or an ONNX file.
 import { ModelFileError } from '../io/model-files.js';
 import { ONNX_OPSET } from '../io/onnx.js';
-import { Sequential } from '../layers/sequential.js';
-import '../train/attach.js';
+import { Sequential } from '../model/sequential.js';
 import { choiceFlag, parse, UsageError } from './args.js';
 
 export const EXPORT_HELP = `Usage: nodegrad export --model DIR --format tfjs|onnx --out PATH [--softmax]

@@ -6,7 +6,7 @@
 import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../layers/activations.js';
 import { Dense } from '../layers/dense.js';
 import { PReLU } from '../layers/prelu.js';
-import type { Sequential } from '../layers/sequential.js';
+import type { Sequential } from '../model/sequential.js';
 import { ModelFileError } from './model-files.js';
 
 export type ActivationOp =

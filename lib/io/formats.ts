@@ -3,7 +3,7 @@
 // only forwards `format` here.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Sequential } from '../layers/sequential.js';
+import type { Sequential } from '../model/sequential.js';
 import { exportOnnx } from './onnx.js';
 import { exportTfjs, TFJS_MODEL_FILE } from './tfjs-format.js';
 import { isTfjsModelJson } from './tfjs-import.js';

@@ -8,15 +8,28 @@
 // of the same name. Initializers are named like the PyTorch state dict
 // ("0.weight", "0.bias", a PReLU's α "1.weight"): each operation is one
 // nn.Sequential module.
+import { createRequire } from 'node:module';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import onnxProto, { type onnx as P } from 'onnx-proto';
+import type { onnx as P } from 'onnx-proto';
 import { info } from '../backend/index.js';
-import type { Sequential } from '../layers/sequential.js';
+import type { Sequential } from '../model/sequential.js';
 import { exportOps } from './export-ops.js';
 import { transpose } from './torch-layout.js';
 
-const { onnx } = onnxProto;
+// Loaded on the first export, not when nodegrad is imported: protobufjs is
+// only needed here, and a program that never exports pays nothing for it.
+let proto: typeof P | undefined;
+function onnxProto(): typeof P {
+  if (!proto) {
+    try {
+      proto = (createRequire(import.meta.url)('onnx-proto') as { onnx: typeof P }).onnx;
+    } catch (e) {
+      throw new Error(`exportOnnx: the onnx-proto package (a dependency of nodegrad) cannot be loaded: ${(e as Error).message}`);
+    }
+  }
+  return proto;
+}
 
 /** The ONNX operator set the graph uses (default domain). Gemm, Relu, LeakyRelu, Elu, PRelu, Sigmoid, Tanh, Softmax all exist in it. */
 export const ONNX_OPSET = 17;
@@ -29,15 +42,17 @@ export interface OnnxExportOptions {
 }
 
 type Attr = { name: string; type: number; f?: number; i?: number };
-const { AttributeType } = onnx.AttributeProto;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
+// onnx.proto's enum values (AttributeProto.AttributeType FLOAT = 1, INT = 2; TensorProto.DataType FLOAT = 1).
+const ATTR_FLOAT = 1;
+const ATTR_INT = 2;
+const FLOAT = 1;
 
 function floatAttr(name: string, f: number): Attr {
-  return { name, type: AttributeType.FLOAT, f };
+  return { name, type: ATTR_FLOAT, f };
 }
 
 function intAttr(name: string, i: number): Attr {
-  return { name, type: AttributeType.INT, i };
+  return { name, type: ATTR_INT, i };
 }
 
 function initializer(name: string, dims: number[], values: Float32Array): P.ITensorProto {
@@ -103,7 +118,11 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}): U
   });
   if (softmax) node(ops.length, 'Softmax', [], [intAttr('axis', -1)]);
   const version = info().version;
-  const proto = onnx.ModelProto.create({
+  const onnx = onnxProto();
+  if (onnx.AttributeProto.AttributeType.FLOAT !== ATTR_FLOAT || onnx.AttributeProto.AttributeType.INT !== ATTR_INT || onnx.TensorProto.DataType.FLOAT !== FLOAT) {
+    throw new Error('exportOnnx: onnx-proto enum values differ from onnx.proto (an incompatible onnx-proto version)');
+  }
+  const message = onnx.ModelProto.create({
     irVersion: ONNX_IR_VERSION,
     producerName: 'nodegrad',
     producerVersion: version,
@@ -116,9 +135,9 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}): U
       output: [valueInfo('output', model.outputFeatures)],
     },
   });
-  const err = onnx.ModelProto.verify(proto);
+  const err = onnx.ModelProto.verify(message);
   if (err) throw new Error(`exportOnnx: internal error, the model does not verify: ${err}`);
-  return onnx.ModelProto.encode(proto).finish();
+  return onnx.ModelProto.encode(message).finish();
 }
 
 /** Writes the ONNX model to `file` (its directory is created if needed), under a temporary name first. */

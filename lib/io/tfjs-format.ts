@@ -9,7 +9,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { info } from '../backend/index.js';
-import type { Sequential } from '../layers/sequential.js';
+import type { Sequential } from '../model/sequential.js';
 import { exportOps, type ExportOp } from './export-ops.js';
 import { ModelFileError } from './model-files.js';
 

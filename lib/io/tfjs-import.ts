@@ -12,7 +12,7 @@ import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../layers/activations.js';
 import { Dense, type DenseActivation } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
-import { Sequential } from '../layers/sequential.js';
+import { Sequential } from '../model/sequential.js';
 import { ModelFileError } from './model-files.js';
 import { TFJS_MODEL_FILE } from './tfjs-format.js';
 

@@ -16,7 +16,7 @@ import { typeError } from '../errors.js';
 import { Dense } from '../layers/dense.js';
 import { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
-import { Sequential } from '../layers/sequential.js';
+import { Sequential } from '../model/sequential.js';
 import { loadWeights, ModelFileError } from './model-files.js';
 
 export interface FromStateDictOptions {

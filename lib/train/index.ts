@@ -1,7 +1,4 @@
-// The training API; importing it attaches compile/fit/evaluate/predict/save to Sequential.
-import './attach.js';
-
-export type { EvaluateOptions, LoadOptions, SaveOptions } from './attach.js';
+// The training API (the models' compile/fit/evaluate/predict delegate to it).
 export { earlyStopping } from './callbacks.js';
 export type { EarlyStoppingOptions } from './callbacks.js';
 export { AbortError } from './fit.js';
@@ -10,6 +7,7 @@ export type { DiagnosticsOptions, LayerDiagnostics } from './diagnostics.js';
 export type {
   Callback,
   CompileOptions,
+  EvaluateOptions,
   FitOptions,
   History,
   Logs,

@@ -107,6 +107,26 @@ describe('TF.js Layers import (models saved by tfjs-layers 4.22)', () => {
     });
   });
 
+  it("reads the Keras converter's layout too: model_config wrapper, an InputLayer, Keras 3 batch_shape", async () => {
+    const t = tf.sequential();
+    t.add(tf.layers.dense({ units: 4, activation: 'tanh', inputShape: [3], name: 'dense' }));
+    t.add(tf.layers.dense({ units: 2, name: 'dense_1' }));
+    randomizeWeights(t, 5);
+    const dir = await saveTfjs(t, 'keras');
+    const j = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const layers = j.modelTopology.config.layers;
+    delete layers[0].config.batch_input_shape;
+    layers.unshift({ class_name: 'InputLayer', config: { batch_shape: [null, 3], dtype: 'float32', sparse: false, name: 'input_layer' } });
+    j.modelTopology = { keras_version: '3.3.3', backend: 'tensorflow', model_config: { class_name: 'Sequential', config: { name: 'sequential', layers } } };
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+    const m = await Sequential.load(dir, { backend: 'reference' });
+    expect(m.layers.map((l) => l.describe())).toEqual(['Dense(3→4, tanh)', 'Dense(4→2)']);
+    const x = input(6, 8, 3);
+    expect(maxAbsDiff(m.predict(x).data, f64Predict(m, x))).toBeLessThanOrEqual(F32_FORWARD_TOL);
+    expect(maxAbsDiff(tfPredict(t, x), f64Predict(m, x))).toBeLessThanOrEqual(F32_FORWARD_TOL);
+    t.dispose();
+  });
+
   it('the imported model fine-tunes with fit (loss falls) and its weights stay importable', async () => {
     const t = tf.sequential();
     t.add(tf.layers.dense({ units: 16, activation: 'tanh', inputShape: [4] }));

@@ -3,8 +3,8 @@
 // linear Dense followed by that activation, so each writer maps one
 // operation to one layer or node. Weights are views of the model's arena
 // (nothing is copied here); the writers copy what they serialise.
-import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../layers/activations.js';
 import { Dense } from '../layers/dense.js';
+import type { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
 import type { Sequential } from '../model/sequential.js';
 import { ModelFileError } from './model-files.js';
@@ -14,7 +14,39 @@ export type ActivationOp =
   | { kind: 'sigmoid' }
   | { kind: 'tanh' }
   | { kind: 'leakyRelu'; alpha: number }
-  | { kind: 'elu'; alpha: number };
+  | { kind: 'elu'; alpha: number }
+  /** x·Φ(x): 'none' with the exact erf, 'tanh' the tanh approximation (PyTorch's approximate='tanh'). */
+  | { kind: 'gelu'; approximate: 'none' | 'tanh' }
+  /** x·σ(x) (swish). */
+  | { kind: 'silu' };
+
+/** Activation layer class → kernel name (the activation family's list). */
+const ACTIVATION_LAYERS: Record<string, ActivationOp['kind']> = {
+  ReLU: 'relu',
+  LeakyReLU: 'leakyRelu',
+  ELU: 'elu',
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  GELU: 'gelu',
+  SiLU: 'silu',
+};
+
+/** The operation of activation `kind` with its parameter read from `param` (a layer's config, or a Dense's). */
+function activationOp(kind: ActivationOp['kind'], param: { alpha?: unknown; approximate?: unknown }, where: string, fn: string): ActivationOp {
+  switch (kind) {
+    case 'leakyRelu':
+    case 'elu':
+      if (typeof param.alpha !== 'number') throw new ModelFileError(`${fn}: ${where} has no numeric alpha`);
+      return { kind, alpha: param.alpha };
+    case 'gelu': {
+      const a = param.approximate ?? 'none';
+      if (a !== 'none' && a !== 'tanh') throw new ModelFileError(`${fn}: ${where} has GELU approximate ${JSON.stringify(a)}; only 'none' and 'tanh' are exported`);
+      return { kind, approximate: a };
+    }
+    default:
+      return { kind };
+  }
+}
 
 export interface DenseOp {
   kind: 'dense';
@@ -40,40 +72,29 @@ export type ExportOp = (DenseOp | PReLUOp | ActivationOp) & {
   layer: number;
 };
 
+const SUPPORTED = 'Dense, PReLU, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
+
 /** The model's layers as operations; a layer class without a mapping is a ModelFileError naming it. */
 export function exportOps(model: Sequential, fn: string): ExportOp[] {
   const ops: ExportOp[] = [];
-  model.layers.forEach((layer, i) => {
+  model.layers.forEach((layer: Layer, i) => {
     const where = `layers[${i}] (${layer.className})`;
     const at = { where, layer: i };
     if (layer instanceof Dense) {
       const [w, b] = layer.parameters();
       ops.push({ kind: 'dense', inFeatures: layer.inFeatures, outFeatures: layer.outFeatures, weight: w!.value.data, bias: b ? b.value.data : null, ...at });
-      switch (layer.activation) {
-        case null:
-          break;
-        case 'leakyRelu':
-        case 'elu':
-          ops.push({ kind: layer.activation, alpha: layer.alpha, ...at });
-          break;
-        default:
-          ops.push({ kind: layer.activation, ...at });
+      if (layer.activation !== null) {
+        const kind = Object.values(ACTIVATION_LAYERS).find((k) => k === layer.activation);
+        if (!kind) throw new ModelFileError(`${fn}: ${where} has activation ${JSON.stringify(layer.activation)}, which has no mapping to this format`);
+        ops.push({ ...activationOp(kind, layer.config(), where, fn), ...at });
       }
     } else if (layer instanceof PReLU) {
       const a = layer.parameters()[0]!.value.data;
       ops.push({ kind: 'prelu', alpha: a, shared: !layer.perFeature, features: layer.inFeatures, ...at });
-    } else if (layer instanceof LeakyReLU) {
-      ops.push({ kind: 'leakyRelu', alpha: layer.alpha, ...at });
-    } else if (layer instanceof ELU) {
-      ops.push({ kind: 'elu', alpha: layer.alpha, ...at });
-    } else if (layer instanceof ReLU) {
-      ops.push({ kind: 'relu', ...at });
-    } else if (layer instanceof Sigmoid) {
-      ops.push({ kind: 'sigmoid', ...at });
-    } else if (layer instanceof Tanh) {
-      ops.push({ kind: 'tanh', ...at });
+    } else if (Object.hasOwn(ACTIVATION_LAYERS, layer.className) && layer.parameters().length === 0) {
+      ops.push({ ...activationOp(ACTIVATION_LAYERS[layer.className]!, layer.config(), where, fn), ...at });
     } else {
-      throw new ModelFileError(`${fn}: ${where} has no mapping to this format (supported: Dense, ReLU, LeakyReLU, ELU, PReLU, Sigmoid, Tanh)`);
+      throw new ModelFileError(`${fn}: ${where} has no mapping to this format (supported: ${SUPPORTED})`);
     }
   });
   return ops;

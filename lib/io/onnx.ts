@@ -77,10 +77,20 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}): U
   const inits: P.ITensorProto[] = [];
   let h = 'input';
   const total = ops.length + (softmax ? 1 : 0);
-  const node = (k: number, opType: string, inputs: string[], attribute: Attr[] = []): void => {
-    const out = k === total - 1 ? 'output' : `/${k}/${opType}_output_0`;
-    nodes.push({ name: `/${k}/${opType}`, opType, input: [h, ...inputs], output: [out], attribute });
+  // One node on the running value h. `inner` marks a node inside a
+  // multi-node op (GELU, SiLU), never the graph's output; `tag` keeps node
+  // names unique when an op uses the same operator twice.
+  const node = (k: number, opType: string, inputs: string[], attribute: Attr[] = [], inner = false, tag = ''): void => {
+    const name = `/${k}/${opType}${tag ? `_${tag}` : ''}`;
+    const out = k === total - 1 && !inner ? 'output' : `${name}_output_0`;
+    nodes.push({ name, opType, input: [h, ...inputs], output: [out], attribute });
     h = out;
+  };
+  // A float scalar as an initializer (dims [] broadcast against [batch, features]).
+  const constant = (k: number, name: string, value: number): string => {
+    const full = `/${k}/${name}`;
+    inits.push(initializer(full, [], Float32Array.of(value)));
+    return full;
   };
   ops.forEach((op, k) => {
     switch (op.kind) {
@@ -114,6 +124,38 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}): U
       case 'tanh':
         node(k, 'Tanh', []);
         break;
+      case 'silu': {
+        // x·σ(x): Sigmoid, then Mul with the input.
+        const x = h;
+        node(k, 'Sigmoid', [], [], true);
+        node(k, 'Mul', [x]);
+        break;
+      }
+      case 'gelu': {
+        // Opset 17 has no Gelu (it arrives in opset 20): the formula in basic operators.
+        const x = h;
+        if (op.approximate === 'none') {
+          // 0.5·x·(1 + erf(x/√2))
+          node(k, 'Div', [constant(k, 'sqrt2', Math.SQRT2)], [], true);
+          node(k, 'Erf', [], [], true);
+        } else {
+          // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+          node(k, 'Mul', [x], [], true, 'square');
+          node(k, 'Mul', [x], [], true, 'cube');
+          node(k, 'Mul', [constant(k, 'c', 0.044715)], [], true, 'scaled');
+          node(k, 'Add', [x], [], true);
+          node(k, 'Mul', [constant(k, 'sqrt_2_over_pi', Math.sqrt(2 / Math.PI))], [], true, 'arg');
+          node(k, 'Tanh', [], [], true);
+        }
+        node(k, 'Add', [constant(k, 'one', 1)], [], true, 'one_plus');
+        node(k, 'Mul', [x], [], true, 'times_x');
+        node(k, 'Mul', [constant(k, 'half', 0.5)]);
+        break;
+      }
+      default: {
+        const unhandled: never = op;
+        throw new Error(`exportOnnx: internal error, no ONNX form for ${JSON.stringify(unhandled)}`);
+      }
     }
   });
   if (softmax) node(ops.length, 'Softmax', [], [intAttr('axis', -1)]);

@@ -67,6 +67,12 @@ function eluAlphaCheck(op: ExportOp & { kind: 'elu' }): void {
   }
 }
 
+/**
+ * The tfjs activation identifier (tfjs-layers' keras_format ActivationIdentifier)
+ * of an activation op, or null for one tfjs expresses only as a layer (LeakyReLU)
+ * and for non-activation ops. GELU: tfjs's 'gelu' is x·Φ(x) with erf, 'gelu_new'
+ * the tanh approximation; SiLU is tfjs's 'swish' (x·σ(x)).
+ */
 function activationName(op: ExportOp): string | null {
   switch (op.kind) {
     case 'relu':
@@ -76,7 +82,13 @@ function activationName(op: ExportOp): string | null {
     case 'elu':
       eluAlphaCheck(op);
       return 'elu';
-    default:
+    case 'gelu':
+      return op.approximate === 'tanh' ? 'gelu_new' : 'gelu';
+    case 'silu':
+      return 'swish';
+    case 'leakyRelu':
+    case 'dense':
+    case 'prelu':
       return null;
   }
 }
@@ -103,7 +115,7 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
     const next = ops[k + 1];
     let layer: KerasLayerJSON;
     if (op.kind === 'dense') {
-      // A following relu/sigmoid/tanh/elu from the same nodegrad layer is fused back, as Keras writes it.
+      // A following activation of the same nodegrad layer is fused back, as Keras writes it (LeakyReLU stays a layer).
       const fused = next && next.layer === op.layer ? activationName(next) : null;
       if (fused !== null) k++;
       const name = `dense_${op.layer}`;
@@ -125,7 +137,7 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
       eluAlphaCheck(op);
       layer = { class_name: 'ELU', config: { name: `elu_${op.layer}`, trainable: true, alpha: op.alpha } };
     } else {
-      layer = { class_name: 'Activation', config: { name: `activation_${op.layer}`, trainable: true, activation: op.kind } };
+      layer = { class_name: 'Activation', config: { name: `activation_${op.layer}`, trainable: true, activation: activationName(op)! } };
     }
     layers.push(layer);
   }

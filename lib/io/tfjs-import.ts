@@ -8,9 +8,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendName } from '../backend/index.js';
-import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../layers/activations.js';
-import { Dense, type DenseActivation } from '../layers/dense.js';
-import type { Layer } from '../layers/layer.js';
+// Imported for their registerLayer() side effect too: layers are made through layerFromJSON.
+import { ELU, LeakyReLU, ReLU } from '../layers/activations.js';
+import '../layers/dense.js';
+import type { DenseActivation } from '../layers/dense.js';
+import { layerFromJSON, type Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
 import { Sequential } from '../model/sequential.js';
 import { ModelFileError } from './model-files.js';
@@ -49,7 +51,31 @@ interface Planned {
   wants: Want[];
 }
 
-const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, linear), ReLU, LeakyReLU, ELU, PReLU, InputLayer';
+const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, InputLayer';
+
+/** tfjs activation identifiers nodegrad has a kernel for: the kernel name and its parameter. */
+const TFJS_ACTIVATIONS: Record<string, { name: string; className: string; config: Record<string, unknown> }> = {
+  relu: { name: 'relu', className: 'ReLU', config: {} },
+  sigmoid: { name: 'sigmoid', className: 'Sigmoid', config: {} },
+  tanh: { name: 'tanh', className: 'Tanh', config: {} },
+  // tfjs's elu activation has α = 1.
+  elu: { name: 'elu', className: 'ELU', config: { alpha: 1 } },
+  // x·Φ(x) with erf, and the tanh approximation (tfjs-layers' Gelu, GeluNew).
+  gelu: { name: 'gelu', className: 'GELU', config: { approximate: 'none' } },
+  gelu_new: { name: 'gelu', className: 'GELU', config: { approximate: 'tanh' } },
+  // x·σ(x)
+  swish: { name: 'silu', className: 'SiLU', config: {} },
+};
+
+/** A factory for a registered layer, tried once now so a build without it refuses at plan time. */
+function available(make: () => Layer): (() => Layer) | null {
+  try {
+    make();
+    return make;
+  } catch {
+    return null;
+  }
+}
 
 function plan(topology: unknown, path: string, dropFinalSoftmax: boolean): { inputFeatures: number; layers: Planned[] } {
   let top = topology;
@@ -93,23 +119,15 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean): { inp
     const idx = out.length;
     const isLastSoftmax = (act: unknown): boolean => act === 'softmax' && i === last && dropFinalSoftmax;
     const activationLayer = (act: unknown): (() => Layer) | null => {
-      switch (act) {
-        case 'linear':
-          return null;
-        case 'relu':
-          return () => new ReLU();
-        case 'sigmoid':
-          return () => new Sigmoid();
-        case 'tanh':
-          return () => new Tanh();
-        case 'elu':
-          return () => new ELU(1);
-        case 'softmax':
-          if (isLastSoftmax(act)) return null;
-          return refuse(`activation 'softmax' is not a nodegrad layer (models output logits for softmaxCrossEntropy); a final softmax can be dropped with { dropFinalSoftmax: true }`);
-        default:
-          return refuse(`activation ${JSON.stringify(act)} is not supported (supported: relu, sigmoid, tanh, elu, linear)`);
+      if (act === 'linear') return null;
+      if (act === 'softmax') {
+        if (isLastSoftmax(act)) return null;
+        return refuse(`activation 'softmax' is not a nodegrad layer (models output logits for softmaxCrossEntropy); a final softmax can be dropped with { dropFinalSoftmax: true }`);
       }
+      const a = typeof act === 'string' && Object.hasOwn(TFJS_ACTIVATIONS, act) ? TFJS_ACTIVATIONS[act]! : undefined;
+      if (!a) return refuse(`activation ${JSON.stringify(act)} is not supported (supported: ${Object.keys(TFJS_ACTIVATIONS).join(', ')}, linear)`);
+      const make = available(() => layerFromJSON({ className: a.className, config: a.config }));
+      return make ?? refuse(`activation ${JSON.stringify(act)} needs nodegrad's ${a.className} layer, which this build does not have`);
     };
     switch (cls) {
       case 'InputLayer':
@@ -126,11 +144,14 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean): { inp
           if (c[k] !== undefined && c[k] !== null) refuse(`${k} is not supported`);
         }
         const act = c.activation ?? 'linear';
-        const fused: DenseActivation | null = act === 'relu' || act === 'sigmoid' || act === 'tanh' || act === 'elu' ? act : null;
-        if (fused === null) activationLayer(act); // validates linear / a droppable final softmax
+        activationLayer(act); // refuses what nodegrad cannot compute (a softmax unless dropped)
+        const a = typeof act === 'string' && Object.hasOwn(TFJS_ACTIVATIONS, act) ? TFJS_ACTIVATIONS[act]! : undefined;
+        const config = { inFeatures: inF, outFeatures: units, bias, activation: (a?.name ?? null) as DenseActivation | null, ...a?.config };
+        const make = available(() => layerFromJSON({ className: 'Dense', config }));
+        if (!make) refuse(`a Dense with activation ${JSON.stringify(act)} is not available in this build`);
         const wants: Want[] = [{ name: `${name}/kernel`, shape: [inF, units as number], param: 0, layer: idx }];
         if (bias) wants.push({ name: `${name}/bias`, shape: [units as number], param: 1, layer: idx });
-        out.push({ make: () => new Dense(inF, units as number, { activation: fused, bias: bias as boolean }), wants });
+        out.push({ make: make!, wants });
         features = units as number;
         return;
       }

@@ -31,16 +31,24 @@ const ACTIVATION_LAYERS: Record<string, ActivationOp['kind']> = {
   SiLU: 'silu',
 };
 
+/**
+ * The error for a model this format cannot hold: names the function, the
+ * layer and, when there is one, the destination (nothing is written there).
+ */
+export function exportError(fn: string, target: string, message: string): ModelFileError {
+  return new ModelFileError(target, `${fn}: ${message}${target ? ` (nothing was written to ${target})` : ''}`);
+}
+
 /** The operation of activation `kind` with its parameter read from `param` (a layer's config, or a Dense's). */
-function activationOp(kind: ActivationOp['kind'], param: { alpha?: unknown; approximate?: unknown }, where: string, fn: string): ActivationOp {
+function activationOp(kind: ActivationOp['kind'], param: { alpha?: unknown; approximate?: unknown }, where: string, fn: string, target: string): ActivationOp {
   switch (kind) {
     case 'leakyRelu':
     case 'elu':
-      if (typeof param.alpha !== 'number') throw new ModelFileError(`${fn}: ${where} has no numeric alpha`);
+      if (typeof param.alpha !== 'number') throw exportError(fn, target, `${where} has no numeric alpha`);
       return { kind, alpha: param.alpha };
     case 'gelu': {
       const a = param.approximate ?? 'none';
-      if (a !== 'none' && a !== 'tanh') throw new ModelFileError(`${fn}: ${where} has GELU approximate ${JSON.stringify(a)}; only 'none' and 'tanh' are exported`);
+      if (a !== 'none' && a !== 'tanh') throw exportError(fn, target, `${where} has GELU approximate ${JSON.stringify(a)}; only 'none' and 'tanh' are exported`);
       return { kind, approximate: a };
     }
     default:
@@ -75,7 +83,7 @@ export type ExportOp = (DenseOp | PReLUOp | ActivationOp) & {
 const SUPPORTED = 'Dense, PReLU, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
 
 /** The model's layers as operations; a layer class without a mapping is a ModelFileError naming it. */
-export function exportOps(model: Sequential, fn: string): ExportOp[] {
+export function exportOps(model: Sequential, fn: string, target = ''): ExportOp[] {
   const ops: ExportOp[] = [];
   model.layers.forEach((layer: Layer, i) => {
     const where = `layers[${i}] (${layer.className})`;
@@ -85,16 +93,16 @@ export function exportOps(model: Sequential, fn: string): ExportOp[] {
       ops.push({ kind: 'dense', inFeatures: layer.inFeatures, outFeatures: layer.outFeatures, weight: w!.value.data, bias: b ? b.value.data : null, ...at });
       if (layer.activation !== null) {
         const kind = Object.values(ACTIVATION_LAYERS).find((k) => k === layer.activation);
-        if (!kind) throw new ModelFileError(`${fn}: ${where} has activation ${JSON.stringify(layer.activation)}, which has no mapping to this format`);
-        ops.push({ ...activationOp(kind, layer.config(), where, fn), ...at });
+        if (!kind) throw exportError(fn, target, `${where} has activation ${JSON.stringify(layer.activation)}, which has no mapping to this format`);
+        ops.push({ ...activationOp(kind, layer.config(), where, fn, target), ...at });
       }
     } else if (layer instanceof PReLU) {
       const a = layer.parameters()[0]!.value.data;
       ops.push({ kind: 'prelu', alpha: a, shared: !layer.perFeature, features: layer.inFeatures, ...at });
     } else if (Object.hasOwn(ACTIVATION_LAYERS, layer.className) && layer.parameters().length === 0) {
-      ops.push({ ...activationOp(ACTIVATION_LAYERS[layer.className]!, layer.config(), where, fn), ...at });
+      ops.push({ ...activationOp(ACTIVATION_LAYERS[layer.className]!, layer.config(), where, fn, target), ...at });
     } else {
-      throw new ModelFileError(`${fn}: ${where} has no mapping to this format (supported: ${SUPPORTED})`);
+      throw exportError(fn, target, `${where} has no mapping to this format (supported: ${SUPPORTED})`);
     }
   });
   return ops;

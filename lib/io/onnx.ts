@@ -68,11 +68,11 @@ function valueInfo(name: string, features: number): P.IValueInfoProto {
 }
 
 /** The encoded ONNX model, built synchronously (one instant of the weights, even while a fit runs). */
-export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}): Uint8Array {
+export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}, target = ''): Uint8Array {
   if (options === null || typeof options !== 'object') throw new TypeError('exportOnnx: options must be an object');
   const softmax = options.softmax ?? false;
   if (typeof softmax !== 'boolean') throw new TypeError(`exportOnnx: options.softmax must be a boolean, got ${typeof softmax}`);
-  const ops = exportOps(model, 'exportOnnx');
+  const ops = exportOps(model, 'exportOnnx', target);
   const nodes: P.INodeProto[] = [];
   const inits: P.ITensorProto[] = [];
   let h = 'input';
@@ -185,7 +185,7 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}): U
 /** Writes the ONNX model to `file` (its directory is created if needed), under a temporary name first. */
 export async function exportOnnx(model: Sequential, file: string, options: OnnxExportOptions = {}): Promise<void> {
   if (typeof file !== 'string' || file === '') throw new TypeError(`exportOnnx: file must be a non-empty string, got ${typeof file === 'string' ? 'an empty string' : typeof file}`);
-  const bytes = onnxBytes(model, options);
+  const bytes = onnxBytes(model, options, file);
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   await writeFile(tmp, bytes);

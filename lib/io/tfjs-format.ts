@@ -10,8 +10,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { info } from '../backend/index.js';
 import type { Sequential } from '../model/sequential.js';
-import { exportOps, type ExportOp } from './export-ops.js';
-import { ModelFileError } from './model-files.js';
+import { exportError, exportOps, type ExportOp } from './export-ops.js';
 
 export const TFJS_MODEL_FILE = 'model.json';
 /** tfjs's own default shard size (4 MiB): browsers cache files of this size well. */
@@ -59,10 +58,12 @@ export interface TfjsArtifacts {
  * value ... is not supported"), and no other tfjs layer computes
  * α(eˣ − 1) without a custom layer, so such a model cannot be exported.
  */
-function eluAlphaCheck(op: ExportOp & { kind: 'elu' }): void {
+function eluAlphaCheck(op: ExportOp & { kind: 'elu' }, target: string): void {
   if (op.alpha !== 1) {
-    throw new ModelFileError(
-      `exportTfjs: ${op.where} uses ELU with alpha ${op.alpha}; TensorFlow.js Layers (4.22) supports only alpha 1 for ELU, so this model cannot be exported to tfjs (ONNX keeps any alpha)`,
+    throw exportError(
+      'exportTfjs',
+      target,
+      `${op.where} uses ELU with alpha ${op.alpha}; TensorFlow.js Layers (4.22) supports only alpha 1 for ELU, so this model cannot be exported to tfjs (ONNX keeps any alpha)`,
     );
   }
 }
@@ -73,14 +74,14 @@ function eluAlphaCheck(op: ExportOp & { kind: 'elu' }): void {
  * and for non-activation ops. GELU: tfjs's 'gelu' is x·Φ(x) with erf, 'gelu_new'
  * the tanh approximation; SiLU is tfjs's 'swish' (x·σ(x)).
  */
-function activationName(op: ExportOp): string | null {
+function activationName(op: ExportOp, target: string): string | null {
   switch (op.kind) {
     case 'relu':
     case 'sigmoid':
     case 'tanh':
       return op.kind;
     case 'elu':
-      eluAlphaCheck(op);
+      eluAlphaCheck(op, target);
       return 'elu';
     case 'gelu':
       return op.approximate === 'tanh' ? 'gelu_new' : 'gelu';
@@ -94,7 +95,7 @@ function activationName(op: ExportOp): string | null {
 }
 
 /** model.json and shard bytes, built synchronously (one instant of the weights, even while a fit runs). */
-export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}): TfjsArtifacts {
+export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}, target = ''): TfjsArtifacts {
   if (options === null || typeof options !== 'object') throw new TypeError('exportTfjs: options must be an object');
   const shardBytes = options.shardBytes ?? TFJS_SHARD_BYTES;
   if (!Number.isSafeInteger(shardBytes) || shardBytes < 4 || shardBytes % 4 !== 0) {
@@ -102,7 +103,7 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
   }
   const softmax = options.softmax ?? false;
   if (typeof softmax !== 'boolean') throw new TypeError(`exportTfjs: options.softmax must be a boolean, got ${typeof softmax}`);
-  const ops = exportOps(model, 'exportTfjs');
+  const ops = exportOps(model, 'exportTfjs', target);
   const layers: KerasLayerJSON[] = [];
   const weights: TfjsWeightEntry[] = [];
   const data: Float32Array[] = [];
@@ -116,7 +117,7 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
     let layer: KerasLayerJSON;
     if (op.kind === 'dense') {
       // A following activation of the same nodegrad layer is fused back, as Keras writes it (LeakyReLU stays a layer).
-      const fused = next && next.layer === op.layer ? activationName(next) : null;
+      const fused = next && next.layer === op.layer ? activationName(next, target) : null;
       if (fused !== null) k++;
       const name = `dense_${op.layer}`;
       layer = {
@@ -134,10 +135,10 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
       // Always written: tfjs's default alpha is 0.3, nodegrad's 0.01.
       layer = { class_name: 'LeakyReLU', config: { name: `leaky_re_lu_${op.layer}`, trainable: true, alpha: op.alpha } };
     } else if (op.kind === 'elu') {
-      eluAlphaCheck(op);
+      eluAlphaCheck(op, target);
       layer = { class_name: 'ELU', config: { name: `elu_${op.layer}`, trainable: true, alpha: op.alpha } };
     } else {
-      layer = { class_name: 'Activation', config: { name: `activation_${op.layer}`, trainable: true, activation: activationName(op)! } };
+      layer = { class_name: 'Activation', config: { name: `activation_${op.layer}`, trainable: true, activation: activationName(op, target)! } };
     }
     layers.push(layer);
   }
@@ -179,7 +180,7 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
 /** Writes model.json and its shards into `dir` (created if needed); model.json last. */
 export async function exportTfjs(model: Sequential, dir: string, options: TfjsExportOptions = {}): Promise<void> {
   if (typeof dir !== 'string' || dir === '') throw new TypeError(`exportTfjs: dir must be a non-empty string, got ${typeof dir === 'string' ? 'an empty string' : typeof dir}`);
-  const { modelJson, shards } = tfjsArtifacts(model, options);
+  const { modelJson, shards } = tfjsArtifacts(model, options, dir);
   await mkdir(dir, { recursive: true });
   const paths = modelJson.weightsManifest[0]!.paths;
   for (let s = 0; s < shards.length; s++) await writeAtomic(join(dir, paths[s]!), shards[s]!);

@@ -81,13 +81,13 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean): { inp
   let top = topology;
   // The Keras converter wraps the model in { keras_version, backend, model_config }.
   if (isObj(top) && isObj(top.model_config)) top = top.model_config;
-  if (!isObj(top)) throw new ModelFileError(`${path}: modelTopology must be an object`);
+  if (!isObj(top)) throw new ModelFileError(path, `${path}: modelTopology must be an object`);
   if (top.class_name !== 'Sequential') {
-    throw new ModelFileError(`${path}: only Sequential models can be imported, got class_name ${JSON.stringify(top.class_name)}`);
+    throw new ModelFileError(path, `${path}: only Sequential models can be imported, got class_name ${JSON.stringify(top.class_name)}`);
   }
   const cfg = top.config;
   const list = Array.isArray(cfg) ? cfg : isObj(cfg) ? cfg.layers : undefined;
-  if (!Array.isArray(list) || list.length === 0) throw new ModelFileError(`${path}: modelTopology.config.layers must be a non-empty array`);
+  if (!Array.isArray(list) || list.length === 0) throw new ModelFileError(path, `${path}: modelTopology.config.layers must be a non-empty array`);
 
   let features: number | undefined;
   let inputFeatures = 0;
@@ -96,14 +96,14 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean): { inp
   const last = list.length - 1;
   list.forEach((raw, i) => {
     if (!isObj(raw) || typeof raw.class_name !== 'string' || !isObj(raw.config)) {
-      throw new ModelFileError(`${path}: layers[${i}] must be { class_name, config }`);
+      throw new ModelFileError(path, `${path}: layers[${i}] must be { class_name, config }`);
     }
     const c = raw.config;
     const cls = raw.class_name;
     const name = typeof c.name === 'string' ? c.name : `layer_${i}`;
     const where = `layers[${i}] (${cls} "${name}")`;
     const refuse = (why: string): never => {
-      throw new ModelFileError(`${path}: ${where}: ${why}`);
+      throw new ModelFileError(path, `${path}: ${where}: ${why}`);
     };
     if (names.has(name)) refuse('duplicate layer name');
     names.add(name);
@@ -202,8 +202,8 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean): { inp
         refuse(`this layer class is not supported (supported: ${SUPPORTED})`);
     }
   });
-  if (features === undefined) throw new ModelFileError(`${path}: no layer gives the input shape (batch_input_shape)`);
-  if (out.length === 0) throw new ModelFileError(`${path}: the model has no layer nodegrad can represent`);
+  if (features === undefined) throw new ModelFileError(path, `${path}: no layer gives the input shape (batch_input_shape)`);
+  if (out.length === 0) throw new ModelFileError(path, `${path}: the model has no layer nodegrad can represent`);
   return { inputFeatures, layers: out };
 }
 
@@ -216,29 +216,29 @@ interface ManifestWeight {
 }
 
 function parseManifest(manifest: unknown, path: string): { groups: string[][]; weights: Map<string, ManifestWeight>; groupBytes: number[] } {
-  if (!Array.isArray(manifest)) throw new ModelFileError(`${path}: weightsManifest must be an array of { paths, weights }`);
+  if (!Array.isArray(manifest)) throw new ModelFileError(path, `${path}: weightsManifest must be an array of { paths, weights }`);
   const groups: string[][] = [];
   const groupBytes: number[] = [];
   const weights = new Map<string, ManifestWeight>();
   manifest.forEach((g, gi) => {
-    if (!isObj(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) throw new ModelFileError(`${path}: weightsManifest[${gi}] must be { paths, weights }`);
+    if (!isObj(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) throw new ModelFileError(path, `${path}: weightsManifest[${gi}] must be { paths, weights }`);
     for (const p of g.paths) {
       // Shards live beside model.json: no absolute paths, no "..", no URLs.
       if (typeof p !== 'string' || p === '' || p.includes('..') || p.startsWith('/') || p.includes('\\') || /^[a-z][a-z0-9+.-]*:/i.test(p)) {
-        throw new ModelFileError(`${path}: weightsManifest[${gi}].paths holds ${JSON.stringify(p)}; only file names beside model.json are read`);
+        throw new ModelFileError(path, `${path}: weightsManifest[${gi}].paths holds ${JSON.stringify(p)}; only file names beside model.json are read`);
       }
     }
     groups.push(g.paths as string[]);
     let offset = 0;
     for (const w of g.weights as unknown[]) {
-      if (!isObj(w) || typeof w.name !== 'string') throw new ModelFileError(`${path}: weightsManifest[${gi}] has an entry without a name`);
+      if (!isObj(w) || typeof w.name !== 'string') throw new ModelFileError(path, `${path}: weightsManifest[${gi}] has an entry without a name`);
       const where = `${path}: tensor "${w.name}"`;
-      if (w.dtype !== 'float32') throw new ModelFileError(`${where} has dtype ${JSON.stringify(w.dtype)}; only float32 is supported`);
-      if (w.quantization !== undefined) throw new ModelFileError(`${where} is quantized; only plain float32 weights are supported`);
+      if (w.dtype !== 'float32') throw new ModelFileError(path, `${where} has dtype ${JSON.stringify(w.dtype)}; only float32 is supported`);
+      if (w.quantization !== undefined) throw new ModelFileError(path, `${where} is quantized; only plain float32 weights are supported`);
       if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-        throw new ModelFileError(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(w.shape)}`);
+        throw new ModelFileError(path, `${where}: shape must be an array of non-negative integers, got ${JSON.stringify(w.shape)}`);
       }
-      if (weights.has(w.name)) throw new ModelFileError(`${where} appears twice in the manifest`);
+      if (weights.has(w.name)) throw new ModelFileError(path, `${where} appears twice in the manifest`);
       const shape = w.shape as number[];
       weights.set(w.name, { name: w.name, shape, group: gi, offset });
       offset += 4 * shape.reduce((a, b) => a * b, 1);
@@ -253,7 +253,7 @@ async function readShard(dir: string, name: string): Promise<Buffer> {
     return await readFile(join(dir, name));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(`importTfjs: cannot read weight shard ${join(dir, name)}${code === 'ENOENT' ? ' (no such file)' : ` (${code ?? (e as Error).message})`}`);
+    throw new ModelFileError(join(dir, name), `importTfjs: cannot read weight shard ${join(dir, name)}${code === 'ENOENT' ? ' (no such file)' : ` (${code ?? (e as Error).message})`}`);
   }
 }
 
@@ -267,17 +267,17 @@ export async function importTfjs(dir: string, options: TfjsImportOptions = {}): 
     json = JSON.parse((await readFile(path)).toString('utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ModelFileError(code ? `importTfjs: cannot read ${path} (${code})` : `${path}: not valid JSON (${(e as Error).message})`);
+    throw new ModelFileError(path, code ? `importTfjs: cannot read ${path} (${code})` : `${path}: not valid JSON (${(e as Error).message})`);
   }
   return importTfjsJson(json, dir, options, path);
 }
 
 /** As importTfjs, with model.json already parsed (shards are read from `dir`). */
 export async function importTfjsJson(json: unknown, dir: string, options: TfjsImportOptions = {}, path = join(dir, TFJS_MODEL_FILE)): Promise<Sequential> {
-  if (!isTfjsModelJson(json)) throw new ModelFileError(`${path}: not a TF.js Layers model.json (modelTopology and weightsManifest are required)`);
+  if (!isTfjsModelJson(json)) throw new ModelFileError(path, `${path}: not a TF.js Layers model.json (modelTopology and weightsManifest are required)`);
   const j = json as Obj;
   if (j.format !== undefined && j.format !== 'layers-model') {
-    throw new ModelFileError(`${path}: format ${JSON.stringify(j.format)} is not a Layers model ("layers-model"); graph models cannot be imported`);
+    throw new ModelFileError(path, `${path}: format ${JSON.stringify(j.format)} is not a Layers model ("layers-model"); graph models cannot be imported`);
   }
   const drop = options.dropFinalSoftmax ?? false;
   if (typeof drop !== 'boolean') throw new TypeError(`importTfjs: options.dropFinalSoftmax must be a boolean, got ${typeof drop}`);
@@ -293,12 +293,12 @@ export async function importTfjsJson(json: unknown, dir: string, options: TfjsIm
     const parts = [];
     if (missing.length) parts.push(`missing tensor${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
     if (extra.length) parts.push(`unexpected tensor${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (no layer nodegrad imports uses ${extra.length > 1 ? 'them' : 'it'})`);
-    throw new ModelFileError(`${path}: the weights do not match the layers: ${parts.join('; ')}`);
+    throw new ModelFileError(path, `${path}: the weights do not match the layers: ${parts.join('; ')}`);
   }
   for (const w of wants) {
     const m = manifest.weights.get(w.name)!;
     if (m.shape.length !== w.shape.length || m.shape.some((d, k) => d !== w.shape[k])) {
-      throw new ModelFileError(`${path}: tensor "${w.name}" must have shape [${w.shape.join(', ')}], got [${m.shape.join(', ')}]`);
+      throw new ModelFileError(path, `${path}: tensor "${w.name}" must have shape [${w.shape.join(', ')}], got [${m.shape.join(', ')}]`);
     }
   }
 
@@ -309,7 +309,7 @@ export async function importTfjsJson(json: unknown, dir: string, options: TfjsIm
     for (const p of manifest.groups[g]!) parts.push(await readShard(dir, p));
     const data = Buffer.concat(parts);
     if (data.length !== manifest.groupBytes[g]) {
-      throw new ModelFileError(`${path}: weight group ${g} (${manifest.groups[g]!.join(', ')}) holds ${data.length} bytes, the manifest needs ${manifest.groupBytes[g]}`);
+      throw new ModelFileError(path, `${path}: weight group ${g} (${manifest.groups[g]!.join(', ')}) holds ${data.length} bytes, the manifest needs ${manifest.groupBytes[g]}`);
     }
     groupData.push(data);
   }
@@ -321,7 +321,7 @@ export async function importTfjsJson(json: unknown, dir: string, options: TfjsIm
     const v = new Float32Array(n);
     for (let k = 0; k < n; k++) {
       const x = buf.readFloatLE(m.offset + 4 * k);
-      if (!Number.isFinite(x)) throw new ModelFileError(`${path}: tensor "${w.name}" holds a non-finite value at index ${k}`);
+      if (!Number.isFinite(x)) throw new ModelFileError(path, `${path}: tensor "${w.name}" holds a non-finite value at index ${k}`);
       v[k] = x;
     }
     values.set(w.name, v);
@@ -331,7 +331,7 @@ export async function importTfjsJson(json: unknown, dir: string, options: TfjsIm
   try {
     model = new Sequential(layers.map((l) => l.make()), { inputFeatures, ...(options.backend ? { backend: options.backend } : {}) });
   } catch (e) {
-    throw new ModelFileError(`${path}: the architecture is invalid: ${(e as Error).message}`);
+    throw new ModelFileError(path, `${path}: the architecture is invalid: ${(e as Error).message}`);
   }
   // Keras [in, out] kernels are nodegrad's layout: copied as they are.
   for (const w of wants) model.layers[w.layer]!.parameters()[w.param]!.value.data.set(values.get(w.name)!);

@@ -32,7 +32,7 @@ interface Expected {
 }
 
 /** The state-dict tensors an nn.Sequential equal to `layers` has, computed without building anything. */
-function expectedTensors(layers: readonly Layer[], inputFeatures: number | undefined): Expected[] {
+function expectedTensors(layers: readonly Layer[], inputFeatures: number | undefined, source: string): Expected[] {
   const out: Expected[] = [];
   let features = inputFeatures ?? layers[0]!.expectedInFeatures();
   let slot = 0;
@@ -55,7 +55,7 @@ function expectedTensors(layers: readonly Layer[], inputFeatures: number | undef
       out.push({ name: `${slot}.weight`, shape: [layer.perFeature ? features! : 1], where: `${where}, nn.PReLU weight` });
     } else if (layer.paramSpecs().length > 0) {
       // paramSpecs() of an unbuilt layer only reports what it would allocate.
-      throw new ModelFileError(`fromStateDict: ${where} has parameters with no PyTorch module mapping`);
+      throw new ModelFileError(source, `fromStateDict: ${where} has parameters with no PyTorch module mapping`);
     }
     slot += 1;
   });
@@ -69,16 +69,16 @@ interface HeaderEntry {
 
 /** The safetensors header alone (names, dtypes, shapes): enough to refuse a file before reading its tensors. */
 function readHeader(bytes: Uint8Array, source: string): Map<string, HeaderEntry> {
-  if (bytes.length < 8) throw new ModelFileError(`${source}: not a safetensors file (${bytes.length} bytes, shorter than the 8-byte header length)`);
+  if (bytes.length < 8) throw new ModelFileError(source, `${source}: not a safetensors file (${bytes.length} bytes, shorter than the 8-byte header length)`);
   const n = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true);
-  if (n > BigInt(bytes.length - 8)) throw new ModelFileError(`${source}: not a safetensors file (header length ${n} exceeds the file)`);
+  if (n > BigInt(bytes.length - 8)) throw new ModelFileError(source, `${source}: not a safetensors file (header length ${n} exceeds the file)`);
   let header: unknown;
   try {
     header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, Number(n)).toString('utf8'));
   } catch (e) {
-    throw new ModelFileError(`${source}: the safetensors header is not valid JSON (${(e as Error).message})`);
+    throw new ModelFileError(source, `${source}: the safetensors header is not valid JSON (${(e as Error).message})`);
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new ModelFileError(`${source}: the safetensors header must be a JSON object`);
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new ModelFileError(source, `${source}: the safetensors header must be a JSON object`);
   const out = new Map<string, HeaderEntry>();
   for (const [k, v] of Object.entries(header as Record<string, unknown>)) {
     if (k === '__metadata__') continue;
@@ -111,30 +111,30 @@ export async function fromStateDict(file: string | Uint8Array, layers: readonly 
       bytes = await readFile(file);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new ModelFileError(`${fn}: cannot read ${file}${code === 'ENOENT' ? ' (no such file)' : ` (${code ?? (e as Error).message})`}`);
+      throw new ModelFileError(file, `${fn}: cannot read ${file}${code === 'ENOENT' ? ' (no such file)' : ` (${code ?? (e as Error).message})`}`);
     }
   } else {
     bytes = file;
   }
 
-  const expected = expectedTensors(layers, options.inputFeatures);
+  const expected = expectedTensors(layers, options.inputFeatures, source);
   const header = readHeader(bytes, source);
   const names = new Set(expected.map((e) => e.name));
   const extra = [...header.keys()].filter((k) => !names.has(k));
   if (extra.length > 0) {
-    throw new ModelFileError(
+    throw new ModelFileError(source, 
       `${source}: tensor${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ${extra.length > 1 ? 'are' : 'is'} not part of the given layers (nodegrad imports nn.Sequential of Linear, PReLU and parameter-free activations; a module index shifted by a missing activation layer shows here too)`,
     );
   }
   for (const e of expected) {
     const h = header.get(e.name);
-    if (!h) throw new ModelFileError(`${source}: tensor ${e.name} (${e.where}) is missing`);
+    if (!h) throw new ModelFileError(source, `${source}: tensor ${e.name} (${e.where}) is missing`);
     if (h.dtype !== 'F32') {
-      throw new ModelFileError(`${source}: tensor ${e.name} (${e.where}) has dtype ${JSON.stringify(h.dtype)}; only F32 is supported (save model.float().state_dict())`);
+      throw new ModelFileError(source, `${source}: tensor ${e.name} (${e.where}) has dtype ${JSON.stringify(h.dtype)}; only F32 is supported (save model.float().state_dict())`);
     }
     const s = h.shape;
     if (!Array.isArray(s) || s.length !== e.shape.length || s.some((d, k) => d !== e.shape[k])) {
-      throw new ModelFileError(`${source}: tensor ${e.name} (${e.where}) must have shape [${e.shape.join(', ')}], got ${JSON.stringify(s)}`);
+      throw new ModelFileError(source, `${source}: tensor ${e.name} (${e.where}) must have shape [${e.shape.join(', ')}], got ${JSON.stringify(s)}`);
     }
   }
 
@@ -143,13 +143,13 @@ export async function fromStateDict(file: string | Uint8Array, layers: readonly 
     model = new Sequential(layers, { ...(options.backend ? { backend: options.backend } : {}), ...(options.inputFeatures ? { inputFeatures: options.inputFeatures } : {}) });
   } catch (e) {
     if (e instanceof TypeError || e instanceof RangeError) throw e;
-    throw new ModelFileError(`${fn}: ${(e as Error).message}`);
+    throw new ModelFileError(source, `${fn}: ${(e as Error).message}`, { cause: e });
   }
   try {
     // Full validation (byte ranges, finite values), then the copy with [out, in] → [in, out].
     loadWeights(model, bytes, source);
   } catch (e) {
-    throw e instanceof ModelFileError ? e : new ModelFileError((e as Error).message);
+    throw e instanceof ModelFileError ? e : new ModelFileError(source, (e as Error).message, { cause: e });
   }
   return model;
 }

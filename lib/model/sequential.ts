@@ -3,19 +3,18 @@
 // a view), so an optimizer can update the whole model in one native call.
 // compile/fit/evaluate/predict come from Model; save/load are here because
 // the file format describes a Sequential.
+import { savesNothing } from '../distributed/data-parallel.js';
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from '../backend/index.js';
 import { checkF32, checkInteger, rangeError, typeError } from '../errors.js';
 import { exportIfAsked, tfjsModelJsonIn, type SaveFormat } from '../io/formats.js';
-import { loadModel, ModelFileError, saveModel, type TrainingConfig } from '../io/model-files.js';
+import { loadCompiled, saveModel, type LoadOptions as FileLoadOptions } from '../io/model-files.js';
 import { importTfjsJson } from '../io/tfjs-import.js';
 import { fromStateDict, type FromStateDictOptions } from '../io/torch-import.js';
 import { Layer, layerFromJSON, type LayerJSON, type ParamSpec } from '../layers/layer.js';
 import type { Parameter } from '../parameter.js';
 import { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
-import type { Optimizer } from '../optim/index.js';
-import { optimizerFromConfig } from '../train/optimizers.js';
-import type { CompileOptions, LossName, MetricName } from '../train/types.js';
+import type { LossName, MetricName } from '../train/types.js';
 import { Model } from './model.js';
 import { streamSeed } from './seeds.js';
 
@@ -37,7 +36,8 @@ export interface SaveOptions {
   softmax?: boolean;
 }
 
-export interface LoadOptions {
+/** backend: of the model and its optimizer (default: the default backend); schedule: see lib/io/optimizer-config.ts. */
+export interface LoadOptions extends FileLoadOptions {
   backend?: BackendName;
   /** TF.js models: drop a final softmax instead of refusing it (nodegrad models output logits). */
   dropFinalSoftmax?: boolean;
@@ -176,15 +176,22 @@ export class Sequential extends Model {
     return this.layers[0]!.backward(g);
   }
 
-  /** Writes model.json, model.safetensors and (by default) optimizer.json into `dir`. */
+  /**
+   * Writes model.json, model-<id>.safetensors and (by default)
+   * optimizer-<id>.json into `dir`, committed as one unit (lib/io/checkpoint.ts).
+   * After a data-parallel fit, only rank 0 writes (every rank holds the same bits).
+   */
   save(dir: string, options: SaveOptions = {}): Promise<void> {
+    if (savesNothing(this)) return Promise.resolve();
+    if (options === null || typeof options !== 'object') return Promise.reject(new TypeError('save: options must be an object { optimizer?, format?, softmax? }'));
+    // format 'tfjs' / 'onnx' (lib/io/formats.ts): an export, not a checkpoint.
     const exported = exportIfAsked(this, dir, options);
     if (exported) return exported;
     const c = this.compiled;
     const withOptimizer = options.optimizer ?? true;
     return saveModel(this, dir, {
-      training: c ? c.config : null,
-      optimizerState: c && withOptimizer ? c.optimizer.stateDict() : null,
+      training: c ? { loss: c.lossName, metrics: c.metricNames, optimizer: c.optimizer } : null,
+      withOptimizerState: withOptimizer,
     });
   }
 
@@ -193,9 +200,9 @@ export class Sequential extends Model {
     // A TF.js Layers model.json (modelTopology + weightsManifest) is imported instead.
     const tfjs = await tfjsModelJsonIn(dir);
     if (tfjs !== null) return importTfjsJson(tfjs, dir, options);
-    const { model, training, optimizerState } = await loadModel(dir, options);
-    if (training) model.compile(compileOptionsFromConfig(model, training, optimizerState, dir));
-    return model;
+    return loadCompiled(dir, options, (model, o) => {
+      model.compile({ optimizer: o.optimizer, loss: o.loss as LossName, metrics: o.metrics as MetricName[] });
+    });
   }
 
   /** A model of `layers` with the weights of a PyTorch nn.Sequential state_dict saved as safetensors (lib/io/torch-import.ts). */
@@ -244,21 +251,4 @@ export class Sequential extends Model {
     }
     return new Sequential(json.config.layers.map(layerFromJSON), { ...options, inputFeatures: json.config.inputFeatures });
   }
-}
-
-/**
- * The CompileOptions that rebuild a loaded model's training setup: the
- * optimizer from model.json's configuration, with the saved state restored.
- * Throws a ModelFileError naming `dir` when they do not fit the model.
- */
-function compileOptionsFromConfig(model: Sequential, training: TrainingConfig, optimizerState: unknown, dir: string): CompileOptions {
-  let optimizer: Optimizer;
-  try {
-    optimizer = optimizerFromConfig(training.optimizer, model);
-    // loadStateDict validates before changing anything.
-    if (optimizerState !== null) optimizer.loadStateDict(optimizerState as Parameters<Optimizer['loadStateDict']>[0]);
-  } catch (e) {
-    throw new ModelFileError(`load: the optimizer in ${dir} does not fit the model: ${(e as Error).message}`);
-  }
-  return { optimizer, loss: training.loss as LossName, metrics: training.metrics as MetricName[] };
 }

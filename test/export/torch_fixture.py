@@ -8,7 +8,8 @@
   batch JOBS.json   each job an argument list of the above (torch is imported once)
 
 SPEC entries: ["Linear", in, out, bias], ["ReLU"], ["LeakyReLU", slope],
-["ELU", alpha], ["PReLU", n], ["Sigmoid"], ["Tanh"], ["BatchNorm1d", n].
+["ELU", alpha], ["PReLU", n], ["Sigmoid"], ["Tanh"], ["GELU", "none"|"tanh"],
+["SiLU"], ["BatchNorm1d", n].
 The safetensors file is written from the tensors' bytes as the format
 specifies (u64 little-endian header length, JSON header, raw little-endian
 data), since the safetensors package may not be installed; reading follows
@@ -43,6 +44,10 @@ def build(spec):
             mods.append(nn.Sigmoid())
         elif kind == "Tanh":
             mods.append(nn.Tanh())
+        elif kind == "GELU":
+            mods.append(nn.GELU(approximate=m[1] if len(m) > 1 else "none"))
+        elif kind == "SiLU":
+            mods.append(nn.SiLU())
         elif kind == "BatchNorm1d":
             mods.append(nn.BatchNorm1d(m[1]))
         else:

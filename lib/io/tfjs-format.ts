@@ -71,8 +71,8 @@ function eluAlphaCheck(op: ExportOp & { kind: 'elu' }, target: string): void {
 /**
  * The tfjs activation identifier (tfjs-layers' keras_format ActivationIdentifier)
  * of an activation op, or null for one tfjs expresses only as a layer (LeakyReLU)
- * and for non-activation ops. GELU: tfjs's 'gelu' is x·Φ(x) with erf, 'gelu_new'
- * the tanh approximation; SiLU is tfjs's 'swish' (x·σ(x)).
+ * and for non-activation ops. GELU: tfjs's 'gelu' is x·Φ(x) with erf; SiLU is
+ * tfjs's 'swish' (x·σ(x)).
  */
 function activationName(op: ExportOp, target: string): string | null {
   switch (op.kind) {
@@ -84,7 +84,16 @@ function activationName(op: ExportOp, target: string): string | null {
       eluAlphaCheck(op, target);
       return 'elu';
     case 'gelu':
-      return op.approximate === 'tanh' ? 'gelu_new' : 'gelu';
+      // tfjs 4.22 writes its tanh form as 'gelu_new' but cannot read that back
+      // (its deserializer looks up 'geluNew'), so only the erf form exports.
+      if (op.approximate === 'tanh') {
+        throw exportError(
+          'exportTfjs',
+          target,
+          `${op.where} uses GELU with approximate 'tanh'; TensorFlow.js Layers (4.22) cannot load its own 'gelu_new' activation, so this model cannot be exported to tfjs (approximate 'none' can; ONNX keeps both)`,
+        );
+      }
+      return 'gelu';
     case 'silu':
       return 'swish';
     case 'leakyRelu':

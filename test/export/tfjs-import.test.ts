@@ -236,4 +236,38 @@ describe('TF.js Layers import (models saved by tfjs-layers 4.22)', () => {
     writeFileSync(join(short, 'model.json'), JSON.stringify(escape));
     await expect(Sequential.load(short)).rejects.toThrow(/only file names beside model.json are read/);
   });
+
+  it('300 random mutations of a tfjs model.json: each loads or fails with a ModelFileError, never another error', async () => {
+    const t = tf.sequential();
+    t.add(tf.layers.dense({ units: 4, activation: 'relu', inputShape: [3] }));
+    t.add(tf.layers.prelu({}));
+    t.add(tf.layers.leakyReLU({ alpha: 0.1 }));
+    t.add(tf.layers.dense({ units: 2 }));
+    const dir = await saveTfjs(t, 'fuzz');
+    const good = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const leaves = (o: unknown, path: (string | number)[] = []): (string | number)[][] =>
+      o !== null && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => [[...path, Array.isArray(o) ? Number(k) : k], ...leaves(v, [...path, Array.isArray(o) ? Number(k) : k])]) : [];
+    const paths = leaves(good);
+    const values: unknown[] = [null, -1, 0, 1, 2.5, 1e9, '', 'x', 'float32', 'int32', [], [null], [null, 3], {}, true];
+    let seed = 12345;
+    const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    let loaded = 0;
+    for (let k = 0; k < 300; k++) {
+      const j = structuredClone(good);
+      const p = paths[rand(paths.length)]!;
+      let o = j;
+      for (const key of p.slice(0, -1)) o = o[key];
+      o[p.at(-1)!] = values[rand(values.length)];
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+      try {
+        await Sequential.load(dir, { backend: 'reference' });
+        loaded++;
+      } catch (e) {
+        expect(e, `mutation ${k} at ${p.join('.')}`).toBeInstanceOf(ModelFileError);
+      }
+    }
+    // Some mutations are harmless (names, trainable flags), most are refused.
+    expect(loaded).toBeGreaterThan(0);
+    expect(loaded).toBeLessThan(300);
+  });
 });

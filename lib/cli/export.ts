@@ -8,7 +8,7 @@ import { choiceFlag, parse, UsageError } from './args.js';
 export const EXPORT_HELP = `Usage: nodegrad export --model DIR --format tfjs|onnx --out PATH [--softmax]
 
 Writes a model saved by nodegrad (its model.json and weights), or a
-TF.js Layers model) in another format. Architecture and weights only: the
+TF.js Layers model, in another format. Architecture and weights only: the
 optimizer state stays in nodegrad's own format.
 
 Options:

@@ -3,6 +3,7 @@
 // linear Dense followed by that activation, so each writer maps one
 // operation to one layer or node. Weights are views of the model's arena
 // (nothing is copied here); the writers copy what they serialise.
+import { Standardize } from '../data/standardize.js';
 import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
@@ -73,14 +74,33 @@ export interface PReLUOp {
   features: number;
 }
 
-export type ExportOp = (DenseOp | PReLUOp | ActivationOp) & {
+/** y = (x − mean) / std per feature: a CLI-trained model's first layer (lib/data/standardize.ts). */
+export interface StandardizeOp {
+  kind: 'standardize';
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+export type ExportOp = (DenseOp | PReLUOp | StandardizeOp | ActivationOp) & {
   /** The nodegrad layer it comes from, for messages: "layers[2] (Dense)". */
   where: string;
   /** That layer's index. */
   layer: number;
 };
 
-const SUPPORTED = 'Dense, PReLU, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
+const SUPPORTED = 'Dense, PReLU, Standardize, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
+
+/** What a Standardize layer knows about the data besides its numbers: kept as metadata by the exports. */
+export interface DataSchema {
+  featureNames?: readonly string[];
+  classLabels?: readonly string[];
+}
+
+export function dataSchema(model: Sequential): DataSchema | null {
+  const s = model.layers.find((l): l is Standardize => l instanceof Standardize);
+  if (!s || (!s.featureNames && !s.classLabels)) return null;
+  return { ...(s.featureNames ? { featureNames: [...s.featureNames] } : {}), ...(s.classLabels ? { classLabels: [...s.classLabels] } : {}) };
+}
 
 /** The model's layers as operations; a layer class without a mapping is a ModelFileError naming it. */
 export function exportOps(model: Sequential, fn: string, target = ''): ExportOp[] {
@@ -96,6 +116,8 @@ export function exportOps(model: Sequential, fn: string, target = ''): ExportOp[
         if (!kind) throw exportError(fn, target, `${where} has activation ${JSON.stringify(layer.activation)}, which has no mapping to this format`);
         ops.push({ ...activationOp(kind, layer.config(), where, fn, target), ...at });
       }
+    } else if (layer instanceof Standardize) {
+      ops.push({ kind: 'standardize', mean: layer.mean, std: layer.std, ...at });
     } else if (layer instanceof PReLU) {
       const a = layer.parameters()[0]!.value.data;
       ops.push({ kind: 'prelu', alpha: a, shared: !layer.perFeature, features: layer.inFeatures, ...at });

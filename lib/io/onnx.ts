@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import type { onnx as P } from 'onnx-proto';
 import { info } from '../backend/index.js';
 import type { Sequential } from '../model/sequential.js';
-import { exportOps } from './export-ops.js';
+import { dataSchema, exportOps } from './export-ops.js';
 import { transpose } from './torch-layout.js';
 
 // Loaded on the first export, not when nodegrad is imported: protobufjs is
@@ -104,6 +104,12 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}, ta
         node(k, 'Gemm', inputs, [floatAttr('alpha', 1), floatAttr('beta', 1), intAttr('transB', 1)]);
         break;
       }
+      case 'standardize':
+        // (x − mean) / std, both [features], broadcast over [batch, features].
+        inits.push(initializer(`${k}.mean`, [op.mean.length], op.mean), initializer(`${k}.std`, [op.std.length], op.std));
+        node(k, 'Sub', [`${k}.mean`], [], true);
+        node(k, 'Div', [`${k}.std`]);
+        break;
       case 'prelu':
         // Slope [features] (or [1]) broadcasts over [batch, features].
         inits.push(initializer(`${k}.weight`, [op.alpha.length], op.alpha));
@@ -169,6 +175,8 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}, ta
     producerName: 'nodegrad',
     producerVersion: version,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
+    // A Standardize layer's column names and class labels, for the serving side.
+    metadataProps: Object.entries(dataSchema(model) ?? {}).map(([key, value]) => ({ key: `nodegrad.${key}`, value: JSON.stringify(value) })),
     graph: {
       name: 'nodegrad_sequential',
       node: nodes,

@@ -10,7 +10,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { info } from '../backend/index.js';
 import type { Sequential } from '../model/sequential.js';
-import { exportError, exportOps, type ExportOp } from './export-ops.js';
+import { dataSchema, exportError, exportOps, type DataSchema, type ExportOp } from './export-ops.js';
 
 export const TFJS_MODEL_FILE = 'model.json';
 /** tfjs's own default shard size (4 MiB): browsers cache files of this size well. */
@@ -45,6 +45,8 @@ export interface TfjsModelJSON {
   format: 'layers-model';
   generatedBy: string;
   convertedBy: null;
+  /** A Standardize layer's feature names and class labels (tfjs keeps userDefinedMetadata as is). */
+  userDefinedMetadata?: { nodegrad: DataSchema };
 }
 
 export interface TfjsArtifacts {
@@ -99,6 +101,7 @@ function activationName(op: ExportOp, target: string): string | null {
     case 'leakyRelu':
     case 'dense':
     case 'prelu':
+    case 'standardize':
       return null;
   }
 }
@@ -135,6 +138,13 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
       };
       add(`${name}/kernel`, [op.inFeatures, op.outFeatures], op.weight);
       if (op.bias) add(`${name}/bias`, [op.outFeatures], op.bias);
+    } else if (op.kind === 'standardize') {
+      // tfjs has no standardisation layer; a BatchNormalization in inference
+      // mode with ε = 0 and neither scale nor offset is (x − mean) / √variance.
+      const name = `standardize_${op.layer}`;
+      layer = { class_name: 'BatchNormalization', config: { name, trainable: false, axis: -1, epsilon: 0, center: false, scale: false } };
+      add(`${name}/moving_mean`, [op.mean.length], op.mean);
+      add(`${name}/moving_variance`, [op.std.length], op.std.map((s) => s * s));
     } else if (op.kind === 'prelu') {
       const name = `p_re_lu_${op.layer}`;
       // shared_axes [1]: one α for every feature of a [batch, features] input (alpha shape [1]).
@@ -168,6 +178,7 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
     paths.push(`group1-shard${s + 1}of${count}.bin`);
   }
   const version = info().version;
+  const schema = dataSchema(model);
   return {
     modelJson: {
       modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers }, keras_version: `nodegrad ${version}`, backend: 'tensor_flow.js' },
@@ -175,6 +186,7 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
       format: 'layers-model',
       generatedBy: `nodegrad ${version}`,
       convertedBy: null,
+      ...(schema ? { userDefinedMetadata: { nodegrad: schema } } : {}),
     },
     shards,
   };

@@ -14,6 +14,7 @@ import '../layers/dense.js';
 import type { DenseActivation } from '../layers/dense.js';
 import { layerFromJSON, type Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
+import { Standardize } from '../data/standardize.js';
 import { Sequential } from '../model/sequential.js';
 import { ModelFileError } from './model-files.js';
 import { TFJS_MODEL_FILE } from './tfjs-format.js';
@@ -41,17 +42,18 @@ export function isTfjsModelJson(json: unknown): boolean {
 interface Want {
   name: string;
   shape: number[];
-  /** Fills the built layer's parameter `param` with the tensor. */
+  /** Fills the built layer's parameter `param` with the tensor (-1: a constructor input, see Planned.make). */
   param: number;
   layer: number;
 }
 
 interface Planned {
-  make: () => Layer;
+  /** Builds the layer; `values` holds every wanted tensor (a Standardize takes its mean and variance here). */
+  make: (values: ReadonlyMap<string, Float32Array>) => Layer;
   wants: Want[];
 }
 
-const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, InputLayer';
+const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, BatchNormalization (center and scale false), InputLayer';
 
 /** tfjs activation identifiers nodegrad has a kernel for: the kernel name and its parameter. */
 const TFJS_ACTIVATIONS: Record<string, { name: string; className: string; config: Record<string, unknown> }> = {
@@ -77,7 +79,7 @@ function available(make: () => Layer): (() => Layer) | null {
   }
 }
 
-function plan(topology: unknown, path: string, dropFinalSoftmax: boolean): { inputFeatures: number; layers: Planned[] } {
+function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema: Obj | null): { inputFeatures: number; layers: Planned[] } {
   let top = topology;
   // The Keras converter wraps the model in { keras_version, backend, model_config }.
   if (isObj(top) && isObj(top.model_config)) top = top.model_config;
@@ -195,6 +197,31 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean): { inp
         out.push({ make: () => new PReLU({ perFeature: !shared }), wants: [{ name: `${name}/alpha`, shape: [shared ? 1 : f], param: 0, layer: idx }] });
         return;
       }
+      case 'BatchNormalization': {
+        // Only the form nodegrad's Standardize exports as: no learned scale or
+        // offset, so in inference mode it is (x − moving_mean) / √(moving_variance + ε).
+        const f = need();
+        if (c.center !== false || c.scale !== false) refuse('only a BatchNormalization with center: false and scale: false (a fixed standardisation) is supported');
+        if (c.axis !== undefined && c.axis !== -1 && c.axis !== 1 && !(Array.isArray(c.axis) && c.axis.length === 1 && (c.axis[0] === -1 || c.axis[0] === 1))) {
+          refuse(`axis ${JSON.stringify(c.axis)} is not the feature axis`);
+        }
+        const eps = c.epsilon ?? 0.001;
+        if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) refuse(`epsilon must be a finite number >= 0, got ${JSON.stringify(eps)}`);
+        const meanName = `${name}/moving_mean`;
+        const varName = `${name}/moving_variance`;
+        const extra = {
+          ...(Array.isArray(schema?.featureNames) && out.length === 0 ? { featureNames: schema!.featureNames as string[] } : {}),
+          ...(Array.isArray(schema?.classLabels) && out.length === 0 ? { classLabels: schema!.classLabels as string[] } : {}),
+        };
+        out.push({
+          make: (v) => new Standardize({ mean: v.get(meanName)!, std: v.get(varName)!.map((x) => Math.sqrt(x + (eps as number))), ...extra }),
+          wants: [
+            { name: meanName, shape: [f], param: -1, layer: idx },
+            { name: varName, shape: [f], param: -1, layer: idx },
+          ],
+        });
+        return;
+      }
       case 'Softmax':
         if (i === last && dropFinalSoftmax) return;
         return refuse('Softmax is not a nodegrad layer (models output logits for softmaxCrossEntropy); a final one can be dropped with { dropFinalSoftmax: true }');
@@ -281,7 +308,9 @@ export async function importTfjsJson(json: unknown, dir: string, options: TfjsIm
   }
   const drop = options.dropFinalSoftmax ?? false;
   if (typeof drop !== 'boolean') throw new TypeError(`importTfjs: options.dropFinalSoftmax must be a boolean, got ${typeof drop}`);
-  const { inputFeatures, layers } = plan(j.modelTopology, path, drop);
+  // The feature names and class labels nodegrad's export keeps (userDefinedMetadata.nodegrad).
+  const meta = isObj(j.userDefinedMetadata) && isObj(j.userDefinedMetadata.nodegrad) ? j.userDefinedMetadata.nodegrad : null;
+  const { inputFeatures, layers } = plan(j.modelTopology, path, drop, meta);
   const manifest = parseManifest(j.weightsManifest, path);
 
   // Names and shapes against the topology, before any shard is read.
@@ -329,11 +358,11 @@ export async function importTfjsJson(json: unknown, dir: string, options: TfjsIm
 
   let model: Sequential;
   try {
-    model = new Sequential(layers.map((l) => l.make()), { inputFeatures, ...(options.backend ? { backend: options.backend } : {}) });
+    model = new Sequential(layers.map((l) => l.make(values)), { inputFeatures, ...(options.backend ? { backend: options.backend } : {}) });
   } catch (e) {
     throw new ModelFileError(path, `${path}: the architecture is invalid: ${(e as Error).message}`);
   }
   // Keras [in, out] kernels are nodegrad's layout: copied as they are.
-  for (const w of wants) model.layers[w.layer]!.parameters()[w.param]!.value.data.set(values.get(w.name)!);
+  for (const w of wants) if (w.param >= 0) model.layers[w.layer]!.parameters()[w.param]!.value.data.set(values.get(w.name)!);
   return model;
 }

@@ -2,7 +2,7 @@
 // saved by nodegrad becomes a TF.js Layers model and an ONNX file that their
 // runtimes load; bad flags and models give one line on stderr, exit code 2.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -58,6 +58,35 @@ describe('nodegrad export', () => {
     const c = run(['export', '--model', tfjsDir, '--format', 'onnx', '--out', join(work, 'from-tfjs.onnx'), '--softmax']);
     expect(c.code).toBe(0);
     expect((await Sequential.load(tfjsDir)).values).toEqual(model.values);
+  });
+
+  it('a model trained by `nodegrad train --data` (Standardize first, text labels) exports to both formats', async () => {
+    const csv = ['x1,x2,x3,label'];
+    for (let i = 0; i < 120; i++) {
+      const c = i % 2;
+      csv.push(`${(100 + 30 * c + 5 * Math.sin(i)).toFixed(3)},${(Math.cos(i * 1.3) * 2).toFixed(3)},${(0.01 * c + 0.003 * Math.sin(i * 2.1)).toFixed(4)},${c ? 'spam' : 'ham'}`);
+    }
+    const file = join(work, 'tiny.csv');
+    writeFileSync(file, csv.join('\n') + '\n');
+    const dir = join(work, 'cli-model');
+    const t = run(['train', '--data', file, '--layers', '8', '--epochs', '2', '--backend', 'reference', '--save', dir]);
+    expect(t.code, t.stderr).toBe(0);
+    const model = await Sequential.load(dir);
+    expect(model.layers[0]!.className).toBe('Standardize');
+    const x = input(6, 3, 3);
+    for (let i = 0; i < x.data.length; i++) x.data[i] = [115, 0, 0.005][i % 3]! + [15, 2, 0.005][i % 3]! * x.data[i]!;
+    const oracle = f64Predict(model, x);
+    const web = join(work, 'cli-web');
+    expect(run(['export', '--model', dir, '--format', 'tfjs', '--out', web]).code).toBe(0);
+    const tm = await tf.loadLayersModel(fileLoadHandler(tf, web));
+    expect(maxAbsDiff(tf.tidy(() => (tm.predict(tf.tensor2d(x.data, [6, 3])) as tf.Tensor).dataSync()), oracle)).toBeLessThanOrEqual(F32_FORWARD_TOL);
+    tm.dispose();
+    const onnxFile = join(work, 'cli.onnx');
+    expect(run(['export', '--model', dir, '--format', 'onnx', '--out', onnxFile]).code).toBe(0);
+    const s = await ort.InferenceSession.create(onnxFile);
+    const out = await s.run({ input: new ort.Tensor('float32', x.data, [6, 3]) });
+    expect(maxAbsDiff(out.output!.data as Float32Array, oracle)).toBeLessThanOrEqual(F32_FORWARD_TOL);
+    await s.release();
   });
 
   it('bad flags and models: one line on stderr, exit code 2', async () => {

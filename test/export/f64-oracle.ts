@@ -74,6 +74,10 @@ export function f64Forward(model: Sequential, x: Float32Array, batch: number): F
       }
       h = z;
       features = outF;
+    } else if (layer.className === 'Standardize') {
+      const mean = c.mean as number[];
+      const std = c.std as number[];
+      h = h.map((v, i) => (v - mean[i % features]!) / std[i % features]!);
     } else if (layer.className === 'PReLU') {
       const a = take(c.perFeature ? features : 1);
       h = h.map((v, i) => (v > 0 ? v : a[a.length === 1 ? 0 : i % features]! * v));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import onnxProto, { type onnx as P } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Dense, Layer, ModelFileError, ONNX_OPSET, onnxBytes, Sequential, type LayerJSON } from '../../lib/index.js';
+import { Dense, Layer, ModelFileError, ONNX_OPSET, onnxBytes, Sequential, Standardize, type LayerJSON } from '../../lib/index.js';
 import { F32_FORWARD_TOL, f64Predict, fillWeights, input, Largest, maxAbsDiff, ONNX_CASES } from './helpers.js';
 
 const { onnx } = onnxProto;
@@ -72,6 +72,26 @@ describe('ONNX export', () => {
     // No bias input for a Dense without one.
     expect(g.node[8]!.input).toEqual(['/7/Tanh_output_0', '8.weight']);
     expect(g.initializer.map((t) => t.name)).toEqual(['0.weight', '0.bias', '2.weight', '3.weight', '3.bias', '6.weight', '6.bias', '8.weight']);
+  });
+
+  it('a Standardize first layer is Sub and Div; its feature names and class labels are metadata_props', async () => {
+    const std = new Standardize({ mean: [10, -3, 0.5, 200, 0], std: [2, 0.5, 1, 40, 3], featureNames: ['a', 'b', 'c', 'd', 'e'], classLabels: ['no', 'yes'] });
+    const model = fillWeights(new Sequential([std, new Dense(5, 6, { activation: 'relu' }), new Dense(6, 2)]), 9);
+    const bytes = onnxBytes(model);
+    const m = onnx.ModelProto.decode(bytes);
+    expect((m.graph as P.GraphProto).node.slice(0, 2).map((n) => n.opType)).toEqual(['Sub', 'Div']);
+    expect(m.metadataProps.map((p) => [p.key, p.value])).toEqual([
+      ['nodegrad.featureNames', '["a","b","c","d","e"]'],
+      ['nodegrad.classLabels', '["no","yes"]'],
+    ]);
+    const s = await ort.InferenceSession.create(bytes);
+    const x = input(12, 9);
+    for (let i = 0; i < x.data.length; i++) x.data[i] = std.mean[i % 5]! + std.std[i % 5]! * x.data[i]!;
+    const theirs = await run(s, x);
+    const oracle = f64Predict(model, x);
+    expect(maxAbsDiff(theirs, oracle)).toBeLessThanOrEqual(F32_FORWARD_TOL);
+    largest.note('onnxruntime', maxAbsDiff(theirs, model.predict(x).data));
+    await s.release();
   });
 
   it('softmax: true appends Softmax(axis = -1): onnxruntime outputs probabilities', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dense, ELU, ModelFileError, Sequential, tfjsArtifacts } from '../../lib/index.js';
+import { Dense, ELU, ModelFileError, Sequential, Standardize, tfjsArtifacts } from '../../lib/index.js';
 import { F32_FORWARD_TOL, f64Predict, fillWeights, input, Largest, maxAbsDiff, TFJS_CASES } from './helpers.js';
 import { fileLoadHandler } from './tfjs-node-io.js';
 
@@ -79,6 +79,34 @@ describe('TF.js Layers export', () => {
       expect(Array.from(back.values)).toEqual(Array.from(model.values));
       expect(Array.from(back.predict(x).data)).toEqual(Array.from(new Float32Array(ours)));
     });
+  });
+
+  it('a Standardize first layer (CLI-trained models) becomes a fixed BatchNormalization; names and labels travel as metadata', async () => {
+    const std = new Standardize({ mean: [10, -3, 0.5, 200, 0], std: [2, 0.5, 1, 40, 3], featureNames: ['a', 'b', 'c', 'd', 'e'], classLabels: ['no', 'yes'] });
+    const model = fillWeights(new Sequential([std, new Dense(5, 6, { activation: 'tanh' }), new Dense(6, 2)]), 8);
+    const dir = join(work, 'standardize');
+    await model.save(dir, { format: 'tfjs' });
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.modelTopology.config.layers[0].class_name).toBe('BatchNormalization');
+    expect(json.userDefinedMetadata).toEqual({ nodegrad: { featureNames: ['a', 'b', 'c', 'd', 'e'], classLabels: ['no', 'yes'] } });
+    // Raw rows around the columns' means.
+    const x = input(12, 9);
+    for (let i = 0; i < x.data.length; i++) x.data[i] = std.mean[i % 5]! + std.std[i % 5]! * x.data[i]!;
+    const oracle = f64Predict(model, x);
+    const t = await tf.loadLayersModel(`${base}/standardize/model.json`);
+    const theirs = tfPredict(t, x);
+    expect(maxAbsDiff(theirs, oracle)).toBeLessThanOrEqual(F32_FORWARD_TOL);
+    expect(maxAbsDiff(model.predict(x).data, oracle)).toBeLessThanOrEqual(F32_FORWARD_TOL);
+    largest.note('tfjs (http) vs nodegrad', maxAbsDiff(theirs, model.predict(x).data));
+    t.dispose();
+    const back = await Sequential.load(dir);
+    const s2 = back.layers[0] as Standardize;
+    expect(s2).toBeInstanceOf(Standardize);
+    expect(Array.from(s2.mean)).toEqual(Array.from(std.mean));
+    // std comes back as √(std²): within 1 ulp of float32 (std² is rounded once).
+    for (let j = 0; j < 5; j++) expect(Math.abs(s2.std[j]! - std.std[j]!)).toBeLessThanOrEqual(std.std[j]! * 2 ** -23);
+    expect(s2.featureNames).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(s2.classLabels).toEqual(['no', 'yes']);
   });
 
   it('writes LeakyReLU alpha always (tfjs defaults to 0.3), PReLU per feature or shared, ELU as tfjs names it', () => {

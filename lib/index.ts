@@ -14,6 +14,15 @@ export * from './train/index.js';
 export { loadWeights, weightsToSafetensors, ModelFileError } from './io/model-files.js';
 export { readSafetensors, writeSafetensors, SafetensorsError } from './io/safetensors.js';
 export type { NamedTensor, SafetensorsFile } from './io/safetensors.js';
+export { exportTfjs, tfjsArtifacts } from './io/tfjs-format.js';
+export { importTfjs } from './io/tfjs-import.js';
+export { exportOnnx, onnxBytes, ONNX_OPSET, ONNX_IR_VERSION } from './io/onnx.js';
+export { fromStateDict } from './io/torch-import.js';
+export type { TfjsExportOptions, TfjsModelJSON } from './io/tfjs-format.js';
+export type { TfjsImportOptions } from './io/tfjs-import.js';
+export type { OnnxExportOptions } from './io/onnx.js';
+export type { FromStateDictOptions } from './io/torch-import.js';
+export type { SaveFormat } from './io/formats.js';
 export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS, NonFiniteUpdateError } from './optim/index.js';
 export type {
   AdagradHyper, AdagradOptions, AdamHyper, AdamOptions, CommonHyper, Convention, GroupStateDict, MomentumHyper, MomentumOptions,

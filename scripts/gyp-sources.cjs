@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const dirs = ['native', 'native/kernels', 'native/binding'];
+const dirs = ['native', 'native/kernels', 'native/plan', 'native/binding'];
 const kind = process.argv[2];
 const out = [];
 for (const d of dirs) {

@@ -7,6 +7,7 @@ import type { TrainLoss } from './loss.js';
 import type { Metric } from './metrics.js';
 import { createProgress } from './progress.js';
 import { BatchBuffers, sliceRows, toDataSet, type DataSet } from './targets.js';
+import { planFor, runPlanned } from './plan-fit.js';
 import type {
   Callback,
   FitOptions,
@@ -93,6 +94,8 @@ interface Prepared {
   signal: AbortSignal | undefined;
   verbose: 0 | 1 | 2;
   yieldEveryMs: number;
+  background: boolean;
+  chunkMs: number;
 }
 
 function prepare(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: FitOptions): Prepared {
@@ -102,6 +105,10 @@ function prepare(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: 
   const batchSize = positiveInt(fn, 'batchSize', o.batchSize ?? 32);
   const yieldEveryMs = o.yieldEveryMs ?? 10;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) throw new RangeError(`${fn}: yieldEveryMs must be a number >= 0, got ${String(yieldEveryMs)}`);
+  const background = o.background ?? true;
+  if (typeof background !== 'boolean') throw new TypeError(`${fn}: background must be a boolean, got ${String(background)}`);
+  const chunkMs = o.chunkMs ?? 4;
+  if (typeof chunkMs !== 'number' || !(chunkMs > 0 && chunkMs <= 60_000)) throw new RangeError(`${fn}: chunkMs must be a number in (0, 60000], got ${String(chunkMs)}`);
   const verbose = o.verbose ?? 1;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`${fn}: verbose must be 0, 1 or 2, got ${String(verbose)}`);
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw new RangeError(`${fn}: seed must be an integer, got ${String(o.seed)}`);
@@ -138,6 +145,8 @@ function prepare(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: 
     signal: o.signal,
     verbose,
     yieldEveryMs,
+    background,
+    chunkMs,
   };
 }
 
@@ -147,7 +156,14 @@ export async function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tens
   const p = prepare(model, c, x, y, options);
   busy.add(model);
   try {
-    return await run(model, c, p);
+    // In the background where the plan applies (plan-fit.ts); else step by step here.
+    let fallback: string | undefined = 'background: false';
+    if (p.background) {
+      const plan = planFor(model, c, p);
+      if (typeof plan !== 'string') return { ...(await runPlanned(model, c, p, plan, AbortError)), background: true };
+      fallback = plan;
+    }
+    return { ...(await run(model, c, p)), background: false, fallback };
   } finally {
     busy.delete(model);
   }

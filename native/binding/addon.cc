@@ -24,6 +24,7 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_optim(env, exports, sel.isa);
   register_losses(env, exports, sel.isa);
   register_probes(env, exports, sel.isa);
+  register_plan(env, exports);
   return exports;
 }
 

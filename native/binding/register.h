@@ -14,6 +14,7 @@ void register_gemm(Napi::Env env, Napi::Object exports, Isa isa);
 void register_optim(Napi::Env env, Napi::Object exports, Isa isa);
 void register_losses(Napi::Env env, Napi::Object exports, Isa isa);
 void register_probes(Napi::Env env, Napi::Object exports, Isa isa);
+void register_plan(Napi::Env env, Napi::Object exports);
 
 }  // namespace binding
 }  // namespace nodegrad

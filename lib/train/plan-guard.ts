@@ -20,7 +20,8 @@ export function busyWith(target: object): string | undefined {
   return running.get(target);
 }
 
-const MODEL_METHODS = ['forward', 'backward', 'zeroGrad', 'fit', 'evaluate', 'predict', 'predictAsync', 'save', 'compile'] as const;
+// fit, evaluate, predict and predictAsync refuse for the whole fit already (checkIdle in fit.ts).
+const MODEL_METHODS = ['forward', 'backward', 'zeroGrad', 'save'] as const;
 const OPTIMIZER_METHODS = ['step', 'zeroGrad', 'loadStateDict', 'stateDict'] as const;
 
 /**

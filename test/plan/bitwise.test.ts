@@ -79,7 +79,7 @@ const cases: Case[] = [
   { name: 'Momentum keras-nesterov, coupled weight decay', layers: () => seq([new Dense(3, 5, { activation: 'sigmoid' }), new Dense(5, 2)]), loss: 'mse', y: 'values', opt: (m) => new Momentum(m.parameters(), { convention: 'keras', variant: 'keras-nesterov', weightDecay: 0.05 }) },
 ];
 
-async function train(c: Case, opts: FitOptions, threads?: number): Promise<{ values: Uint32Array; state: unknown; history: History; batches: number[][] }> {
+async function train(c: Case, opts: FitOptions, threads?: number): Promise<{ values: Uint32Array; state: unknown; history: History; batches: number[][]; norm: number }> {
   const m = c.layers();
   const opt = c.opt(m);
   m.compile({ optimizer: opt, loss: c.loss, metrics: c.metrics ?? [] });
@@ -98,7 +98,7 @@ async function train(c: Case, opts: FitOptions, threads?: number): Promise<{ val
       callbacks: [{ onBatchEnd: (b, logs) => void batches.push([b, ...Object.values(logs)]) }],
       ...opts,
     });
-    return { values: bits(m.values), state: opt.stateDict(), history, batches };
+    return { values: bits(m.values), state: opt.stateDict(), history, batches, norm: opt.lastGradNorm };
   } finally {
     if (before !== undefined) addon.setThreads?.(before);
   }
@@ -121,6 +121,7 @@ describe('background fit: bitwise the same as the main-thread fit', () => {
         expect(got.state).toEqual(ref.state);
         expect(got.history.history).toEqual(ref.history.history);
         expect(got.batches).toEqual(ref.batches);
+        expect(Object.is(got.norm, ref.norm)).toBe(true);
       }
       // The training changed the weights (the comparison is not of untouched models).
       expect(ref.values).not.toEqual(bits(c.layers().values));

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "../cpu.h"
+#include "../registry.h"
 #include "args.h"
 #include "register.h"
 
@@ -35,14 +35,10 @@ struct Handle {
   std::vector<Pin> pins;
 };
 
-plan::KernelSet kernel_set() {
-  const Isa isa = selected_isa().isa;
-  return {pick_table(isa, gemm_kernels_scalar(), gemm_kernels_avx2(), gemm_kernels_neon()),
-          pick_table(isa, activation_kernels_scalar(), activation_kernels_avx2(),
-                     activation_kernels_neon()),
-          pick_table(isa, loss_kernels_scalar(), loss_kernels_avx2(), loss_kernels_neon()),
-          pick_table(isa, optim::optim_kernels_scalar(), optim::optim_kernels_avx2(),
-                     optim::optim_kernels_neon())};
+// The plan runs the tables the addon's own kernel functions run (the one
+// registry, native/registry.h), so its steps are those of the step-by-step API.
+plan::KernelSet kernel_set(const KernelRegistry& reg) {
+  return {reg.gemm, reg.activations, reg.losses, reg.optim};
 }
 
 [[noreturn]] void fail(Napi::Env env, const std::string& msg) {
@@ -118,7 +114,7 @@ Napi::Value plan_create(const Napi::CallbackInfo& info) {
   }
   const std::vector<Pin>& pins = h->pins;
   plan::Plan& p = h->plan;
-  p.k = kernel_set();
+  p.k = kernel_set(tables(info));
   p.in_features = count(env, d, "inFeatures");
   p.out_features = count(env, d, "outFeatures");
   p.capacity = count(env, d, "capacity");
@@ -441,12 +437,12 @@ Napi::Value plan_forward_async(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void register_plan(Napi::Env env, Napi::Object exports) {
-  exports.Set("planCreate", Napi::Function::New(env, plan_create, "planCreate"));
-  exports.Set("planChunk", Napi::Function::New(env, plan_chunk, "planChunk"));
-  exports.Set("planChunkAsync", Napi::Function::New(env, plan_chunk_async, "planChunkAsync"));
-  exports.Set("planForward", Napi::Function::New(env, plan_forward, "planForward"));
-  exports.Set("planForwardAsync", Napi::Function::New(env, plan_forward_async, "planForwardAsync"));
+void register_plan(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
+  export_fn(env, exports, reg, "planCreate", plan_create);
+  export_fn(env, exports, reg, "planChunk", plan_chunk);
+  export_fn(env, exports, reg, "planChunkAsync", plan_chunk_async);
+  export_fn(env, exports, reg, "planForward", plan_forward);
+  export_fn(env, exports, reg, "planForwardAsync", plan_forward_async);
 }
 
 }  // namespace binding

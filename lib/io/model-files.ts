@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendName } from '../backend/index.js';
 import { Sequential, type SequentialJSON } from '../layers/sequential.js';
+import { assertFree } from '../train/plan-guard.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { loadTorchTensors, toTorchTensors, torchLayout } from './torch-layout.js';
 
@@ -48,6 +49,7 @@ export function weightsToSafetensors(model: Sequential): Uint8Array {
  * or not finite, or the file is corrupt.
  */
 export function loadWeights(model: Sequential, bytes: Uint8Array, source = 'weights'): void {
+  assertFree('loadWeights', model); // a background fit or predictAsync is using the weights
   const file = readSafetensors(bytes, source);
   loadTorchTensors(torchLayout(model), file.tensors, source);
 }

@@ -8,6 +8,7 @@ import type { Metric } from './metrics.js';
 import { createProgress } from './progress.js';
 import { BatchBuffers, sliceRows, toDataSet, type DataSet } from './targets.js';
 import { planFor, runPlanned } from './plan-fit.js';
+import { assertFree } from './plan-guard.js';
 import type {
   Callback,
   FitOptions,
@@ -51,6 +52,12 @@ const NO_INPUT_GRADIENT = Object.freeze({ inputGradient: false as const });
 const busy = new WeakSet<object>();
 
 export function checkIdle(fn: string, model: object): void {
+  checkNotTraining(fn, model);
+  assertFree(fn, model); // a predictAsync running on a worker thread
+}
+
+/** Throws while a fit() of this model has not finished. */
+export function checkNotTraining(fn: string, model: object): void {
   if (busy.has(model)) {
     throw new Error(`${fn}: this model is being trained by a fit() that has not finished; await it (or abort it) first`);
   }
@@ -212,6 +219,7 @@ async function run(model: TrainableModel, c: Compiled, p: Prepared): Promise<His
 
   for (const cb of callbacks) await call(cb.onTrainBegin?.(ctx));
   for (epoch = 0; epoch < p.epochs && !stopRequested; epoch++) {
+    batchIndex = 0; // an abort here is before the epoch's first batch
     if (aborted()) abort();
     for (const cb of callbacks) await call(cb.onEpochBegin?.(epoch, ctx));
     if (p.shuffle) rng.shuffle(order);

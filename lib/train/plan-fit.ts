@@ -166,6 +166,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   try {
     for (const cb of callbacks) await call(cb.onTrainBegin?.(ctx));
     for (epoch = 0; epoch < p.epochs && !stopRequested; epoch++) {
+      batchIndex = 0;
       if (aborted()) abort();
       for (const cb of callbacks) await call(cb.onEpochBegin?.(epoch, ctx));
       if (p.shuffle) rng.shuffle(order);

@@ -22,6 +22,8 @@ export function busyWith(target: object): string | undefined {
 
 // fit, evaluate, predict and predictAsync refuse for the whole fit already (checkIdle in fit.ts).
 const MODEL_METHODS = ['forward', 'backward', 'zeroGrad', 'save'] as const;
+/** Methods that return a promise: they reject instead of throwing. */
+const ASYNC = new Set(['save']);
 const OPTIMIZER_METHODS = ['step', 'zeroGrad', 'loadStateDict', 'stateDict'] as const;
 
 /**
@@ -40,6 +42,13 @@ export function guardMethods(model: object, optimizer: object | undefined, model
         enumerable: false,
         writable: true,
         value: function (this: unknown, ...args: unknown[]) {
+          if (ASYNC.has(name) && running.has(obj)) {
+            try {
+              assertFree(`${label}.${name}`, obj);
+            } catch (e) {
+              return Promise.reject(e);
+            }
+          }
           assertFree(`${label}.${name}`, obj);
           return (fn as (...a: unknown[]) => unknown).apply(this, args);
         },

@@ -37,12 +37,15 @@ describe('native plan vs the reference backend', () => {
     // from exp-based kernels, compounded over four layers ≈ 1e-5; 1e-4
     // leaves a 10× margin while a wrong element or transpose is O(1).
     expect(Math.abs(a.loss - b.loss)).toBeLessThanOrEqual(1e-4 * Math.abs(b.loss));
-    const scale = maxAbs(b.m.grads);
-    expect(scale).toBeGreaterThan(0);
-    for (let i = 0; i < b.m.grads.length; i++) {
-      const err = Math.abs(a.m.grads[i]! - b.m.grads[i]!);
-      if (!(err <= 1e-4 * scale)) expect.fail(`grads[${i}]: plan ${a.m.grads[i]} vs reference ${b.m.grads[i]}`);
-    }
+    b.m.parameters().forEach((p, j) => {
+      const got = a.m.parameters()[j]!.grad.data;
+      const scale = maxAbs(p.grad.data);
+      expect(scale).toBeGreaterThan(0);
+      for (let i = 0; i < got.length; i++) {
+        const err = Math.abs(got[i]! - p.grad.data[i]!);
+        if (!(err <= 1e-4 * scale)) expect.fail(`${p.name}.grad[${i}]: plan ${got[i]} vs reference ${p.grad.data[i]}`);
+      }
+    });
     expect(a.m.values).toEqual(b.m.values);
   });
 });

@@ -59,7 +59,11 @@ function check(model: Sequential, x: unknown, options: PredictAsyncOptions): { r
 async function run(model: Sequential, x: Tensor, options: PredictAsyncOptions): Promise<Tensor> {
   const { rows, batch, out } = check(model, x, options); // again: a fit may have started while this call queued
   const plan = planOf(model, batch);
-  if (typeof plan === 'string') return model.predict(x, out, { batchSize: batch });
+  if (typeof plan === 'string') {
+    // After one event-loop turn, so that a loop of awaited predictAsync calls never starves timers and I/O.
+    await new Promise((r) => setImmediate(r));
+    return model.predict(x, out, { batchSize: batch });
+  }
   const result = out ?? Tensor.zeros([rows, model.outputFeatures]);
   if (rows === 0) return result;
   const optimizer = model.optimizer;

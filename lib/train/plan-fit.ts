@@ -131,6 +131,11 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   // Per-chunk buffers, grown as chunks get longer.
   let cap = 0;
   let scalars = new Float64Array(0);
+  // The next chunk's scalars, computed while this chunk runs (for `aheadSteps` steps from step `aheadFrom`).
+  let ahead = new Float64Array(0);
+  let aheadFrom = -1;
+  let aheadSteps = 0;
+  let aheadError: Error | undefined;
   let losses = new Float64Array(0);
   let msum = new Float64Array(0);
   let norms = new Float64Array(0);
@@ -139,6 +144,8 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
     if (k <= cap) return;
     cap = Math.max(k, 2 * cap);
     scalars = new Float64Array(cap * opt.spans.length * SCALAR_STRIDE);
+    ahead = new Float64Array(cap * opt.spans.length * SCALAR_STRIDE);
+    aheadFrom = -1;
     losses = new Float64Array(cap);
     msum = new Float64Array(cap * nm);
     norms = new Float64Array(cap);
@@ -183,11 +190,31 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         const want = nsPerStep > 0 ? Math.ceil((1.5 * budgetNs) / nsPerStep) : 1;
         const k = Math.max(1, Math.min(left, want, 1 << 16));
         grow(k);
-        const pre = opt.scalars(scalars, k);
+        let pre: { steps: number; error?: Error };
+        if (aheadFrom === opt.step && aheadSteps >= k) {
+          // Precomputed while the last chunk ran: swap the buffers.
+          [scalars, ahead] = [ahead, scalars];
+          pre = { steps: k };
+        } else if (aheadFrom === opt.step && aheadError) {
+          [scalars, ahead] = [ahead, scalars];
+          pre = { steps: Math.min(k, aheadSteps), error: aheadError };
+        } else {
+          pre = opt.scalars(scalars, k);
+        }
+        aheadFrom = -1;
         if (pre.steps === 0) throw pre.error!;
-        await background(() =>
-          addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, order, batchSize, batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result),
-        );
+        await background(() => {
+          const running = addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, order, batchSize, batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result);
+          // While the worker runs: the next chunk's scalars, assuming this one completes.
+          const nextK = Math.min(cap, steps - batchIndex - pre.steps, nsPerStep > 0 ? Math.ceil((1.5 * budgetNs) / nsPerStep) : pre.steps * 2);
+          if (nextK > 0 && !pre.error) {
+            const r = opt.scalars(ahead, nextK, opt.step + pre.steps);
+            aheadFrom = opt.step + pre.steps;
+            aheadSteps = r.steps;
+            aheadError = r.error;
+          }
+          return running;
+        });
         const done = result[0]!;
         const nonFinite = result[1] === 1;
         if (done + (nonFinite ? 1 : 0) > 0) nsPerStep = result[2]! / (done + (nonFinite ? 1 : 0));

@@ -141,15 +141,16 @@ export class PlanOptimizer {
 
   /**
    * The scalars of the next `count` steps into out (count·spans·STRIDE), as
-   * Optimizer.step() computes them for steps t+1..t+count. Returns how many
+   * Optimizer.step() computes them for steps from+1..from+count (from: the
+   * steps taken, by default; a later value precomputes a chunk ahead). Returns how many
    * steps could be computed and the error the step after them would throw
    * (a schedule giving a bad lr), if any.
    */
-  scalars(out: Float64Array, count: number): { steps: number; error?: Error } {
+  scalars(out: Float64Array, count: number, from = this.o.t): { steps: number; error?: Error } {
     const per = this.spans.length * SCALAR_STRIDE;
     for (let i = 0; i < count; i++) {
       try {
-        this.record(out, i * per, this.o.t + i, () => {});
+        this.record(out, i * per, from + i, () => {});
       } catch (e) {
         return { steps: i, error: e as Error };
       }

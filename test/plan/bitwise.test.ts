@@ -79,11 +79,11 @@ const cases: Case[] = [
   { name: 'Momentum keras-nesterov, coupled weight decay', layers: () => seq([new Dense(3, 5, { activation: 'sigmoid' }), new Dense(5, 2)]), loss: 'mse', y: 'values', opt: (m) => new Momentum(m.parameters(), { convention: 'keras', variant: 'keras-nesterov', weightDecay: 0.05 }) },
 ];
 
-async function train(c: Case, opts: FitOptions, threads?: number): Promise<{ values: Uint32Array; state: unknown; history: History; batches: number[][]; norm: number }> {
+async function train(c: Case, opts: FitOptions, threads?: number, rows = 70): Promise<{ values: Uint32Array; state: unknown; history: History; batches: number[][]; norm: number }> {
   const m = c.layers();
   const opt = c.opt(m);
   m.compile({ optimizer: opt, loss: c.loss, metrics: c.metrics ?? [] });
-  const { x, y } = data(70, m.inputFeatures, m.outputFeatures, c.y, 5);
+  const { x, y } = data(rows, m.inputFeatures, m.outputFeatures, c.y, 5);
   const addon = loadNative();
   const before = addon.getThreads?.();
   if (threads !== undefined) addon.setThreads?.(threads);
@@ -127,4 +127,21 @@ describe('background fit: bitwise the same as the main-thread fit', () => {
       expect(ref.values).not.toEqual(bits(c.layers().values));
     });
   }
+});
+
+describe('background fit: many short chunks', () => {
+  // 600 rows in batches of 16 with chunks of a few steps: the scalars of each
+  // next chunk are computed while the current one runs (plan-fit.ts), and a
+  // chunk usually ends at its time budget, not at its step count.
+  const c = cases.find((k) => k.name.startsWith('parameter groups'))!;
+  it(`${c.name}, 600 rows`, async () => {
+    const ref = await train(c, { background: false }, undefined, 600);
+    for (const chunkMs of [0.02, 0.2]) {
+      const got = await train(c, { chunkMs }, undefined, 600);
+      expect(got.history.background).toBe(true);
+      expect(got.values).toEqual(ref.values);
+      expect(got.state).toEqual(ref.state);
+      expect(got.batches).toEqual(ref.batches);
+    }
+  });
 });

@@ -23,6 +23,15 @@ export function rangeError(fn: string, arg: string, expected: string, actual: st
   return new RangeError(`${fn}: ${arg} must be ${expected}, got ${actual}`);
 }
 
+/**
+ * A call that is refused because of the object's state, not its arguments
+ * ("compile the model first", "a fit() is running"): an Error, so callers can
+ * tell it from a TypeError/RangeError about what they passed.
+ */
+export function stateError(fn: string, what: string): Error {
+  return new Error(`${fn}: ${what}`);
+}
+
 /** True when the ArrayBuffer behind a view has been detached (transferred). */
 export function isDetached(view: ArrayBufferView): boolean {
   if (view.byteLength !== 0) return false;

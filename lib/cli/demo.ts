@@ -2,11 +2,10 @@
 // in numbers. The same deep, narrow network (same data, initialisation
 // seed, optimizer and batches) is trained once with sigmoid and once with
 // ReLU; the mean gradient norm of each layer is printed side by side.
-import { Sequential } from '../layers/sequential.js';
+import { Sequential } from '../model/sequential.js';
 import { Dense } from '../layers/dense.js';
 import { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
-import '../train/attach.js';
 import { diagnostics, type LayerDiagnostics } from '../train/diagnostics.js';
 import { optimizerFromConfig } from '../train/optimizers.js';
 import { stratifiedSplit } from '../train/split.js';

@@ -6,7 +6,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendName } from '../backend/index.js';
-import { Sequential, type SequentialJSON } from '../layers/sequential.js';
+import { Sequential, type SequentialJSON } from '../model/sequential.js';
 import { assertFree } from '../train/plan-guard.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { loadTorchTensors, toTorchTensors, torchLayout } from './torch-layout.js';

@@ -5,7 +5,7 @@
 // PyTorch (Linear, then the activation), so it takes two indices there.
 import { Dense } from '../layers/dense.js';
 import { PReLU } from '../layers/prelu.js';
-import type { Sequential } from '../layers/sequential.js';
+import type { Sequential } from '../model/sequential.js';
 import type { NamedTensor } from './safetensors.js';
 
 export interface TorchTensorSpec {

@@ -5,6 +5,4 @@ export type { DenseActivation, DenseOptions } from './dense.js';
 export { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from './activations.js';
 export { PReLU } from './prelu.js';
 export type { PReLUOptions } from './prelu.js';
-export { Sequential } from './sequential.js';
-export type { SequentialJSON, SequentialOptions } from './sequential.js';
 export type { InitName } from './init.js';

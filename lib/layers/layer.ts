@@ -1,7 +1,8 @@
 // The Layer contract and the registry that maps class names to factories
-// (for toJSON / fromConfig). A layer is built once, by the Sequential that
-// owns it: it learns its input feature count, declares its parameters, and
-// gets views into the model's arenas and the model's backend.
+// (for toJSON / fromConfig). A layer is built once, by the model that owns
+// it: it learns its input feature count, declares its parameters, and gets
+// views into the model's arenas, the model's backend and its own seeded
+// random stream.
 import type { RawBackend } from '../backend/index.js';
 import { rangeError, typeError } from '../errors.js';
 import type { Parameter } from '../parameter.js';
@@ -35,6 +36,8 @@ export abstract class Layer {
   private built = false;
   private params: readonly Parameter[] = [];
   protected raw!: RawBackend;
+  /** This layer's random stream, derived from the model's seed (for what it draws while training, e.g. dropout masks). */
+  protected rng!: Rng;
   protected inF = -1;
   protected outF = -1;
 
@@ -80,12 +83,13 @@ export abstract class Layer {
     return this.outF;
   }
 
-  /** Called once by the owning model. */
-  build(inFeatures: number, raw: RawBackend): void {
+  /** Called once by the owning model, with its backend's kernels and this layer's random stream. */
+  build(inFeatures: number, raw: RawBackend, rng: Rng): void {
     if (this.built) throw rangeError('Layer.build', 'layer', 'a layer not already part of a model', `a built ${this.className}`);
     this.inF = inFeatures;
     this.outF = this.outFeaturesFor(inFeatures);
     this.raw = raw;
+    this.rng = rng;
     this.built = true;
   }
 

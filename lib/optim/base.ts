@@ -1,14 +1,17 @@
-// The policy every optimizer shares: parameter groups with their own
-// hyper-parameters, coalesced spans, the step counter, lazily allocated state
-// in flat arenas, gradient clipping, the learning-rate schedule and the state
-// dict. The math is one pure update function per optimizer (OptimizerSpec),
-// which calls one backend kernel per span.
+// The policy every optimizer shares: the step counter, lazily allocated state
+// in flat arenas, gradient clipping and the learning-rate schedule, over the
+// parameter groups of groups.ts, saved and restored by state-dict.ts. The
+// math is one pure update function per optimizer (OptimizerSpec), which calls
+// one backend kernel per span.
 import { rawBackend, type BackendName } from '../backend/index.js';
 import { checkNonNegative, type RawOptim } from '../backend/optim.js';
-import { checkF32, checkInteger, describe, rangeError, typeError } from '../errors.js';
+import { describe, rangeError, typeError } from '../errors.js';
 import type { Parameter } from '../parameter.js';
-import { decodeF32, encodeF32 } from './codec.js';
+import { checkKeys, makeGroups, type Group } from './groups.js';
 import type { Schedule } from './schedules.js';
+import { checkStateDict, groupStates, type OptimizerStateDict } from './state-dict.js';
+
+export type { GroupStateDict, OptimizerStateDict } from './state-dict.js';
 
 export type Convention = 'note' | 'pytorch' | 'keras';
 export const CONVENTIONS: readonly Convention[] = ['note', 'pytorch', 'keras'];
@@ -72,38 +75,6 @@ export function commonHyper(fn: string, prefix: string, h: Record<string, unknow
     weightDecay: checkNonNegative(fn, `${prefix}weightDecay`, h.weightDecay),
     decoupledWeightDecay: checkNonNegative(fn, `${prefix}decoupledWeightDecay`, h.decoupledWeightDecay),
   };
-}
-
-export interface GroupStateDict {
-  hyper: Record<string, HyperValue>;
-  /** Shapes of the group's parameters, in order. */
-  shapes: number[][];
-  /** Each state slot as base64 of its little-endian float32 bytes; null before the first step. */
-  state: Record<string, string> | null;
-}
-
-export interface OptimizerStateDict {
-  kind: string;
-  format: 1;
-  /** Steps taken. */
-  step: number;
-  groups: GroupStateDict[];
-}
-
-interface Span {
-  value: Float32Array;
-  grad: Float32Array;
-  offset: number;
-  state: Float32Array[];
-}
-
-interface Group<H> {
-  params: readonly Parameter[];
-  hyper: H;
-  spans: Span[];
-  size: number;
-  /** One arena per slot, parallel to the group's parameters; null until the first step. */
-  arenas: Float32Array[] | null;
 }
 
 const OPTION_KEYS = ['backend', 'clipNorm', 'schedule', 'convention'];
@@ -186,33 +157,15 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
   }
 
   stateDict(): OptimizerStateDict {
-    return {
-      kind: this.kind,
-      format: 1,
-      step: this.t,
-      groups: this.groupList.map((g) => ({
-        hyper: { ...(g.hyper as unknown as Record<string, HyperValue>) },
-        shapes: g.params.map((p) => [...p.value.shape]),
-        state: g.arenas ? Object.fromEntries(this.spec.slots.map((s, j) => [s, encodeF32(g.arenas![j]!)])) : null,
-      })),
-    };
+    return { kind: this.kind, format: 1, step: this.t, groups: groupStates(this.groupList, this.spec.slots) };
   }
 
   /** Restores step count, hyper-parameters and state; throws and changes nothing when it does not fit. */
   loadStateDict(dict: OptimizerStateDict): void {
-    const fn = `${this.spec.name}.loadStateDict`;
-    if (typeof dict !== 'object' || dict === null) throw typeError(fn, 'state', 'an object', dict);
-    if (dict.kind !== this.kind) throw rangeError(fn, 'state.kind', `'${this.kind}'`, describe(dict.kind));
-    if (dict.format !== 1) throw rangeError(fn, 'state.format', '1', describe(dict.format));
-    const step = checkInteger(fn, 'state.step', dict.step, 0);
-    if (!Array.isArray(dict.groups)) throw typeError(fn, 'state.groups', 'an array', dict.groups);
-    if (dict.groups.length !== this.groupList.length) {
-      throw rangeError(fn, 'state.groups', `an array of ${this.groupList.length} groups`, `${dict.groups.length} groups`);
-    }
-    const loaded = dict.groups.map((gd, i) => this.checkGroupState(fn, `state.groups[${i}]`, gd, this.groupList[i]!));
+    const { step, groups } = checkStateDict(`${this.spec.name}.loadStateDict`, dict, this.kind, this.groupList, this.spec);
     // Everything fits: commit.
     this.t = step;
-    loaded.forEach(({ hyper, arenas }, i) => {
+    groups.forEach(({ hyper, arenas }, i) => {
       const g = this.groupList[i]!;
       g.hyper = hyper;
       if (arenas) {
@@ -222,36 +175,6 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
         g.arenas = null;
       }
     });
-  }
-
-  private checkGroupState(fn: string, at: string, gd: GroupStateDict, g: Group<H>): { hyper: H; arenas: Float32Array[] | null } {
-    if (typeof gd !== 'object' || gd === null) throw typeError(fn, at, 'an object', gd);
-    const shapes = gd.shapes;
-    if (!Array.isArray(shapes) || shapes.length !== g.params.length) {
-      throw rangeError(fn, `${at}.shapes`, `an array of ${g.params.length} shapes`, Array.isArray(shapes) ? `${shapes.length} shapes` : describe(shapes));
-    }
-    g.params.forEach((p, j) => {
-      const want = p.value.shape;
-      const got = shapes[j];
-      if (!Array.isArray(got) || got.length !== want.length || got.some((d, k) => d !== want[k])) {
-        throw rangeError(fn, `${at}.shapes[${j}]`, `[${want.join(', ')}]`, Array.isArray(got) ? `[${got.join(', ')}]` : describe(got));
-      }
-    });
-    if (typeof gd.hyper !== 'object' || gd.hyper === null) throw typeError(fn, `${at}.hyper`, 'an object', gd.hyper);
-    for (const k of Object.keys(this.spec.defaults)) {
-      if (!(k in gd.hyper)) throw rangeError(fn, `${at}.hyper`, `an object with '${k}'`, 'no such key');
-    }
-    checkKeys(fn, `${at}.hyper.`, gd.hyper, Object.keys(this.spec.defaults));
-    const hyper = this.spec.validate(fn, `${at}.hyper.`, gd.hyper);
-    if (gd.state === null) return { hyper, arenas: null };
-    if (typeof gd.state !== 'object') throw typeError(fn, `${at}.state`, 'an object or null', gd.state);
-    checkKeys(fn, `${at}.state.`, gd.state, this.spec.slots);
-    const arenas = this.spec.slots.map((s) => {
-      const a = decodeF32(gd.state![s], g.size);
-      if (!a) throw rangeError(fn, `${at}.state.${s}`, `base64 of ${g.size} float32 values`, describe(gd.state![s]));
-      return a;
-    });
-    return { hyper, arenas };
   }
 
   private allocate(g: Group<H>): void {
@@ -269,109 +192,5 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
     this.gradNorm = norm;
     // A non-finite norm is not hidden by scaling to 0: the step propagates it.
     return Number.isFinite(norm) && norm > this.clipNorm ? Math.fround(this.clipNorm / norm) : 1;
-  }
-}
-
-function checkKeys(fn: string, prefix: string, obj: object, allowed: readonly string[]): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) throw typeError(fn, `${prefix}${k}`, `one of the known options (${allowed.join(', ')})`, 'an unknown option');
-  }
-}
-
-function isGroup(x: unknown): x is ParamGroup<unknown> {
-  return typeof x === 'object' && x !== null && 'params' in x;
-}
-
-function makeGroups<H extends CommonHyper>(
-  fn: string,
-  params: readonly Parameter[] | readonly ParamGroup<H>[],
-  base: Record<string, unknown>,
-  spec: OptimizerSpec<H>,
-): Group<H>[] {
-  if (!Array.isArray(params)) throw typeError(fn, 'params', 'an array of parameters or of parameter groups', params);
-  const grouped = params.length > 0 && isGroup(params[0]);
-  const raw: { params: readonly Parameter[]; hyper: Record<string, unknown>; at: string }[] = grouped
-    ? (params as readonly ParamGroup<H>[]).map((g, i) => {
-        if (!isGroup(g)) throw typeError(fn, `params[${i}]`, 'a parameter group { params, ...hyper }', g);
-        checkKeys(fn, `groups[${i}].`, g, ['params', ...Object.keys(spec.defaults)]);
-        const hyper = { ...base };
-        for (const [k, v] of Object.entries(g)) if (k !== 'params' && v !== undefined) hyper[k] = v;
-        return { params: g.params, hyper, at: `groups[${i}].` };
-      })
-    : [{ params: params as readonly Parameter[], hyper: base, at: '' }];
-  const views: { name: string; arr: Float32Array }[] = [];
-  const groups = raw.map(({ params: ps, hyper, at }) => {
-    if (!Array.isArray(ps)) throw typeError(fn, `${at}params`, 'an array of parameters', ps);
-    ps.forEach((p, j) => {
-      const name = `${at}params[${j}]`;
-      if (typeof p !== 'object' || p === null || isGroup(p)) throw typeError(fn, name, 'a Parameter { name, value, grad }', p);
-      checkF32(fn, `${name}.value.data`, p.value?.data);
-      checkF32(fn, `${name}.grad.data`, p.grad?.data);
-      if (p.grad.data.length !== p.value.data.length) {
-        throw rangeError(fn, `${name}.grad`, `of length ${p.value.data.length}`, `length ${p.grad.data.length}`);
-      }
-      views.push({ name: `${name}.value`, arr: p.value.data }, { name: `${name}.grad`, arr: p.grad.data });
-    });
-    return { params: ps, hyper: spec.validate(fn, at, hyper), ...spans(ps), arenas: null };
-  });
-  checkDisjoint(fn, views);
-  return groups;
-}
-
-/** Consecutive parameters whose values and grads both continue in the same buffers form one span. */
-function spans(ps: readonly Parameter[]): { spans: Span[]; size: number } {
-  const out: Span[] = [];
-  let size = 0;
-  let cur: { v: Float32Array; g: Float32Array; offset: number; length: number } | undefined;
-  const flush = (): void => {
-    if (!cur) return;
-    const { v, g, offset, length } = cur;
-    out.push({
-      value: new Float32Array(v.buffer, v.byteOffset, length),
-      grad: new Float32Array(g.buffer, g.byteOffset, length),
-      offset,
-      state: [],
-    });
-  };
-  for (const p of ps) {
-    const v = p.value.data;
-    const g = p.grad.data;
-    if (v.length === 0) continue;
-    if (
-      cur &&
-      v.buffer === cur.v.buffer &&
-      v.byteOffset === cur.v.byteOffset + 4 * cur.length &&
-      g.buffer === cur.g.buffer &&
-      g.byteOffset === cur.g.byteOffset + 4 * cur.length
-    ) {
-      cur.length += v.length;
-    } else {
-      flush();
-      cur = { v, g, offset: size, length: v.length };
-    }
-    size += v.length;
-  }
-  flush();
-  return { spans: out, size };
-}
-
-/** Every value and grad view of every parameter must be separate memory (the kernels' contract). */
-function checkDisjoint(fn: string, views: { name: string; arr: Float32Array }[]): void {
-  const live = views.filter((x) => x.arr.length > 0);
-  const byBuffer = new Map<ArrayBufferLike, typeof live>();
-  for (const x of live) {
-    const list = byBuffer.get(x.arr.buffer) ?? [];
-    list.push(x);
-    byBuffer.set(x.arr.buffer, list);
-  }
-  for (const list of byBuffer.values()) {
-    list.sort((a, b) => a.arr.byteOffset - b.arr.byteOffset);
-    for (let i = 1; i < list.length; i++) {
-      const a = list[i - 1]!;
-      const b = list[i]!;
-      if (b.arr.byteOffset < a.arr.byteOffset + a.arr.byteLength) {
-        throw rangeError(fn, b.name, `memory separate from ${a.name}`, 'overlapping memory');
-      }
-    }
   }
 }

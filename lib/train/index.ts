@@ -1,17 +1,14 @@
-// The training API; importing it attaches compile/fit/evaluate/predict/save to Sequential.
-import './attach.js';
-import './plan-predict.js';
-
-export type { EvaluateOptions, LoadOptions, SaveOptions } from './attach.js';
-export type { PredictAsyncOptions } from './plan-predict.js';
+// The training API (the models' compile/fit/evaluate/predict delegate to it).
 export { earlyStopping } from './callbacks.js';
 export type { EarlyStoppingOptions } from './callbacks.js';
 export { AbortError } from './fit.js';
+export type { PredictAsyncOptions } from './plan-predict.js';
 export { diagnostics } from './diagnostics.js';
 export type { DiagnosticsOptions, LayerDiagnostics } from './diagnostics.js';
 export type {
   Callback,
   CompileOptions,
+  EvaluateOptions,
   FitOptions,
   History,
   Logs,

@@ -1,8 +1,8 @@
 // Bridges compile()'s optimizer argument (a name or an instance) and the
 // optimizer classes, and describes an optimizer for model.json so that
 // Sequential.load can build it again.
-import type { Sequential } from '../layers/sequential.js';
 import { createOptimizer, Optimizer, type OptimizerName } from '../optim/index.js';
+import type { CompilableModel } from './types.js';
 
 export type { OptimizerName };
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adam', 'adamw'];
@@ -15,7 +15,7 @@ export interface OptimizerConfig {
 }
 
 /** An optimizer over the model's parameters from a name (with `options`) and the model's backend. */
-export function optimizerFromConfig(config: OptimizerConfig, model: Sequential): Optimizer {
+export function optimizerFromConfig(config: OptimizerConfig, model: CompilableModel): Optimizer {
   const name = config.name.toLowerCase() as OptimizerName;
   if (!OPTIMIZER_NAMES.includes(name)) {
     throw new TypeError(`optimizer must be an Optimizer or one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(config.name)}`);
@@ -28,7 +28,7 @@ export function describeOptimizer(o: Optimizer): OptimizerConfig {
   return { name: o.kind, options: groups.length > 0 ? { ...groups[0]!.hyper } : {} };
 }
 
-export function resolveOptimizer(spec: unknown, model: Sequential): { optimizer: Optimizer; config: OptimizerConfig } {
+export function resolveOptimizer(spec: unknown, model: CompilableModel): { optimizer: Optimizer; config: OptimizerConfig } {
   if (typeof spec === 'string') {
     const optimizer = optimizerFromConfig({ name: spec, options: {} }, model);
     return { optimizer, config: describeOptimizer(optimizer) };

@@ -15,7 +15,8 @@ import { Dense } from '../layers/dense.js';
 import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../layers/activations.js';
 import type { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
-import { Sequential } from '../layers/sequential.js';
+// Type only: lib/model imports this file (predictAsync), a value import would be a cycle.
+import type { Sequential } from '../model/sequential.js';
 import type { Metric } from './metrics.js';
 import { PlanOptimizer, SCALAR_STRIDE } from './plan-optim.js';
 import type { LossName } from './types.js';
@@ -76,6 +77,17 @@ function layerOp(l: Layer): number | string {
   return `layer ${l.className} (${c.name}) is not one the plan knows`;
 }
 
+/**
+ * A Sequential by its class name and its arenas (not instanceof: see the
+ * import above). A subclass has another name: it may override forward, so it
+ * is not planned.
+ */
+function isSequential(m: unknown): m is Sequential {
+  if (m === null || typeof m !== 'object' || m.constructor?.name !== 'Sequential') return false;
+  const s = m as Partial<Sequential>;
+  return Array.isArray(s.layers) && s.values instanceof Float32Array && s.grads instanceof Float32Array && typeof s.inputFeatures === 'number';
+}
+
 /** A compiled plan: the native handle, its pinned buffers and the batch buffers. */
 export class TrainingPlan {
   private constructor(
@@ -97,7 +109,7 @@ export class TrainingPlan {
     model: unknown,
     opts: { loss: LossName; metrics: readonly Metric[]; optimizer?: unknown; capacity: number; labels: boolean; targetWidth: number; training: boolean },
   ): TrainingPlan | string {
-    if (!(model instanceof Sequential)) return 'the model is not a Sequential';
+    if (!isSequential(model)) return 'the model is not a Sequential';
     if (model.backend !== 'native') return 'the model runs on the reference backend';
     const addon = planAddon();
     if (!addon) return 'the native addon has no plan entry points';

@@ -17,7 +17,8 @@
 // of the running chunk (the chunk's later batches have been applied and are
 // reported); onBatchEnd sees the parameters as they are after the chunk.
 import { Rng } from '../random.js';
-import type { Compiled } from './fit.js';
+import type { Compiled } from './compile.js';
+import type { PreparedFit } from './fit-options.js';
 import type { Metric } from './metrics.js';
 import { guardMethods, hold } from './plan-guard.js';
 import { SCALAR_STRIDE, TrainingPlan } from './plan-compile.js';
@@ -25,20 +26,8 @@ import { createProgress } from './progress.js';
 import type { DataSet } from './targets.js';
 import type { Callback, History, Logs, NonFiniteAction, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
-/** What fit has validated, as run() in fit.ts gets it. */
-export interface PlanFitInput {
-  train: DataSet;
-  val: DataSet | undefined;
-  outputs: number;
-  epochs: number;
-  batchSize: number;
-  shuffle: boolean;
-  seed: number;
-  callbacks: Callback[];
-  signal: AbortSignal | undefined;
-  verbose: 0 | 1 | 2;
-  chunkMs: number;
-}
+/** What fit has validated (fit-options.ts), as run() in fit.ts gets it. */
+export type PlanFitInput = PreparedFit;
 
 type AbortErrorCtor = new (message: string, history: History, options?: { cause?: unknown }) => Error;
 

@@ -5,13 +5,15 @@
 // optimizer are wrapped on the instance for the duration of the background
 // fit (or predictAsync); free functions that write a model (loadWeights)
 // call assertFree themselves.
+import { stateError } from '../errors.js';
+
 const running = new WeakMap<object, string>();
 
 /** Throws when `target` (a model or an optimizer) is in use by background work. */
 export function assertFree(fn: string, target: object): void {
   const what = running.get(target);
   if (what !== undefined) {
-    throw new Error(`${fn}: refused while ${what} runs on a worker thread and uses this model's buffers; await it (or abort the fit) first`);
+    throw stateError(fn, `refused while ${what} runs on a worker thread and uses this model's buffers; await it (or abort the fit) first`);
   }
 }
 

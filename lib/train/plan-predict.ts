@@ -7,9 +7,9 @@
 // model the plan cannot run (a layer written in TS, the reference backend)
 // gets the synchronous predict, wrapped in a promise.
 import { rangeError, typeError } from '../errors.js';
-import { Sequential } from '../layers/sequential.js';
+import type { Model } from '../model/model.js';
 import { Tensor } from '../tensor.js';
-import { checkNotTraining } from './fit.js';
+import { checkNotTraining } from './busy.js';
 import { TrainingPlan } from './plan-compile.js';
 import { guardMethods, hold } from './plan-guard.js';
 
@@ -20,17 +20,10 @@ export interface PredictAsyncOptions {
   out?: Tensor;
 }
 
-declare module '../layers/sequential.js' {
-  interface Sequential {
-    /** predict on a worker thread: resolves to the outputs for x ([rows, outputs]). */
-    predictAsync(x: Tensor, options?: PredictAsyncOptions): Promise<Tensor>;
-  }
-}
+const plans = new WeakMap<Model, TrainingPlan | string>();
+const queues = new WeakMap<Model, Promise<unknown>>();
 
-const plans = new WeakMap<Sequential, TrainingPlan | string>();
-const queues = new WeakMap<Sequential, Promise<unknown>>();
-
-function planOf(model: Sequential, batch: number): TrainingPlan | string {
+function planOf(model: Model, batch: number): TrainingPlan | string {
   let p = plans.get(model);
   if (p === undefined || (typeof p !== 'string' && p.capacity < batch)) {
     p = TrainingPlan.compile(model, { loss: 'mse', metrics: [], capacity: Math.max(batch, 256), labels: false, targetWidth: model.outputFeatures, training: false });
@@ -39,7 +32,7 @@ function planOf(model: Sequential, batch: number): TrainingPlan | string {
   return p;
 }
 
-function check(model: Sequential, x: unknown, options: PredictAsyncOptions): { rows: number; batch: number; out: Tensor | undefined } {
+function check(model: Model, x: unknown, options: PredictAsyncOptions): { rows: number; batch: number; out: Tensor | undefined } {
   const fn = 'predictAsync';
   checkNotTraining(fn, model);
   if (!(x instanceof Tensor)) throw typeError(fn, 'x', 'a Tensor', x);
@@ -56,7 +49,7 @@ function check(model: Sequential, x: unknown, options: PredictAsyncOptions): { r
   return { rows, batch, out };
 }
 
-async function run(model: Sequential, x: Tensor, options: PredictAsyncOptions): Promise<Tensor> {
+async function run(model: Model, x: Tensor, options: PredictAsyncOptions): Promise<Tensor> {
   const { rows, batch, out } = check(model, x, options); // again: a fit may have started while this call queued
   const plan = planOf(model, batch);
   if (typeof plan === 'string') {
@@ -78,14 +71,15 @@ async function run(model: Sequential, x: Tensor, options: PredictAsyncOptions): 
   return result;
 }
 
-Sequential.prototype.predictAsync = function predictAsync(this: Sequential, x: Tensor, options: PredictAsyncOptions = {}): Promise<Tensor> {
+/** model.predictAsync (lib/model/model.ts). */
+export function predictAsync(model: Model, x: Tensor, options: PredictAsyncOptions = {}): Promise<Tensor> {
   try {
-    check(this, x, options);
+    check(model, x, options);
   } catch (e) {
     return Promise.reject(e);
   }
-  const prev = queues.get(this) ?? Promise.resolve();
-  const next = prev.then(() => run(this, x, options));
-  queues.set(this, next.catch(() => undefined));
+  const prev = queues.get(model) ?? Promise.resolve();
+  const next = prev.then(() => run(model, x, options));
+  queues.set(model, next.catch(() => undefined));
   return next;
-};
+}

@@ -1,5 +1,6 @@
 // The small interfaces the training loop is written against, so it depends
 // on what a model and an optimizer do, not on their classes.
+import type { BackendName } from '../backend/index.js';
 import type { Optimizer, OptimizerName } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
 import type { Tensor } from '../tensor.js';
@@ -18,6 +19,12 @@ export interface TrainableModel {
   zeroGrad(): void;
 }
 
+/** What compile needs besides: the backend its loss and optimizer kernels run on, and the output width its metrics check. */
+export interface CompilableModel extends TrainableModel {
+  readonly backend: BackendName;
+  readonly outputFeatures: number;
+}
+
 /** What fit needs from an optimizer (every optimizer class implements it). */
 export interface OptimizerLike {
   step(): void;
@@ -34,6 +41,10 @@ export interface CompileOptions {
   loss: LossName;
   /** Reported besides the loss; 'accuracy' is categorical for several outputs, binary for one. */
   metrics?: MetricName[];
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
 }
 
 /** Per-batch or per-epoch values: loss, metrics, val_* for validation. */

@@ -1,12 +1,20 @@
 // Sequential: a chain of layers over one backend, with every parameter in
 // one flat Float32Array arena and every gradient in another (each parameter
 // a view), so an optimizer can update the whole model in one native call.
+// compile/fit/evaluate/predict come from Model; save/load are here because
+// the file format describes a Sequential.
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from '../backend/index.js';
 import { checkF32, checkInteger, rangeError, typeError } from '../errors.js';
+import { loadModel, ModelFileError, saveModel, type TrainingConfig } from '../io/model-files.js';
+import { Layer, layerFromJSON, type LayerJSON, type ParamSpec } from '../layers/layer.js';
 import type { Parameter } from '../parameter.js';
 import { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
-import { Layer, layerFromJSON, type LayerJSON, type ParamSpec } from './layer.js';
+import type { Optimizer } from '../optim/index.js';
+import { optimizerFromConfig } from '../train/optimizers.js';
+import type { CompileOptions, LossName, MetricName } from '../train/types.js';
+import { Model } from './model.js';
+import { streamSeed } from './seeds.js';
 
 export interface SequentialOptions {
   /** Backend for this model's kernels (default: the default backend at construction). */
@@ -17,12 +25,21 @@ export interface SequentialOptions {
   inputFeatures?: number;
 }
 
+export interface SaveOptions {
+  /** Also save the optimizer state, so training resumes exactly (default true). */
+  optimizer?: boolean;
+}
+
+export interface LoadOptions {
+  backend?: BackendName;
+}
+
 export interface SequentialJSON {
   className: 'Sequential';
   config: { inputFeatures: number; layers: LayerJSON[] };
 }
 
-export class Sequential {
+export class Sequential extends Model {
   readonly layers: readonly Layer[];
   readonly backend: BackendName;
   readonly inputFeatures: number;
@@ -36,6 +53,7 @@ export class Sequential {
   private lastBatch = -1;
 
   constructor(layers: readonly Layer[], options: SequentialOptions = {}) {
+    super();
     const fn = 'Sequential';
     if (!Array.isArray(layers)) throw typeError(fn, 'layers', 'an array of layers', layers);
     if (layers.length === 0) throw rangeError(fn, 'layers', 'a non-empty array', 'an empty array');
@@ -75,7 +93,8 @@ export class Sequential {
       features = want !== undefined ? l.outFeatures : features;
     }
 
-    layers.forEach((l, i) => l.build(featuresIn[i]!, raw));
+    // Each layer's own random stream (Dropout's masks), apart from the initialisers' one below.
+    layers.forEach((l, i) => l.build(featuresIn[i]!, raw, new Rng(streamSeed(seed, i))));
     const specs: ParamSpec[][] = layers.map((l: Layer) => l.paramSpecs());
     let total = 0;
     for (const list of specs) for (const s of list) total += s.shape.reduce((a: number, b: number) => a * b, 1);
@@ -148,6 +167,23 @@ export class Sequential {
     return this.layers[0]!.backward(g);
   }
 
+  /** Writes model.json, model.safetensors and (by default) optimizer.json into `dir`. */
+  save(dir: string, options: SaveOptions = {}): Promise<void> {
+    const c = this.compiled;
+    const withOptimizer = options.optimizer ?? true;
+    return saveModel(this, dir, {
+      training: c ? c.config : null,
+      optimizerState: c && withOptimizer ? c.optimizer.stateDict() : null,
+    });
+  }
+
+  /** A model saved by save(); compiled again (optimizer state included) when the files hold a training configuration. */
+  static async load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
+    const { model, training, optimizerState } = await loadModel(dir, options);
+    if (training) model.compile(compileOptionsFromConfig(model, training, optimizerState, dir));
+    return model;
+  }
+
   /** Parameters in layer order (a Dense: weight, then bias; a PReLU: its α as "weight"). */
   parameters(): readonly Parameter[] {
     return this.params;
@@ -189,4 +225,21 @@ export class Sequential {
     }
     return new Sequential(json.config.layers.map(layerFromJSON), { ...options, inputFeatures: json.config.inputFeatures });
   }
+}
+
+/**
+ * The CompileOptions that rebuild a loaded model's training setup: the
+ * optimizer from model.json's configuration, with the saved state restored.
+ * Throws a ModelFileError naming `dir` when they do not fit the model.
+ */
+function compileOptionsFromConfig(model: Sequential, training: TrainingConfig, optimizerState: unknown, dir: string): CompileOptions {
+  let optimizer: Optimizer;
+  try {
+    optimizer = optimizerFromConfig(training.optimizer, model);
+    // loadStateDict validates before changing anything.
+    if (optimizerState !== null) optimizer.loadStateDict(optimizerState as Parameters<Optimizer['loadStateDict']>[0]);
+  } catch (e) {
+    throw new ModelFileError(`load: the optimizer in ${dir} does not fit the model: ${(e as Error).message}`);
+  }
+  return { optimizer, loss: training.loss as LossName, metrics: training.metrics as MetricName[] };
 }

@@ -1,0 +1,50 @@
+// compile(): what fit/evaluate use (the optimizer, the loss kernel, the
+// metrics) resolved from CompileOptions, and the configuration model.json
+// records so that a loaded model is compiled again the same way.
+// (Only types from lib/io here: lib/model imports this file and lib/io imports lib/model.)
+import type { TrainingConfig } from '../io/model-files.js';
+import type { Optimizer } from '../optim/index.js';
+import { stateError } from '../errors.js';
+import { createLoss, LOSS_NAMES, type TrainLoss } from './loss.js';
+import { createMetrics, type Metric } from './metrics.js';
+import { resolveOptimizer } from './optimizers.js';
+import type { CompilableModel, CompileOptions, LossName, MetricName } from './types.js';
+
+/** What compile() fixed for a model. */
+export interface Compiled {
+  optimizer: Optimizer;
+  loss: TrainLoss;
+  lossName: LossName;
+  metricNames: readonly string[];
+  /** Built lazily: metrics depend on the output width. */
+  metrics(outputs: number): Metric[];
+  /** The compile options as given, for model.json. */
+  config: TrainingConfig;
+}
+
+/** Checks `options` against `model` and resolves them; changes nothing. */
+export function compileModel(model: CompilableModel, options: CompileOptions): Compiled {
+  if (options === null || typeof options !== 'object') throw new TypeError('compile: options must be { optimizer, loss, metrics }');
+  const lossName = options.loss as LossName;
+  if (!LOSS_NAMES.includes(lossName)) {
+    throw new TypeError(`compile: loss must be one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(options.loss)}`);
+  }
+  const metricNames = options.metrics ?? [];
+  if (!Array.isArray(metricNames)) throw new TypeError('compile: metrics must be an array of names');
+  createMetrics(metricNames as MetricName[], lossName, model.outputFeatures); // validates names
+  const { optimizer, config } = resolveOptimizer(options.optimizer, model);
+  return {
+    optimizer,
+    loss: createLoss(lossName, model.backend),
+    lossName,
+    metricNames: [...metricNames],
+    metrics: (outputs) => createMetrics(metricNames as MetricName[], lossName, outputs),
+    config: { loss: lossName, metrics: [...metricNames], optimizer: config },
+  };
+}
+
+/** The Compiled of a model, or the error telling the caller to compile first. */
+export function requireCompiled(fn: string, compiled: Compiled | undefined): Compiled {
+  if (!compiled) throw stateError(fn, 'compile the model first: model.compile({ optimizer, loss, metrics })');
+  return compiled;
+}

@@ -1,0 +1,58 @@
+// evaluate, and the accumulation of loss and metrics over a data set batch by
+// batch that fit's validation pass shares.
+import { Tensor } from '../tensor.js';
+import { checkIdle } from './busy.js';
+import type { Compiled } from './compile.js';
+import type { Metric } from './metrics.js';
+import { outputWidth, positiveInt } from './predict.js';
+import { sliceRows, toDataSet, type DataSet } from './targets.js';
+import type { Logs, TrainableModel } from './types.js';
+
+/** Loss and metrics over a data set, accumulated batch by batch (no gradients, no updates). */
+export class Evaluation {
+  private readonly metrics: Metric[];
+  private readonly sums: Float64Array;
+  private lossSum = 0;
+  private rows = 0;
+  private grad = new Float32Array(0);
+
+  constructor(
+    private readonly model: TrainableModel,
+    private readonly c: Compiled,
+    private readonly d: DataSet,
+    private readonly outputs: number,
+  ) {
+    this.metrics = c.metrics(outputs);
+    this.sums = new Float64Array(this.metrics.length);
+  }
+
+  add(begin: number, end: number): void {
+    const { d, outputs } = this;
+    const n = end - begin;
+    const b = sliceRows(d, begin, end);
+    const pred = this.model.forward(new Tensor(b.x, [n, d.features]), false);
+    if (this.grad.length < n * outputs) this.grad = new Float32Array(n * outputs);
+    this.lossSum += n * this.c.loss.compute(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
+    this.metrics.forEach((m, i) => (this.sums[i]! += m.sum(pred.data, b.targets, n, outputs)));
+    this.rows += n;
+  }
+
+  result(): Logs {
+    const logs: Logs = { loss: this.lossSum / this.rows };
+    this.metrics.forEach((m, i) => (logs[m.name] = this.sums[i]! / (m.per === 'row' ? this.rows : this.rows * this.outputs)));
+    return logs;
+  }
+}
+
+export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, batchSize = 256): Logs {
+  checkIdle('evaluate', model);
+  positiveInt('evaluate', 'batchSize', batchSize);
+  if (!(x instanceof Tensor)) throw new TypeError(`evaluate: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (x.rank !== 2) throw new RangeError(`evaluate: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  const outputs = outputWidth(model, x.shape[1]!);
+  const d = toDataSet('evaluate', x, y, c.lossName, outputs);
+  if (d.rows === 0) throw new RangeError('evaluate: x has no rows');
+  const ev = new Evaluation(model, c, d, outputs);
+  for (let begin = 0; begin < d.rows; begin += batchSize) ev.add(begin, Math.min(begin + batchSize, d.rows));
+  return ev.result();
+}

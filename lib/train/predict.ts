@@ -1,0 +1,39 @@
+// predict: the forward pass over x in batches (no gradients, no updates), and
+// the model's output width that fit, evaluate and predict all need.
+import { Tensor } from '../tensor.js';
+import { checkIdle } from './busy.js';
+import type { TrainableModel } from './types.js';
+
+/** The model's output width, from its outputFeatures (Sequential) if it has one, else by a one-row forward pass. */
+export function outputWidth(model: TrainableModel, features: number): number {
+  const m = model as unknown as { outputFeatures?: unknown };
+  if (typeof m.outputFeatures === 'number') return m.outputFeatures;
+  const y = model.forward(new Tensor(new Float32Array(features), [1, features]), false);
+  return y.size;
+}
+
+export function positiveInt(fn: string, name: string, v: unknown, min = 1): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${String(v)}`);
+  return v;
+}
+
+/** Forward pass over x in batches, into `out` when given ([rows, outputs]). */
+export function predict(model: TrainableModel, x: Tensor, out?: Tensor, batchSize = 256): Tensor {
+  checkIdle('predict', model);
+  if (!(x instanceof Tensor)) throw new TypeError(`predict: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  if (x.rank !== 2) throw new RangeError(`predict: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  positiveInt('predict', 'batchSize', batchSize);
+  const [rows, features] = x.shape as [number, number];
+  const outputs = outputWidth(model, features);
+  if (out !== undefined) {
+    if (!(out instanceof Tensor)) throw new TypeError('predict: out must be a Tensor');
+    if (out.size !== rows * outputs) throw new RangeError(`predict: out must have shape [${rows}, ${outputs}], got [${out.shape.join(', ')}]`);
+  }
+  const result = out ?? Tensor.zeros([rows, outputs]);
+  for (let begin = 0; begin < rows; begin += batchSize) {
+    const end = Math.min(begin + batchSize, rows);
+    const pred = model.forward(new Tensor(x.data.subarray(begin * features, end * features), [end - begin, features]), false);
+    result.data.set(pred.data, begin * outputs);
+  }
+  return result;
+}

@@ -13,8 +13,8 @@
 #include "../plan/plan.h"
 
 #include <memory>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../registry.h"
@@ -147,7 +147,8 @@ Napi::Value plan_create(const Napi::CallbackInfo& info) {
   }
 
   Napi::Value lv = d.Get("layers");
-  if (!lv.IsArray() || lv.As<Napi::Array>().Length() == 0) fail(env, "layers must be a non-empty array");
+  if (!lv.IsArray() || lv.As<Napi::Array>().Length() == 0)
+    fail(env, "layers must be a non-empty array");
   Napi::Array la = lv.As<Napi::Array>();
   size_t features = p.in_features;
   for (uint32_t i = 0; i < la.Length(); ++i) {
@@ -159,7 +160,8 @@ Napi::Value plan_create(const Napi::CallbackInfo& info) {
     l.op = static_cast<plan::Op>(op);
     l.in = count(env, o, "in");
     l.out = count(env, o, "out");
-    if (l.in != features || l.in == 0 || l.out == 0) fail(env, "layers[].in must follow the previous layer");
+    if (l.in != features || l.in == 0 || l.out == 0)
+      fail(env, "layers[].in must follow the previous layer");
     if (l.op != plan::Op::dense && l.out != l.in) fail(env, "an elementwise layer keeps its width");
     features = l.out;
     l.alpha = static_cast<float>(num(env, o, "alpha"));
@@ -236,7 +238,9 @@ void check_pins(const Napi::CallbackInfo& info, const Handle& h, size_t at) {
   for (uint32_t i = 0; i < pa.Length(); ++i) {
     const Pin p = pin_of(env, pa.Get(i), "pins[]");
     if (p.data != h.pins[i].data || p.bytes != h.pins[i].bytes) {
-      throw Napi::Error::New(env, "plan: a buffer of the model, its optimizer or the batch was detached or replaced since the plan was built");
+      throw Napi::Error::New(env,
+                             "plan: a buffer of the model, its optimizer or the batch was detached "
+                             "or replaced since the plan was built");
     }
   }
 }
@@ -256,7 +260,8 @@ T* typed(Napi::Env env, Napi::Value v, napi_typedarray_type type, size_t need, b
     fail(env, std::string(name) + " must have at least " + std::to_string(need) + " elements");
   }
   if (need == 0) return nullptr;
-  return static_cast<T*>(static_cast<void*>(static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset()));
+  return static_cast<T*>(
+      static_cast<void*>(static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset()));
 }
 
 // The data set arguments at info[at..at+3]: x, labels, targets, rows.
@@ -266,7 +271,8 @@ plan::Data data_args(const Napi::CallbackInfo& info, const plan::Plan& p, size_t
   d.rows = size_arg(info, at + 3, "rows");
   d.x = typed<float>(env, info[at], napi_float32_array, d.rows * p.in_features, false, "x");
   d.labels = typed<int32_t>(env, info[at + 1], napi_int32_array, d.rows, true, "labels");
-  d.targets = typed<float>(env, info[at + 2], napi_float32_array, d.rows * p.target_width, true, "targets");
+  d.targets =
+      typed<float>(env, info[at + 2], napi_float32_array, d.rows * p.target_width, true, "targets");
   return d;
 }
 
@@ -287,7 +293,8 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
   check_pins(info, *c.h, 1);
   plan::ChunkArgs& a = c.a;
   a.data = data_args(info, p, 2);
-  if ((a.data.labels == nullptr) == (a.data.targets == nullptr)) fail(env, "give labels or targets");
+  if ((a.data.labels == nullptr) == (a.data.targets == nullptr))
+    fail(env, "give labels or targets");
   if (a.data.labels != nullptr && (p.lb == nullptr || p.loss != plan::Loss::softmax_ce)) {
     fail(env, "labels need a softmax cross-entropy plan with a label buffer");
   }
@@ -298,19 +305,22 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
   if (a.batch == 0 || a.batch > p.capacity) fail(env, "batch must be in 1..capacity");
   if (a.count == 0) fail(env, "count must be >= 1");
   const size_t begin = a.first * a.batch;
-  if (a.data.rows == 0 || begin >= a.data.rows || (a.first + a.count - 1) * a.batch >= a.data.rows) {
+  if (a.data.rows == 0 || begin >= a.data.rows ||
+      (a.first + a.count - 1) * a.batch >= a.data.rows) {
     fail(env, "the chunk's batches must lie inside the data");
   }
   size_t end = (a.first + a.count) * a.batch;
   if (end > a.data.rows) end = a.data.rows;
   a.order = typed<int32_t>(env, info[6], napi_int32_array, end, false, "order");
   for (size_t i = begin; i < end; ++i) {
-    if (a.order[i] < 0 || static_cast<size_t>(a.order[i]) >= a.data.rows) fail(env, "order[] must index rows");
+    if (a.order[i] < 0 || static_cast<size_t>(a.order[i]) >= a.data.rows)
+      fail(env, "order[] must index rows");
   }
   if (a.data.labels != nullptr) {
     for (size_t i = begin; i < end; ++i) {
       const int32_t l = a.data.labels[a.order[i]];
-      if (l < 0 || static_cast<size_t>(l) >= p.out_features) fail(env, "labels[] must be class labels");
+      if (l < 0 || static_cast<size_t>(l) >= p.out_features)
+        fail(env, "labels[] must be class labels");
     }
   }
   const size_t nm = p.metrics.size();
@@ -343,7 +353,8 @@ Napi::Value plan_chunk(const Napi::CallbackInfo& info) {
 class PlanWorker : public Napi::AsyncWorker {
  public:
   PlanWorker(const Napi::CallbackInfo& info, size_t args)
-      : Napi::AsyncWorker(info.Env(), "nodegrad:plan"), deferred_(Napi::Promise::Deferred::New(info.Env())) {
+      : Napi::AsyncWorker(info.Env(), "nodegrad:plan"),
+        deferred_(Napi::Promise::Deferred::New(info.Env())) {
     for (size_t i = 0; i < args; ++i) {
       if (info[i].IsObject()) refs_.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
     }
@@ -400,7 +411,8 @@ Fwd forward_args(const Napi::CallbackInfo& info) {
   const size_t batches = (a.data.rows + a.batch - 1) / a.batch;
   a.loss = typed<double>(env, info[8], napi_float64_array, batches, true, "loss");
   if (a.loss != nullptr) {
-    if ((a.data.labels == nullptr) == (a.data.targets == nullptr)) fail(env, "give labels or targets");
+    if ((a.data.labels == nullptr) == (a.data.targets == nullptr))
+      fail(env, "give labels or targets");
     for (size_t i = 0; a.data.labels != nullptr && i < a.data.rows; ++i) {
       if (a.data.labels[i] < 0 || static_cast<size_t>(a.data.labels[i]) >= p.out_features) {
         fail(env, "labels[] must be class labels");

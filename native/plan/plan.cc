@@ -19,7 +19,8 @@ size_t scale_slot(OptKind kind) {
     case OptKind::momentum:  // momentumStep(p, g, m, beta, a, p, q, nesterov, scale, wd, decay)
     case OptKind::rms:       // rmsStep(p, g, v, lr, b, c2, eps, epsOutside, scale, wd, decay)
       return 5;
-    case OptKind::adam:  // adamStep(p, g, m, v, alpha, k, beta1, c1, beta2, c2, eps, scale, wd, decay)
+    case OptKind::adam:  // adamStep(p, g, m, v, alpha, k, beta1, c1, beta2, c2, eps, scale, wd,
+                         // decay)
       return 7;
   }
   return 0;
@@ -216,7 +217,8 @@ double metric_sum(Metric m, const float* pred, const int32_t* labels, const floa
   switch (m) {
     case Metric::categorical:
       for (size_t r = 0; r < rows; ++r) {
-        const size_t want = labels != nullptr ? static_cast<size_t>(labels[r]) : argmax(targets + r * w, w);
+        const size_t want =
+            labels != nullptr ? static_cast<size_t>(labels[r]) : argmax(targets + r * w, w);
         if (argmax(pred + r * w, w) == want) s += 1;
       }
       break;
@@ -285,8 +287,14 @@ void update(const Plan& p, const double* scalars, float scale) {
         break;
       }
       case OptKind::adam: {
-        optim::AdamArgs x{{scale, f(a[8]), f(a[9])}, f(a[0]), f(a[1]), f(a[2]), f(a[3]),
-                          f(a[4]),  f(a[5]),  f(a[6])};
+        optim::AdamArgs x{{scale, f(a[8]), f(a[9])},
+                          f(a[0]),
+                          f(a[1]),
+                          f(a[2]),
+                          f(a[3]),
+                          f(a[4]),
+                          f(a[5]),
+                          f(a[6])};
         p.k.optim->adam(s.value, s.grad, s.s0, s.s1, s.n, x);
         break;
       }

@@ -31,7 +31,15 @@ struct KernelSet {
 };
 
 // Layer kinds, with the numbers lib/train/plan-compile.ts uses.
-enum class Op : int { dense = 0, relu = 1, leaky_relu = 2, elu = 3, sigmoid = 4, tanh = 5, prelu = 6 };
+enum class Op : int {
+  dense = 0,
+  relu = 1,
+  leaky_relu = 2,
+  elu = 3,
+  sigmoid = 4,
+  tanh = 5,
+  prelu = 6
+};
 
 // Dense's activation, as FusedActivation in lib/backend/gemm.ts.
 enum class DenseAct : int { none = 0, relu = 1, leaky_relu = 2, elu = 3, sigmoid = 4, tanh = 5 };
@@ -133,7 +141,7 @@ struct ChunkArgs {
 };
 
 struct ChunkResult {
-  size_t done = 0;        // steps whose update was applied
+  size_t done = 0;          // steps whose update was applied
   bool non_finite = false;  // batch first+done stopped the chunk
   int64_t elapsed_ns = 0;
 };

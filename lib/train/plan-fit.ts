@@ -42,6 +42,8 @@ export function evalBatch(batchSize: number): number {
  * middle of a step, which a native step cannot give them.
  */
 export function planFor(model: TrainableModel, c: Compiled, p: PlanFitInput): TrainingPlan | string {
+  // Data-parallel ranks all-reduce the gradients between backward and update, in TypeScript.
+  if (p.dp !== undefined) return 'data-parallel training (the distributed option) runs step by step';
   if (p.callbacks.some((cb) => typeof cb.onBatchForward === 'function')) return 'a callback has onBatchForward (diagnostics read activations inside a step)';
   return TrainingPlan.compile(model, {
     loss: c.lossName,

@@ -261,10 +261,17 @@ const load = loadavg()[0];
 log(`bench:server on ${raw.isa}, load ${load.toFixed(2)}`);
 log('latency (784-256-128-10, batch 128, Adam)');
 const lat = await latencyTable();
+// Step costs on one GEMM thread: on a shared machine a two-thread GEMM waits
+// for whichever thread the scheduler holds back, which swamps the overheads
+// measured here (--step-threads to change it).
+const stepThreads = Number(opt('step-threads', 1));
+const threadsBefore = raw.getThreads?.();
+raw.setThreads?.(stepThreads);
 log('per-step cost W5 2-16-16-1 batch 32');
 const tiny = await stepCosts({ sizes: [2, 16, 16, 1], act: 'tanh', loss: 'mse', opt: 'sgd', batch: 32, steps: 2000, epochs: 3, rounds: 7 });
 log('per-step cost W4 784-256-128-10 batch 128');
 const big = await stepCosts({ sizes: [784, 256, 128, 10], act: 'relu', loss: 'softmaxCE', opt: 'adam', batch: 128, steps: 64, epochs: 2, rounds: 7 });
+if (threadsBefore !== undefined) raw.setThreads?.(threadsBefore);
 log('PyTorch W5');
 const torch = torchTiny();
 
@@ -274,6 +281,7 @@ const r = {
   date: new Date().toISOString(),
   isa: raw.isa,
   threads: raw.getThreads?.(),
+  stepThreads,
   load,
   seconds,
   reps,
@@ -293,7 +301,7 @@ const r = {
 writeFileSync(join(ROOT, 'bench', 'results', 'server-latest.json'), JSON.stringify(r, null, 2) + '\n');
 const q = r.ratios;
 const met = (ok) => (ok ? 'met' : 'missed');
-console.log(`Measured ${r.date.slice(0, 16)} on ${r.isa}, ${r.threads} threads, 1-min load ${load.toFixed(2)}; latency: medians of ${reps} runs of ${seconds} s; steps: medians of ${tiny.rounds} interleaved rounds.
+console.log(`Measured ${r.date.slice(0, 16)} on ${r.isa}, ${r.threads} threads, 1-min load ${load.toFixed(2)}; latency: medians of ${reps} runs of ${seconds} s; steps: medians of ${tiny.rounds} interleaved rounds on ${stepThreads} GEMM thread(s).
 
 | HTTP client in the same process (784-256-128-10 training) | requests in ${seconds} s | p50 ms | p99 ms | max ms |
 |---|---|---|---|---|

@@ -116,6 +116,10 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         lastYield = performance.now();
       }
       if (dp === undefined && aborted()) abort();
+      for (const cb of callbacks) {
+        const r = cb.onBatchBegin?.(batchIndex, ctx);
+        if (isThenable(r)) await r;
+      }
       const begin = batchIndex * batchSize;
       const end = Math.min(begin + batchSize, epochOrder.length);
       const n = end - begin;

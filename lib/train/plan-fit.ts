@@ -147,6 +147,12 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   const optName = (c.optimizer as { constructor: { name: string } }).constructor.name;
   const unguard = guardMethods(model, c.optimizer, 'model', optName);
 
+  const batchBegin = async (b: number): Promise<void> => {
+    for (const cb of callbacks) {
+      const r = cb.onBatchBegin?.(b, ctx);
+      if (isThenable(r)) await r;
+    }
+  };
   const aborted = (): boolean => p.signal?.aborted === true;
   const abort = (): never => {
     history.stopReason = 'aborted';
@@ -223,6 +229,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           seen += n;
           batchLogs.size = n;
           batchLogs.loss = loss;
+          await batchBegin(b);
           for (const cb of callbacks) {
             const r = cb.onBatchEnd?.(b, batchLogs, ctx);
             if (isThenable(r)) await r;
@@ -231,6 +238,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         batchIndex += done;
         if (nonFinite) {
           const loss = losses[done]!;
+          await batchBegin(batchIndex);
           const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
           if (action === 'throw') {
             throw new Error(

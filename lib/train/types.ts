@@ -89,6 +89,11 @@ export interface Callback {
   onEpochEnd?(epoch: number, logs: Logs, ctx: TrainingContext): MaybePromise<void>;
   /** `logs` is reused between batches: copy what you keep. */
   onBatchEnd?(batch: number, logs: Logs, ctx: TrainingContext): MaybePromise<void>;
+  /**
+   * Called before each batch (on the main-thread path before its forward
+   * pass; in the background, between chunks, just before that batch's onBatchEnd).
+   */
+  onBatchBegin?(batch: number, ctx: TrainingContext): MaybePromise<void>;
   /** Called after each training forward pass, before the backward pass (diagnostics read activations here). */
   onBatchForward?(batch: number, ctx: TrainingContext): void;
   /** Decides what a NaN/±Inf loss does; the first callback returning an action wins. */

@@ -95,7 +95,7 @@ async function train(c: Case, opts: FitOptions, threads?: number, rows = 70): Pr
       seed: 9,
       verbose: 0,
       validationSplit: 0.2,
-      callbacks: [{ onBatchEnd: (b, logs) => void batches.push([b, ...Object.values(logs)]) }],
+      callbacks: [{ onBatchBegin: (b) => void batches.push([-1, b]), onBatchEnd: (b, logs) => void batches.push([b, ...Object.values(logs)]) }],
       ...opts,
     });
     return { values: bits(m.values), state: opt.stateDict(), history, batches, norm: opt.lastGradNorm };

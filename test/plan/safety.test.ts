@@ -65,6 +65,7 @@ describe('background fit: non-finite loss at the exact batch', () => {
         const seen: unknown[] = [];
         const cb: Callback = {
           onNonFiniteLoss: (info) => (seen.push({ ...info }), action),
+          onBatchBegin: (b) => void seen.push(['begin', b]),
           onBatchEnd: (b, logs) => void seen.push([b, logs.loss]),
         };
         const result = await m.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, callbacks: [cb], background, chunkMs: 50 }).then(

@@ -10,6 +10,7 @@ import { whileBusy } from './busy.js';
 import type { Compiled } from './compile.js';
 import { Evaluation } from './evaluate.js';
 import { prepareFit, type PreparedFit } from './fit-options.js';
+import { planFor, runPlanned } from './plan-fit.js';
 import { createProgress } from './progress.js';
 import { BatchBuffers, nonFiniteData } from './targets.js';
 import type { Callback, FitOptions, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
@@ -43,7 +44,17 @@ async function call(r: unknown): Promise<void> {
 
 /** Runs training; the model is marked busy for its whole duration. */
 export function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
-  return whileBusy('fit', model, () => run(model, c, prepareFit(model, c, x, y, options)));
+  return whileBusy('fit', model, async () => {
+    const p = prepareFit(model, c, x, y, options);
+    // In the background where the plan applies (plan-fit.ts); else step by step here.
+    let fallback = 'background: false';
+    if (p.background) {
+      const plan = planFor(model, c, p);
+      if (typeof plan !== 'string') return { ...(await runPlanned(model, c, p, plan, AbortError)), background: true };
+      fallback = plan;
+    }
+    return { ...(await run(model, c, p)), background: false, fallback };
+  });
 }
 
 async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<History> {
@@ -92,6 +103,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
 
   for (const cb of callbacks) await call(cb.onTrainBegin?.(ctx));
   for (epoch = 0; epoch < p.epochs && !stopRequested; epoch++) {
+    batchIndex = 0; // an abort here is before the epoch's first batch
     if (aborted()) abort();
     for (const cb of callbacks) await call(cb.onEpochBegin?.(epoch, ctx));
     if (p.shuffle) rng.shuffle(order);
@@ -106,6 +118,10 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         lastYield = performance.now();
       }
       if (dp === undefined && aborted()) abort();
+      for (const cb of callbacks) {
+        const r = cb.onBatchBegin?.(batchIndex, ctx);
+        if (isThenable(r)) await r;
+      }
       const begin = batchIndex * batchSize;
       const end = Math.min(begin + batchSize, epochOrder.length);
       const n = end - begin;

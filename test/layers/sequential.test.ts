@@ -245,7 +245,7 @@ describe('Sequential construction errors (no backend work)', () => {
       new RangeError(`Dense: options.activation must be one of 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh' or null, got "softmax"`),
     );
     // @ts-expect-error deliberately wrong
-    expect(() => new Dense(3, 3, { init: 'xavier' as 'he' })).toThrow(
+    expect(() => new Dense(3, 3, { init: 'xavier' })).toThrow(
       new RangeError(
         `Dense: options.init must be one of 'he', 'glorot', 'heNormal', 'heUniform', 'glorotNormal', 'glorotUniform', 'lecunNormal', 'lecunUniform', 'torch', 'zeros', 'ones' or { constant: number }, got "xavier"`,
       ),

@@ -126,6 +126,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       const end = Math.min(begin + batchSize, epochOrder.length);
       const n = end - begin;
       buffers.gather(epochOrder, begin, end);
+      if (dp) await dp.syncBuffers(arenas(model));
       model.zeroGrad();
       const pred = model.forward(buffers.x, true);
       for (const cb of callbacks) cb.onBatchForward?.(batchIndex, ctx);
@@ -236,8 +237,8 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
 const NON_FINITE_ACTIONS: readonly NonFiniteAction[] = ['throw', 'stop', 'skip'];
 
 /** The flat arenas a data-parallel fit broadcasts and reduces (Sequential has them). */
-function arenas(model: TrainableModel): { values: Float32Array; grads: Float32Array } {
-  return model as unknown as { values: Float32Array; grads: Float32Array };
+function arenas(model: TrainableModel): { values: Float32Array; grads: Float32Array; bufferValues?: Float32Array } {
+  return model as unknown as { values: Float32Array; grads: Float32Array; bufferValues?: Float32Array };
 }
 
 function decide(callbacks: readonly Callback[], info: NonFiniteLoss, ctx: TrainingContext): NonFiniteAction {

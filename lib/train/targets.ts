@@ -1,4 +1,5 @@
 // Validation of x/y pairs and the reused mini-batch buffers.
+import { firstNonProbability } from '../backend/losses.js';
 import { checkF32 } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { Targets } from './loss.js';
@@ -100,12 +101,10 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, sh
  */
 function checkTargetRange(fn: string, yName: string, loss: LossName, t: Float32Array, width: number): void {
   if (loss !== 'binaryCrossEntropy' && loss !== 'softmaxCrossEntropy') return;
-  for (let i = 0; i < t.length; i++) {
-    const v = t[i]!;
-    if (!(v >= 0 && v <= 1)) {
-      const what = loss === 'binaryCrossEntropy' ? 'binaryCrossEntropy targets' : 'softmaxCrossEntropy probability targets';
-      throw new RangeError(`${fn}: ${yName} must hold ${what} in [0, 1], got ${v} at row ${Math.floor(i / width)}, column ${i % width}`);
-    }
+  const i = firstNonProbability(t);
+  if (i >= 0) {
+    const what = loss === 'binaryCrossEntropy' ? 'binaryCrossEntropy targets' : 'softmaxCrossEntropy probability targets';
+    throw new RangeError(`${fn}: ${yName} must hold ${what} in [0, 1], got ${t[i]} at row ${Math.floor(i / width)}, column ${i % width}`);
   }
 }
 

@@ -100,13 +100,39 @@ export function checkInteger(fn: string, arg: string, value: unknown, min: numbe
   return value;
 }
 
+// Two views over different SharedArrayBuffer objects may still share memory
+// (a structuredClone'd or postMessage'd SharedArrayBuffer is a new object over
+// the same bytes), which buffer identity cannot see. For those pairs the
+// overlap check compares memory addresses, from the resolver that
+// lib/backend/memory.ts installs (the native addon's memoryAddress); without
+// one (no addon) it falls back to identity. ArrayBuffers never share memory.
+let addressOf: ((view: ArrayBufferView) => number | undefined) | undefined;
+
+/** Installs the address query used for views over distinct SharedArrayBuffers (lib/backend/memory.ts). */
+export function setMemoryAddressResolver(f: (view: ArrayBufferView) => number | undefined): void {
+  addressOf = f;
+}
+
+/** [first byte, one past the last) of both views, when they are comparable by address; else undefined. */
+function addressRanges(a: ArrayBufferView, b: ArrayBufferView): [number, number, number, number] | undefined {
+  if (typeof SharedArrayBuffer === 'undefined' || !(a.buffer instanceof SharedArrayBuffer) || !(b.buffer instanceof SharedArrayBuffer)) return undefined;
+  const x = addressOf?.(a);
+  const y = addressOf?.(b);
+  if (x === undefined || y === undefined) return undefined;
+  return [x, x + a.byteLength, y, y + b.byteLength];
+}
+
 function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  if (a.buffer !== b.buffer || a.byteLength === 0 || b.byteLength === 0) return false;
-  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  if (a.byteLength === 0 || b.byteLength === 0) return false;
+  if (a.buffer === b.buffer) return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  const r = addressRanges(a, b);
+  return r !== undefined && r[0] < r[3] && r[2] < r[1];
 }
 
 function sameMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength;
+  if (a.buffer === b.buffer) return a.byteOffset === b.byteOffset && a.byteLength === b.byteLength;
+  const r = addressRanges(a, b);
+  return r !== undefined && r[0] === r[2] && r[1] === r[3];
 }
 
 /**

@@ -5,6 +5,8 @@ import { checkedActivations } from './activations.js';
 import { checkedGemm } from './gemm.js';
 import { checkedLosses } from './losses.js';
 import { loadNative, nativeLoadError, tryLoadNative } from './native.js';
+// Installs the address query behind every family's overlap check (SharedArrayBuffer clones).
+import './memory.js';
 import { checkedOptim } from './optim.js';
 import { referenceBackend } from './reference/index.js';
 import type { BackendName, Kernels, RawBackend } from './types.js';

@@ -15,6 +15,7 @@ import { rawBackend } from '../backend/index.js';
 import { layerFromJSON, type Layer } from '../layers/layer.js';
 import { Rng } from '../random.js';
 import { Sequential, type SequentialJSON } from '../model/sequential.js';
+import { assertFree } from '../train/plan-guard.js';
 import type { Optimizer, Schedule } from '../optim/index.js';
 import { commit, idOfFile, newSaveId, SAVE_ID, serialised } from './checkpoint.js';
 import { fsOps } from './fs-ops.js';
@@ -71,6 +72,7 @@ export function weightsToSafetensors(model: Sequential, metadata: Record<string,
  * corrupt.
  */
 export function loadWeights(model: Sequential, bytes: Uint8Array, source = 'weights'): void {
+  assertFree('loadWeights', model); // a background fit or predictAsync is using the weights
   try {
     const file = readSafetensors(bytes, source);
     loadTorchTensors(torchLayout(model), file.tensors, source);

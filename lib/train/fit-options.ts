@@ -21,6 +21,9 @@ export interface PreparedFit {
   signal: AbortSignal | undefined;
   verbose: 0 | 1 | 2;
   yieldEveryMs: number;
+  /** Train on the native plan in an AsyncWorker where it applies (plan-fit.ts). */
+  background: boolean;
+  chunkMs: number;
   /** Data-parallel training over a process group (fit's `distributed` option). */
   dp: DataParallel | undefined;
 }
@@ -91,6 +94,10 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
   const batchSize = positiveInt(fn, 'batchSize', o.batchSize ?? 32);
   const yieldEveryMs = o.yieldEveryMs ?? 10;
   if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) throw new RangeError(`${fn}: yieldEveryMs must be a number >= 0, got ${String(yieldEveryMs)}`);
+  const background = o.background ?? true;
+  if (typeof background !== 'boolean') throw new TypeError(`${fn}: background must be a boolean, got ${String(background)}`);
+  const chunkMs = o.chunkMs ?? 4;
+  if (typeof chunkMs !== 'number' || !(chunkMs > 0 && chunkMs <= 60_000)) throw new RangeError(`${fn}: chunkMs must be a number in (0, 60000], got ${String(chunkMs)}`);
   const verbose = o.verbose ?? 1;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`${fn}: verbose must be 0, 1 or 2, got ${String(verbose)}`);
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw new RangeError(`${fn}: seed must be an integer, got ${String(o.seed)}`);
@@ -137,6 +144,8 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
     signal: o.signal,
     verbose: quiet ? 0 : verbose,
     yieldEveryMs,
+    background,
+    chunkMs,
     dp,
   };
 }

@@ -138,6 +138,9 @@ for (const b of backendsUnderTest()) {
       expect(m.predict(x).shape).toEqual([64, 3]);
     });
 
+    // On the main thread (background: false) an abort from onBatchEnd stops
+    // at the next batch; the background path stops at the end of the running
+    // chunk (test/plan/safety.test.ts).
     it('aborts at a batch boundary; a following fit continues exactly', async () => {
       const { x, y } = blobs(64, 8);
       const straight = smallModel(b.name).compile({ optimizer: 'adam', loss: 'softmaxCrossEntropy' });
@@ -146,7 +149,7 @@ for (const b of backendsUnderTest()) {
       const m = smallModel(b.name).compile({ optimizer: 'adam', loss: 'softmaxCrossEntropy' });
       const ac = new AbortController();
       const stopAt: Callback = { onBatchEnd: (i) => void (i === 2 && ac.abort(new Error('enough'))) };
-      const err = await m.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0, signal: ac.signal, callbacks: [stopAt] }).catch((e: unknown) => e);
+      const err = await m.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0, signal: ac.signal, callbacks: [stopAt], background: false }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AbortError);
       expect((err as AbortError).message).toBe('fit: aborted at epoch 1, before batch 4 of 8');
       expect(((err as AbortError).cause as Error).message).toBe('enough');

@@ -16,6 +16,7 @@
 // Differences, by design: a ctx.stop() or an abort takes effect at the end
 // of the running chunk (the chunk's later batches have been applied and are
 // reported); onBatchEnd sees the parameters as they are after the chunk.
+import { nonFiniteLossError, nonFiniteRows } from './non-finite-data.js';
 import { Rng } from '../random.js';
 import type { Compiled } from './compile.js';
 import type { PreparedFit } from './fit-options.js';
@@ -241,9 +242,8 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           await batchBegin(batchIndex);
           const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
           if (action === 'throw') {
-            throw new Error(
-              `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
-            );
+            const begin = batchIndex * batchSize;
+            throw nonFiniteLossError(loss, epoch, batchIndex, steps, nonFiniteRows(train, order, begin, Math.min(begin + batchSize, train.rows)));
           }
           if (action === 'stop') {
             ctx.stop(`the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1}`);

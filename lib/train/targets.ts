@@ -26,32 +26,8 @@ export interface DataShape {
   outputs: number;
 }
 
-/** The first non-finite element of `a` (rows of `width`) as [row, column], or undefined. */
-function firstNonFinite(a: Float32Array, width: number): [number, number] | undefined {
-  // x − x is 0 for finite x and NaN for NaN and ±Inf: one subtraction and compare per element.
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]!;
-    if (v - v !== 0) return [Math.floor(i / width), i % width];
-  }
-  return undefined;
-}
 
-/**
- * Why a batch's loss is not finite, when the data is the reason: the first
- * NaN/±Inf of the batch's inputs or targets, named by its row in the data
- * set (`rowOf(i)` maps batch row i back) and its column. Run only after a
- * non-finite loss: an up-front scan of every fit's x costs a fifth of an
- * epoch (bench/integrity/run.mjs), this costs nothing until it is needed.
- */
-export function nonFiniteData(x: Float32Array, features: number, t: Targets, width: number, rowOf: (i: number) => number): string | undefined {
-  const inX = firstNonFinite(x, features);
-  if (inX) return `x holds ${x[inX[0] * features + inX[1]]} at row ${rowOf(inX[0])}, column ${inX[1]}`;
-  if (t.kind === 'values') {
-    const inY = firstNonFinite(t.values, width);
-    if (inY) return `y holds ${t.values[inY[0] * width + inY[1]]} at row ${rowOf(inY[0])}, column ${inY[1]}`;
-  }
-  return undefined;
-}
+
 
 /**
  * Checks x [n, features] and y against the loss and the model (its input

@@ -2,7 +2,7 @@
 // loss of a batch and writes its gradient into a Tensor it reuses across
 // calls of the same shape (no allocation per step), via the losses kernels.
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from './backend/index.js';
-import { checkLabels } from './backend/losses.js';
+import { checkLabels, checkProbabilities } from './backend/losses.js';
 import { checkF32, rangeError, typeError } from './errors.js';
 import { Tensor } from './tensor.js';
 
@@ -47,6 +47,7 @@ export class Loss {
     if (this.name === 'softmaxCrossEntropy') return this.softmax(pred, target);
     if (!(target instanceof Tensor)) throw typeError(fn, 'target', 'a Tensor', target);
     sameShape(fn, pred, target);
+    if (this.name === 'binaryCrossEntropy') checkProbabilities(fn, 'target', target.data);
     const g = this.gradFor(pred);
     return this.name === 'mse' ? this.raw.mse(pred.data, target.data, g.data) : this.raw.binaryCrossEntropy(pred.data, target.data, g.data);
   }
@@ -58,6 +59,7 @@ export class Loss {
     const classes = pred.shape[1]!;
     if (target instanceof Tensor && target.rank === 2) {
       sameShape(fn, pred, target);
+      checkProbabilities(fn, 'target', target.data);
       return this.raw.softmaxCrossEntropy(pred.data, target.data, this.gradFor(pred).data, n, classes);
     }
     let labels: Int32Array;

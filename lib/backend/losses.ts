@@ -2,7 +2,7 @@
 // (RawLosses) and the checked public form (LossesKernels). Each kernel writes
 // the gradient of the MEAN loss w.r.t. its first argument (already divided
 // by the count the mean is taken over) and returns the mean loss.
-import { checkF32, checkInteger, checkLength, checkNoOverlap, rangeError, typeError } from '../errors.js';
+import { checkF32, checkInteger, checkLength, checkNoOverlap, describe, rangeError, typeError } from '../errors.js';
 
 /** Unchecked kernels: arguments already validated (labels in range). */
 export interface RawLosses {
@@ -33,6 +33,27 @@ export function checkLabels(fn: string, arg: string, labels: Int32Array, classes
     const v = labels[i]!;
     if (v < 0 || v >= classes) throw rangeError(fn, `${arg}[${i}]`, `a class label in [0, ${classes})`, v);
   }
+}
+
+/**
+ * Index of the first target outside [0, 1] (NaN included), or -1: binary
+ * cross-entropy targets and softmax cross-entropy probability targets are
+ * probabilities; outside [0, 1] the "loss" is not a cross-entropy and can go
+ * negative without bound. Every entry point (checked kernels, loss(name),
+ * fit/evaluate) refuses them through this one test, each in its own words.
+ */
+export function firstNonProbability(t: Float32Array): number {
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i]!;
+    if (!(v >= 0 && v <= 1)) return i;
+  }
+  return -1;
+}
+
+/** A RangeError naming the first target outside [0, 1]. */
+export function checkProbabilities(fn: string, arg: string, t: Float32Array): void {
+  const i = firstNonProbability(t);
+  if (i >= 0) throw rangeError(fn, `${arg}[${i}]`, 'a probability in [0, 1]', describe(t[i]));
 }
 
 function elementwise(fn: string, pred: string, p: unknown, t: unknown, g: unknown): asserts g is Float32Array {
@@ -68,10 +89,12 @@ export function checkedLosses(raw: RawLosses): LossesKernels {
       checkF32(fn, 'target', target);
       checkLength(fn, 'target', target, n * classes);
       checkNoOverlap(fn, 'grad', grad, [['logits', logits], ['target', target]], ['logits']);
+      checkProbabilities(fn, 'target', target);
       return raw.softmaxCrossEntropy(logits, target, grad, n, classes);
     },
     binaryCrossEntropy(logits, target, grad) {
       elementwise('binaryCrossEntropy', 'logits', logits, target, grad);
+      checkProbabilities('binaryCrossEntropy', 'target', target);
       return raw.binaryCrossEntropy(logits, target, grad);
     },
   };

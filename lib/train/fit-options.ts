@@ -140,7 +140,8 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
     val,
     outputs,
     epochs,
-    batchSize,
+    // A batch never holds more rows than the data: beyond it, the same single batch, without allocating for rows that do not exist.
+    batchSize: Math.min(batchSize, all.rows),
     shuffle: o.shuffle ?? true,
     seed: o.seed ?? Math.floor(Math.random() * 2 ** 32),
     callbacks,

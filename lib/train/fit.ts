@@ -12,7 +12,8 @@ import { Evaluation } from './evaluate.js';
 import { prepareFit, type PreparedFit } from './fit-options.js';
 import { planFor, runPlanned } from './plan-fit.js';
 import { createProgress } from './progress.js';
-import { BatchBuffers, nonFiniteData } from './targets.js';
+import { nonFiniteLossError, nonFiniteRows } from './non-finite-data.js';
+import { BatchBuffers } from './targets.js';
 import type { Callback, FitOptions, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** Thrown by fit when its AbortSignal fires; `history` holds the completed epochs. */
@@ -147,13 +148,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         const mine = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
         const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
         if (action === 'throw') {
-          // The data first: NaN in x is not cured by a lower learning rate.
-          const data = nonFiniteData(buffers.x.data, train.features, buffers.t, train.targetWidth, (i) => epochOrder[begin + i]!);
-          const why = data ? `: ${data}` : '';
-          const advice = data ? 'clean the data' : 'lower the learning rate';
-          throw new Error(
-            `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}${why}; that batch's update was not applied (${advice}, or decide with a callback's onNonFiniteLoss)`,
-          );
+          throw nonFiniteLossError(loss, epoch, batchIndex, steps, nonFiniteRows(train, epochOrder, begin, end));
         }
         if (action === 'stop') {
           ctx.stop(`the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1}`);

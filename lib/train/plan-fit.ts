@@ -16,6 +16,7 @@
 // Differences, by design: a ctx.stop() or an abort takes effect at the end
 // of the running chunk (the chunk's later batches have been applied and are
 // reported); onBatchEnd sees the parameters as they are after the chunk.
+import { nonFiniteLossError, nonFiniteRows } from './non-finite-data.js';
 import { Rng } from '../random.js';
 import type { Compiled } from './compile.js';
 import type { PreparedFit } from './fit-options.js';
@@ -23,7 +24,7 @@ import type { Metric } from './metrics.js';
 import { guardMethods, hold } from './plan-guard.js';
 import { SCALAR_STRIDE, TrainingPlan } from './plan-compile.js';
 import { createProgress } from './progress.js';
-import { nonFiniteInBatch, type DataSet } from './targets.js';
+import type { DataSet } from './targets.js';
 import { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Callback, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
@@ -266,14 +267,8 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           await batchBegin(batchIndex);
           const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
           if (action === 'throw') {
-            // The data first, as on the main thread: NaN in x is not cured by a lower learning rate.
             const begin = batchIndex * batchSize;
-            const data = nonFiniteInBatch(train, order, begin, Math.min(begin + batchSize, train.rows), outputs);
-            const why = data ? `: ${data}` : '';
-            const advice = data ? 'clean the data' : 'lower the learning rate';
-            throw new Error(
-              `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}${why}; that batch's update was not applied (${advice}, or decide with a callback's onNonFiniteLoss)`,
-            );
+            throw nonFiniteLossError(loss, epoch, batchIndex, steps, nonFiniteRows(train, order, begin, Math.min(begin + batchSize, train.rows)));
           }
           if (action === 'stop') {
             ctx.stop(`the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1}`);

@@ -1,4 +1,5 @@
 // Validation of x/y pairs and the reused mini-batch buffers.
+import { firstNonProbability } from '../backend/losses.js';
 import { checkF32 } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { Targets } from './loss.js';
@@ -25,43 +26,8 @@ export interface DataShape {
   outputs: number;
 }
 
-/** The first non-finite element of `a` (rows of `width`) as [row, column], or undefined. */
-function firstNonFinite(a: Float32Array, width: number): [number, number] | undefined {
-  // x − x is 0 for finite x and NaN for NaN and ±Inf: one subtraction and compare per element.
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i]!;
-    if (v - v !== 0) return [Math.floor(i / width), i % width];
-  }
-  return undefined;
-}
 
-/**
- * Why a batch's loss is not finite, when the data is the reason: the first
- * NaN/±Inf of the batch's inputs or targets, named by its row in the data
- * set (`rowOf(i)` maps batch row i back) and its column. Run only after a
- * non-finite loss: an up-front scan of every fit's x costs a fifth of an
- * epoch (bench/integrity/run.mjs), this costs nothing until it is needed.
- */
-export function nonFiniteData(x: Float32Array, features: number, t: Targets, width: number, rowOf: (i: number) => number): string | undefined {
-  const inX = firstNonFinite(x, features);
-  if (inX) return `x holds ${x[inX[0] * features + inX[1]]} at row ${rowOf(inX[0])}, column ${inX[1]}`;
-  if (t.kind === 'values') {
-    const inY = firstNonFinite(t.values, width);
-    if (inY) return `y holds ${t.values[inY[0] * width + inY[1]]} at row ${rowOf(inY[0])}, column ${inY[1]}`;
-  }
-  return undefined;
-}
 
-/**
- * The first non-finite value among the rows order[begin..end) of `data`
- * (gathered as a batch would be), named by its data-set row, or undefined.
- * Only on the error path: it allocates a batch.
- */
-export function nonFiniteInBatch(data: DataSet, order: Int32Array, begin: number, end: number, outputs: number): string | undefined {
-  const b = new BatchBuffers(data, end - begin, outputs);
-  b.gather(order, begin, end);
-  return nonFiniteData(b.x.data, data.features, b.t, data.targetWidth, (i) => order[begin + i]!);
-}
 
 /**
  * Checks x [n, features] and y against the loss and the model (its input
@@ -111,12 +77,10 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, sh
  */
 function checkTargetRange(fn: string, yName: string, loss: LossName, t: Float32Array, width: number): void {
   if (loss !== 'binaryCrossEntropy' && loss !== 'softmaxCrossEntropy') return;
-  for (let i = 0; i < t.length; i++) {
-    const v = t[i]!;
-    if (!(v >= 0 && v <= 1)) {
-      const what = loss === 'binaryCrossEntropy' ? 'binaryCrossEntropy targets' : 'softmaxCrossEntropy probability targets';
-      throw new RangeError(`${fn}: ${yName} must hold ${what} in [0, 1], got ${v} at row ${Math.floor(i / width)}, column ${i % width}`);
-    }
+  const i = firstNonProbability(t);
+  if (i >= 0) {
+    const what = loss === 'binaryCrossEntropy' ? 'binaryCrossEntropy targets' : 'softmaxCrossEntropy probability targets';
+    throw new RangeError(`${fn}: ${yName} must hold ${what} in [0, 1], got ${t[i]} at row ${Math.floor(i / width)}, column ${i % width}`);
   }
 }
 

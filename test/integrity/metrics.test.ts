@@ -4,7 +4,8 @@
 // probability targets outside [0, 1] are RangeErrors from fit and evaluate,
 // with the model and optimizer state unchanged.
 import { describe, expect, it } from 'vitest';
-import { Dense, Sequential, Tensor } from '../../lib/index.js';
+import { Dense, loss, Sequential, Tensor } from '../../lib/index.js';
+import { backendsUnderTest } from '../helpers/backends.js';
 import { createMetrics } from '../../lib/train/metrics.js';
 import { modelState } from './helpers.js';
 
@@ -77,6 +78,22 @@ describe('targets outside [0, 1] for the cross-entropies are RangeErrors', () =>
     await expect(m.fit(x, y, { verbose: 0 })).rejects.toThrow(new RangeError('fit: y must hold binaryCrossEntropy targets in [0, 1], got 10001 at row 1, column 0'));
     expect(() => m.evaluate(x, Tensor.from([-0.5, 1], [2, 1]))).toThrow(new RangeError('evaluate: y must hold binaryCrossEntropy targets in [0, 1], got -0.5 at row 0, column 0'));
     expect(modelState(m)).toBe(before);
+  });
+
+  it('the kernels and loss(name) refuse them through the same check, leaving grad untouched', () => {
+    for (const k of backendsUnderTest().map((b) => b.kernels)) {
+      const grad = new Float32Array(2).fill(7);
+      expect(() => k.binaryCrossEntropy(new Float32Array([0, 1]), new Float32Array([1, 10001]), grad)).toThrow(
+        new RangeError('binaryCrossEntropy: target[1] must be a probability in [0, 1], got 10001'),
+      );
+      expect(() => k.softmaxCrossEntropy(new Float32Array([0, 1]), new Float32Array([1.5, -0.5]), grad, 1, 2)).toThrow(
+        new RangeError('softmaxCrossEntropy: target[0] must be a probability in [0, 1], got 1.5'),
+      );
+      expect(Array.from(grad)).toEqual([7, 7]);
+    }
+    expect(() => loss('binaryCrossEntropy').compute(Tensor.from([0, 1], [2, 1]), Tensor.from([NaN, 1], [2, 1]))).toThrow(
+      new RangeError('binaryCrossEntropy: target[0] must be a probability in [0, 1], got NaN'),
+    );
   });
 
   it('softmaxCrossEntropy with probability targets', async () => {

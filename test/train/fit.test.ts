@@ -10,6 +10,8 @@ import { bits, blobs, smallModel } from './helpers.js';
  * the first layer's outputs all tanh(1) ≈ 0.76, the second layer's weights
  * 3e38, so each output is 16 · 0.76 · 3e38 > float32's maximum: +Infinity.
  * The weights themselves stay finite. `restore()` puts the saved ones back.
+ * Fits using it run with `background: false`: in the background, callbacks
+ * run between chunks of steps, so a weight change lands batches later.
  */
 function overflowAfterBatch1(m: Sequential): Callback & { restore(): void } {
   let saved: Float32Array | undefined;
@@ -94,7 +96,7 @@ for (const b of backendsUnderTest()) {
     it('stops with an error naming epoch and batch when the loss is not finite', async () => {
       const { x, y } = blobs(40, 6);
       const m = smallModel(b.name).compile({ optimizer: 'sgd', loss: 'softmaxCrossEntropy' });
-      await expect(m.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, callbacks: [overflowAfterBatch1(m)] })).rejects.toThrow(
+      await expect(m.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, background: false, callbacks: [overflowAfterBatch1(m)] })).rejects.toThrow(
         /^fit: the loss became (Infinity|NaN) at epoch 1, batch 3 of 5; that batch's update was not applied/,
       );
       expect(m.optimizer!.stepCount).toBe(2);
@@ -108,7 +110,7 @@ for (const b of backendsUnderTest()) {
       const skip = smallModel(b.name).compile({ optimizer: 'sgd', loss: 'softmaxCrossEntropy' });
       const poison = overflowAfterBatch1(skip);
       const skipper: Callback = { onNonFiniteLoss: () => (poison.restore(), 'skip') };
-      const h = await skip.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, callbacks: [poison, skipper] });
+      const h = await skip.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, background: false, callbacks: [poison, skipper] });
       expect(h.stopReason).toBe('completed');
       expect(skip.optimizer!.stepCount).toBe(9); // 10 batches, one skipped
       expect(skip.values.every(Number.isFinite)).toBe(true);
@@ -119,6 +121,7 @@ for (const b of backendsUnderTest()) {
         batchSize: 8,
         shuffle: false,
         verbose: 0,
+        background: false,
         callbacks: [overflowAfterBatch1(stop), { onNonFiniteLoss: (info) => (seen.push(info), 'stop') }],
       });
       expect(seen.map((i) => [i.epoch, i.batch, Number.isFinite(i.loss)])).toEqual([[0, 2, false]]);

@@ -30,7 +30,13 @@ struct GemmBlockingRow {
   const char* isa;
   GemmBlocking fallback;
 };
-enum GemmTileId { kGemmScalar = 0, kGemmAvx2 = 1, kGemmNeon = 2, kGemmAvx512 = 3, kGemmTileIds = 4 };
+enum GemmTileId {
+  kGemmScalar = 0,
+  kGemmAvx2 = 1,
+  kGemmNeon = 2,
+  kGemmAvx512 = 3,
+  kGemmTileIds = 4
+};
 constexpr GemmBlockingRow kGemmBlockingTable[kGemmTileIds] = {
     {"scalar", {4, 8, 128, 256, 2048}},
     // 12 ymm accumulators + 2 B vectors + 1 broadcast of the 16 registers.
@@ -111,8 +117,8 @@ struct GemmKernels {
 };
 
 const GemmKernels* gemm_kernels_scalar();
-const GemmKernels* gemm_kernels_avx2();  // null unless built for x86-64
-const GemmKernels* gemm_kernels_neon();  // null unless built for arm64
+const GemmKernels* gemm_kernels_avx2();    // null unless built for x86-64
+const GemmKernels* gemm_kernels_neon();    // null unless built for arm64
 const GemmKernels* gemm_kernels_avx512();  // null unless built for x86-64
 
 // denseForward's epilogue, applied to each finished row segment of a tile

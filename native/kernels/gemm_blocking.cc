@@ -82,8 +82,7 @@ bool sysconf_caches(GemmCaches& out) {
   if (l1 <= 0 || l2 <= 0) return false;
   // sysconf gives the whole L3, not a core's share: divide by the CPUs.
   const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  out = {static_cast<size_t>(l1), static_cast<size_t>(ways > 0 ? ways : 8),
-         static_cast<size_t>(l2),
+  out = {static_cast<size_t>(l1), static_cast<size_t>(ways > 0 ? ways : 8), static_cast<size_t>(l2),
          l3 > 0 ? static_cast<size_t>(l3 / (cpus > 0 ? cpus : 1)) : 0, true};
   return true;
 #else

@@ -332,8 +332,8 @@ void gemv_t(const GemvArgs& g) {
 }  // namespace
 
 const GemmKernels* gemm_kernels_avx2() {
-  static const GemmKernels table = {gemm_blocking(kGemmAvx2), packed_tile, direct_tile,
-                                    column_sums, gemv_n, gemv_t};
+  static const GemmKernels table = {
+      gemm_blocking(kGemmAvx2), packed_tile, direct_tile, column_sums, gemv_n, gemv_t};
   return &table;
 }
 

@@ -52,11 +52,11 @@ void store_row(__m512 a0, __m512 a1, float* row, size_t nr, __m512 alpha, __m512
 
 // The accumulators are named locals (an array handed to the store step
 // would be spilled on every k step).
-#define NODEGRAD_ACC_DECL                                                                      \
-  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,     \
-         c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00,          \
-         c61 = c00, c70 = c00, c71 = c00, c80 = c00, c81 = c00, c90 = c00, c91 = c00, ca0 = c00, \
-         ca1 = c00, cb0 = c00, cb1 = c00
+#define NODEGRAD_ACC_DECL                                                                        \
+  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,       \
+         c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, \
+         c70 = c00, c71 = c00, c80 = c00, c81 = c00, c90 = c00, c91 = c00, ca0 = c00, ca1 = c00, \
+         cb0 = c00, cb1 = c00
 #define NODEGRAD_ROW(i, ptr)                    \
   do {                                          \
     const __m512 a_ = _mm512_set1_ps(*(ptr));   \
@@ -97,12 +97,12 @@ void packed_tile(size_t kc, const float* a, const float* b, float* c, size_t ldc
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + NR - 1), _MM_HINT_T0);
   }
   NODEGRAD_ACC_DECL;
-#define NODEGRAD_STEP(u)                                                                    \
-  do {                                                                                      \
-    const __m512 b0 = _mm512_loadu_ps(b + (u)*NR), b1 = _mm512_loadu_ps(b + (u)*NR + 16);   \
-    const float* ap = a + (u)*MR;                                                           \
+#define NODEGRAD_STEP(u)                                                                      \
+  do {                                                                                        \
+    const __m512 b0 = _mm512_loadu_ps(b + (u)*NR), b1 = _mm512_loadu_ps(b + (u)*NR + 16);     \
+    const float* ap = a + (u)*MR;                                                             \
     NODEGRAD_ROWS(ap, ap + 1, ap + 2, ap + 3, ap + 4, ap + 5, ap + 6, ap + 7, ap + 8, ap + 9, \
-                  ap + 10, ap + 11);                                                        \
+                  ap + 10, ap + 11);                                                          \
   } while (0)
   size_t p = 0;
   for (; p + 4 <= kc; p += 4, a += 4 * MR, b += 4 * NR) {
@@ -131,8 +131,8 @@ void direct_tile(size_t kc, const float* a, size_t rsa, size_t csa, const float*
   for (size_t p = 0; p < kc; ++p, a += csa, b += ldb) {
     const __m512 b0 = full ? _mm512_loadu_ps(b) : _mm512_maskz_loadu_ps(m0, b);
     const __m512 b1 = full ? _mm512_loadu_ps(b + 16) : _mm512_maskz_loadu_ps(m1, b + 16);
-    NODEGRAD_ROWS(a, a + o[1], a + o[2], a + o[3], a + o[4], a + o[5], a + o[6], a + o[7],
-                  a + o[8], a + o[9], a + o[10], a + o[11]);
+    NODEGRAD_ROWS(a, a + o[1], a + o[2], a + o[3], a + o[4], a + o[5], a + o[6], a + o[7], a + o[8],
+                  a + o[9], a + o[10], a + o[11]);
   }
   NODEGRAD_ACC_STORE;
 }
@@ -319,8 +319,8 @@ void gemv_t(const GemvArgs& g) {
 }  // namespace
 
 const GemmKernels* gemm_kernels_avx512() {
-  static const GemmKernels table = {gemm_blocking(kGemmAvx512), packed_tile, direct_tile,
-                                    column_sums, gemv_n, gemv_t};
+  static const GemmKernels table = {
+      gemm_blocking(kGemmAvx512), packed_tile, direct_tile, column_sums, gemv_n, gemv_t};
   return &table;
 }
 

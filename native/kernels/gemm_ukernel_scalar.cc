@@ -105,8 +105,8 @@ void gemv_t(const GemvArgs& g) {
 }  // namespace
 
 const GemmKernels* gemm_kernels_scalar() {
-  static const GemmKernels table = {gemm_blocking(kGemmScalar), packed_tile, direct_tile,
-                                    column_sums, gemv_n, gemv_t};
+  static const GemmKernels table = {
+      gemm_blocking(kGemmScalar), packed_tile, direct_tile, column_sums, gemv_n, gemv_t};
   return &table;
 }
 

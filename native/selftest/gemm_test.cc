@@ -231,11 +231,13 @@ NODEGRAD_TEST(gemm_blocking_follows_the_caches) {
     const GemmBlocking fb = kGemmBlockingTable[tile].fallback;
     const std::string name = kGemmBlockingTable[tile].isa;
     GemmBlocking unknown = gemm_derive_blocking(id, GemmCaches{0, 0, 0, 0, false});
-    NODEGRAD_CHECK(std::memcmp(&unknown, &fb, sizeof fb) == 0, name + ": unknown caches must give the fallback");
+    NODEGRAD_CHECK(std::memcmp(&unknown, &fb, sizeof fb) == 0,
+                   name + ": unknown caches must give the fallback");
     size_t previous_mc = 0;
     for (const GemmCaches& cs : machines) {
       const GemmBlocking b = gemm_derive_blocking(id, cs);
-      const std::string what = name + " on L1 " + std::to_string(cs.l1d) + " L2 " + std::to_string(cs.l2);
+      const std::string what =
+          name + " on L1 " + std::to_string(cs.l1d) + " L2 " + std::to_string(cs.l2);
       NODEGRAD_CHECK(b.mr == fb.mr && b.nr == fb.nr, what + ": the tile is the micro-kernel's");
       NODEGRAD_CHECK(b.kc % 8 == 0 && b.kc >= 64, what + ": KC a multiple of 8, at least 64");
       NODEGRAD_CHECK((b.mr + b.nr) * b.kc * sizeof(float) <= cs.l1d - cs.l1d / cs.l1d_ways,
@@ -244,10 +246,12 @@ NODEGRAD_TEST(gemm_blocking_follows_the_caches) {
                      what + ": MC not whole tiles or the A block over half of L2");
       NODEGRAD_CHECK(b.nc % b.nr == 0, what + ": NC not whole tiles");
       if (cs.l3 != 0) {
-        NODEGRAD_CHECK(b.nc * b.kc * sizeof(float) <= cs.l3 / 2, what + ": B block over half of L3");
+        NODEGRAD_CHECK(b.nc * b.kc * sizeof(float) <= cs.l3 / 2,
+                       what + ": B block over half of L3");
       }
       // The first two machines differ only in L2: a larger L2 never gives a smaller MC.
-      if (cs.l1d == 32768 && previous_mc != 0) NODEGRAD_CHECK(b.mc >= previous_mc, what + ": MC shrank");
+      if (cs.l1d == 32768 && previous_mc != 0)
+        NODEGRAD_CHECK(b.mc >= previous_mc, what + ": MC shrank");
       if (cs.l1d == 32768) previous_mc = b.mc;
     }
   }
@@ -265,8 +269,9 @@ NODEGRAD_TEST(gemv_few_rows_match_the_packed_path_and_the_thread_count) {
     const GemmKernels* kt = table(isa);
     if (kt->gemv_n == nullptr) continue;
     const size_t big = (kt->blocking.mr > kGemvMaxRows ? kt->blocking.mr : kGemvMaxRows) + 3;
-    for (const auto& nk : {std::pair<size_t, size_t>{1000, 2 * kt->blocking.kc + 9},
-                           std::pair<size_t, size_t>{4100, 300}, std::pair<size_t, size_t>{33, 17}}) {
+    for (const auto& nk :
+         {std::pair<size_t, size_t>{1000, 2 * kt->blocking.kc + 9},
+          std::pair<size_t, size_t>{4100, 300}, std::pair<size_t, size_t>{33, 17}}) {
       const size_t n = nk.first, k = nk.second;
       std::vector<float> a = random(big * k, 51), b = random(k * n, 52), all(big * n);
       threadpool::set_threads(1);
@@ -277,8 +282,8 @@ NODEGRAD_TEST(gemv_few_rows_match_the_packed_path_and_the_thread_count) {
           std::vector<float> c(m * n);
           gemm(kt, a.data(), b.data(), c.data(), m, n, k, false, false, 1.0f, 0.0f);
           NODEGRAD_CHECK(std::memcmp(c.data(), all.data(), c.size() * sizeof(float)) == 0,
-                         std::string(isa_name(isa)) + ": gemv m=" + std::to_string(m) + " n=" +
-                             std::to_string(n) + " threads=" + std::to_string(threads) +
+                         std::string(isa_name(isa)) + ": gemv m=" + std::to_string(m) +
+                             " n=" + std::to_string(n) + " threads=" + std::to_string(threads) +
                              " differs from the packed rows");
         }
         for (int t = 0; t < 4; ++t) {

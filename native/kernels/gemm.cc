@@ -74,10 +74,18 @@ struct Step {
 // One packed panel: dst[p·width + l] = src[l·lane_stride + p·k_stride] for
 // the `lanes` lanes that exist, zero for the rest up to `width`. A panel of A
 // has MR lanes (rows), a panel of B NR lanes (columns); where the lanes are
-// contiguous (transposed A, plain B) each k step is one copy.
-void pack_panel(float* dst, const float* src, size_t lane_stride, size_t k_stride, size_t lanes,
-                size_t width, size_t kc) {
+// contiguous (transposed A, plain B) each k step is one copy. W is the width
+// as a constant for the tiles in the table (0: any width), so the copies and
+// the transposing loop unroll: packing was a tenth of a 256³ product.
+template <size_t W>
+void pack_panel_w(float* dst, const float* src, size_t lane_stride, size_t k_stride, size_t lanes,
+                  size_t width_any, size_t kc) {
+  const size_t width = W != 0 ? W : width_any;
   if (lane_stride == 1) {
+    if (W != 0 && lanes == W) {
+      for (size_t p = 0; p < kc; ++p) std::memcpy(dst + p * W, src + p * k_stride, W * sizeof(float));
+      return;
+    }
     for (size_t p = 0; p < kc; ++p) {
       std::memcpy(dst + p * width, src + p * k_stride, lanes * sizeof(float));
       for (size_t l = lanes; l < width; ++l) dst[p * width + l] = 0.0f;
@@ -110,6 +118,26 @@ void pack_panel(float* dst, const float* src, size_t lane_stride, size_t k_strid
   }
   for (size_t l = lanes; l < width; ++l) {
     for (size_t p = 0; p < kc; ++p) dst[p * width + l] = 0.0f;
+  }
+}
+
+void pack_panel(float* dst, const float* src, size_t lane_stride, size_t k_stride, size_t lanes,
+                size_t width, size_t kc) {
+  switch (width) {
+    case 4:
+      return pack_panel_w<4>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 6:
+      return pack_panel_w<6>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 8:
+      return pack_panel_w<8>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 12:
+      return pack_panel_w<12>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 16:
+      return pack_panel_w<16>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 32:
+      return pack_panel_w<32>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    default:
+      return pack_panel_w<0>(dst, src, lane_stride, k_stride, lanes, width, kc);
   }
 }
 

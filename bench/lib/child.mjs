@@ -36,6 +36,9 @@ const ours = ctx.kind === 'ours';
 const isPeer = !(ours && ctx.backendName === 'native');
 if (ctx.addon) {
   result.isa = ctx.addon.isa;
+  // The GEMM blocking this path derived from the caches (kept in the JSON,
+  // so runs on different machines can be compared).
+  if (typeof ctx.addon.gemmBlocking === 'function') result.gemmBlocking = ctx.addon.gemmBlocking();
   if (ctx.threadControl) ctx.setThreads(threads);
   result.threadControl = ctx.threadControl;
   log(`  [${target}/${result.isa}] measuring machine limits`);

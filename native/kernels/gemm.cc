@@ -83,7 +83,8 @@ void pack_panel_w(float* dst, const float* src, size_t lane_stride, size_t k_str
   const size_t width = W != 0 ? W : width_any;
   if (lane_stride == 1) {
     if (W != 0 && lanes == W) {
-      for (size_t p = 0; p < kc; ++p) std::memcpy(dst + p * W, src + p * k_stride, W * sizeof(float));
+      for (size_t p = 0; p < kc; ++p)
+        std::memcpy(dst + p * W, src + p * k_stride, W * sizeof(float));
       return;
     }
     for (size_t p = 0; p < kc; ++p) {
@@ -262,7 +263,7 @@ void run_gemv(const Operands& o) {
   const float* x = o.a;
   size_t rsx = o.rsa, csx = o.csa;
   if (transposed && csx != 1) {
-    // gemv_t reads x rows contiguously: copy the (m ≤ 4)×k transposed A.
+    // gemv_t reads x rows contiguously: copy the (m ≤ kGemvMaxRows)×k transposed A.
     float* xp = t_apack.get(o.m * o.k);
     for (size_t i = 0; i < o.m; ++i) {
       for (size_t p = 0; p < o.k; ++p) xp[i * o.k + p] = o.a[i * o.rsa + p * o.csa];

@@ -259,8 +259,16 @@ void gemv_n(const GemvArgs& g) {
       return gemv_n_rows<2>(g);
     case 3:
       return gemv_n_rows<3>(g);
-    default:
+    case 4:
       return gemv_n_rows<4>(g);
+    case 5:
+      return gemv_n_rows<5>(g);
+    case 6:
+      return gemv_n_rows<6>(g);
+    case 7:
+      return gemv_n_rows<7>(g);
+    default:
+      return gemv_n_rows<8>(g);
   }
 }
 
@@ -310,7 +318,8 @@ void gemv_t_block(const GemvArgs& g, size_t j) {
 
 template <size_t M>
 void gemv_t_rows(const GemvArgs& g) {
-  constexpr size_t J = M <= 2 ? 4 : 2;  // M·J accumulators + J row vectors in 16 registers
+  // M·J accumulators + J row vectors + one x vector within the 16 registers.
+  constexpr size_t J = M <= 2 ? 4 : M <= 4 ? 2 : 1;
   size_t j = 0;
   for (; j + J <= g.n; j += J) gemv_t_block<M, J>(g, j);
   for (; j < g.n; ++j) gemv_t_block<M, 1>(g, j);
@@ -324,8 +333,16 @@ void gemv_t(const GemvArgs& g) {
       return gemv_t_rows<2>(g);
     case 3:
       return gemv_t_rows<3>(g);
-    default:
+    case 4:
       return gemv_t_rows<4>(g);
+    case 5:
+      return gemv_t_rows<5>(g);
+    case 6:
+      return gemv_t_rows<6>(g);
+    case 7:
+      return gemv_t_rows<7>(g);
+    default:
+      return gemv_t_rows<8>(g);
   }
 }
 

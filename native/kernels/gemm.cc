@@ -158,8 +158,13 @@ void pack_task(void* ctx, size_t t) {
     const size_t panels = ceil_div(o.m, bl.mr);
     for (size_t ip = t * panels / s.pack_tasks; ip < (t + 1) * panels / s.pack_tasks; ++ip) {
       const size_t i = ip * bl.mr;
-      pack_panel(s.apack + ip * bl.mr * s.kc, o.a + i * o.rsa + s.pc * o.csa, o.rsa, o.csa,
-                 o.m - i < bl.mr ? o.m - i : bl.mr, bl.mr, s.kc);
+      const size_t rows = o.m - i < bl.mr ? o.m - i : bl.mr;
+      if (o.csa == 1 && o.kt->pack_a != nullptr) {
+        o.kt->pack_a(s.apack + ip * bl.mr * s.kc, o.a + i * o.rsa + s.pc, o.rsa, rows, s.kc);
+      } else {
+        pack_panel(s.apack + ip * bl.mr * s.kc, o.a + i * o.rsa + s.pc * o.csa, o.rsa, o.csa, rows,
+                   bl.mr, s.kc);
+      }
     }
   }
 }

@@ -114,6 +114,10 @@ struct GemmKernels {
   void (*column_sums)(const float* a, float* out, size_t m, size_t n, float beta);
   GemvFn gemv_n;
   GemvFn gemv_t;
+  // Packs one MR-row panel of a plain A (rows at stride lda, k contiguous):
+  // dst[p·MR + i] = src[i·lda + p] for i < rows <= MR, zero for i >= rows.
+  // Null where the ISA has none (the driver's portable packing runs).
+  void (*pack_a)(float* dst, const float* src, size_t lda, size_t rows, size_t kc);
 };
 
 const GemmKernels* gemm_kernels_scalar();

@@ -350,7 +350,7 @@ void gemv_t(const GemvArgs& g) {
 
 const GemmKernels* gemm_kernels_avx2() {
   static const GemmKernels table = {
-      gemm_blocking(kGemmAvx2), packed_tile, direct_tile, column_sums, gemv_n, gemv_t};
+      gemm_blocking(kGemmAvx2), packed_tile, direct_tile, column_sums, gemv_n, gemv_t, nullptr};
   return &table;
 }
 

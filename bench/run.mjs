@@ -112,7 +112,7 @@ const doc = {
   mainTarget: a.mainTarget,
   targets: a.targets,
   limits: a.limits,
-  children: children.map((c) => ({ target: c.isa ? `${c.target}/${c.isa}` : c.target, error: c.error ?? null })),
+  children: children.map((c) => ({ target: c.isa ? `${c.target}/${c.isa}` : c.target, error: c.error ?? null, ...(c.gemmBlocking ? { gemmBlocking: c.gemmBlocking } : {}) })),
   figures: a.figures,
 };
 

@@ -69,7 +69,7 @@ describe('bench runner (--quick --filter one kernel --json)', () => {
     if (doc.machine.simdPaths.length === 0) return; // no addon: nothing native to measure
     expect(Object.keys(doc.limits).sort()).toEqual([...doc.machine.simdPaths].sort());
     for (const lim of Object.values(doc.limits)) {
-      expect(Object.keys(lim).sort()).toEqual(['copy-cache', 'copy-dram', 'copy-l2', 'fma-1', 'fma-N', 'update-cache', 'update-dram']);
+      expect(Object.keys(lim).sort()).toEqual(['copy-cache', 'copy-dram', 'copy-l2', 'fma-1', 'fma-N', 'update-16m', 'update-cache', 'update-dram']);
       for (const l of Object.values(lim)) {
         expect(l.best).toBeGreaterThan(0);
         expect(l.best).toBeGreaterThanOrEqual(l.median);

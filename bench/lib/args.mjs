@@ -10,7 +10,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --out FILE       write the JSON there (default bench/results/<date>-<host>.json)
   --md FILE        write the markdown report there (default: bench/results/latest.md,
                    full runs only)
-  --targets LIST   comma-separated subset of native,reference,tfjs-cpu,tfjs-wasm
+  --targets LIST   comma-separated subset of native,reference,tfjs-cpu,tfjs-wasm,openblas
   --update-readme  copy the headline table of a full run into README.md
   --no-build       never build dist/ or the addon, even when missing or stale`;
 
@@ -38,7 +38,7 @@ export function parseArgs(argv) {
     else if (a === '--targets') {
       o.targets = val().split(',');
       for (const t of o.targets) {
-        if (!['native', 'reference', 'tfjs-cpu', 'tfjs-wasm'].includes(t)) throw new Error(`unknown target ${t}\n${USAGE}`);
+        if (!['native', 'reference', 'tfjs-cpu', 'tfjs-wasm', 'openblas'].includes(t)) throw new Error(`unknown target ${t}\n${USAGE}`);
       }
     } else if (a === '--help' || a === '-h') o.help = true;
     else throw new Error(`unknown option ${a}\n${USAGE}`);

@@ -1,11 +1,12 @@
 // One benchmark process: one target (nodegrad native on the SIMD path fixed
-// by NODEGRAD_SIMD, nodegrad reference, tfjs-cpu or tfjs-wasm). Runs the
+// by NODEGRAD_SIMD, nodegrad reference, tfjs-cpu, tfjs-wasm or openblas). Runs the
 // selected cases and writes its results as JSON to the file named by --out.
 // Progress goes to stderr; stdout is left to libraries that print banners.
 import { writeFileSync } from 'node:fs';
 import { FAMILIES } from '../workloads/index.mjs';
 import { measureLimits } from '../workloads/probes.mjs';
 import { NOT_IMPLEMENTED, makeContext } from './targets.mjs';
+import { summarize } from './stats.mjs';
 import { POLICIES, measure } from './timing.mjs';
 
 const job = JSON.parse(process.argv[2]);
@@ -35,12 +36,15 @@ const ours = ctx.kind === 'ours';
 const isPeer = !(ours && ctx.backendName === 'native');
 if (ctx.addon) {
   result.isa = ctx.addon.isa;
+  // The GEMM blocking this path derived from the caches (kept in the JSON,
+  // so runs on different machines can be compared).
+  if (typeof ctx.addon.gemmBlocking === 'function') result.gemmBlocking = ctx.addon.gemmBlocking();
   if (ctx.threadControl) ctx.setThreads(threads);
   result.threadControl = ctx.threadControl;
   log(`  [${target}/${result.isa}] measuring machine limits`);
   result.limits = measureLimits(ctx.addon, { threads: multiThreads, quick, samples: 3 });
 }
-if (ctx.version) result.versions.tfjs = ctx.version;
+if (ctx.version) result.versions[ctx.kind === 'numpy' ? 'openblas' : 'tfjs'] = ctx.version;
 const label = ctx.addon ? `${target}/${result.isa}` : target;
 // A non-default SIMD path runs the kernel families only.
 const onlyPerIsa = ctx.addon && result.isa !== bestIsa;
@@ -61,14 +65,21 @@ function gemmEstimate(flops) {
   return { s, from: "this backend's GEMM rates" };
 }
 
+/** An externally timed figure (samples in seconds per call) in measure()'s shape. */
+function external(r) {
+  if (r.skipped) return { skipped: r.skipped, firstCall: r.firstCall ?? 0 };
+  return { seconds: summarize(r.samples), callsPerSample: r.callsPerSample, capped: r.capped, firstCall: r.firstCall };
+}
+
 for (const fam of FAMILIES) {
   if (!families.includes(fam.family)) continue;
   if (onlyPerIsa && !fam.perIsa) continue;
   for (const c of fam.cases({ threads: multiThreads })) {
     if (quick && !c.quick) continue;
     if (filterRe && !filterRe.test(c.id)) continue;
-    const impl = ours ? c.ours : c.tfjs;
-    if (isPeer && c.peers === false) continue;
+    const impl = ours ? c.ours : ctx.kind === 'numpy' ? c.numpy : c.tfjs;
+    // peers: false (none), true (all) or the list of peers that run this case.
+    if (isPeer && (c.peers === false || (Array.isArray(c.peers) && !c.peers.includes(target)))) continue;
     if (onlyPerIsa && c.otherIsas === false) continue;
     const fig = { id: c.id, family: fam.family, target: label, status: 'ok' };
     result.figures.push(fig);
@@ -95,7 +106,8 @@ for (const fam of FAMILIES) {
         continue;
       }
       if (setup.threads && ctx.threadControl) ctx.setThreads(setup.threads);
-      const m = measure(setup.run, policy);
+      // A peer in another process times itself under the same policy.
+      const m = setup.external ? external(setup.external(policy)) : measure(setup.run, policy);
       if (m.skipped) {
         fig.status = 'skipped';
         fig.reason = m.skipped;

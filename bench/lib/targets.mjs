@@ -1,12 +1,14 @@
 // What a child process benchmarks: nodegrad's native backend on one SIMD
 // path, nodegrad's reference backend, or a peer library. Each target gives
-// the workloads a context: `ours` (nodegrad kernels) or `tfjs`.
+// the workloads a context: `ours` (nodegrad kernels), `tfjs`, or `numpy`
+// (OpenBLAS through numpy's matmul in a Python child, where installed).
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './paths.mjs';
 
-export const PEERS = ['reference', 'tfjs-cpu', 'tfjs-wasm'];
+export const PEERS = ['reference', 'tfjs-cpu', 'tfjs-wasm', 'openblas'];
 
 async function loadDist(file) {
   return import(pathToFileURL(join(ROOT, 'dist', file)).href);
@@ -53,11 +55,41 @@ async function tfjsContext(kind) {
   return { kind: 'tfjs', backendName: kind, tf, version: tf.version.tfjs };
 }
 
-/** name: 'native' | 'reference' | 'tfjs-cpu' | 'tfjs-wasm'. */
+// Debian's python3-numpy (see numpy_matmul.py); the system interpreter, since
+// a pyenv or venv python on PATH need not have numpy.
+const PYTHON = process.env.NODEGRAD_BENCH_PYTHON ?? '/usr/bin/python3';
+const NUMPY_SCRIPT = join(ROOT, 'bench', 'peers', 'numpy_matmul.py');
+
+/** Runs numpy_matmul.py; returns its JSON answer or throws. */
+function numpyCall(args, threads) {
+  const env = { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: String(threads) };
+  // Machine-wide OpenBLAS overrides would make it block for another CPU.
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync(PYTHON, [NUMPY_SCRIPT, ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error((r.stderr || `exit ${r.status}`).trim().split('\n').pop());
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function numpyContext() {
+  const info = numpyCall(['info'], 1);
+  if (info.blas !== 'openblas') throw new Error('numpy does not run on OpenBLAS here');
+  return {
+    kind: 'numpy',
+    backendName: 'openblas',
+    version: `numpy ${info.numpy}, ${info.config ?? 'OpenBLAS'}`,
+    /** Times one matmul case in the Python child under the bench's policy. */
+    matmul: (c, policy) => numpyCall(['run', JSON.stringify({ ...c, policy })], c.threads),
+  };
+}
+
+/** name: 'native' | 'reference' | 'tfjs-cpu' | 'tfjs-wasm' | 'openblas'. */
 export async function makeContext(name) {
   if (name === 'native' || name === 'reference') return oursContext(name);
   if (name === 'tfjs-cpu') return tfjsContext('cpu');
   if (name === 'tfjs-wasm') return tfjsContext('wasm');
+  if (name === 'openblas') return numpyContext();
   throw new Error(`unknown target ${name}`);
 }
 

@@ -5,7 +5,10 @@
 //   nt: C = A·Bᵀ   (dX = dY·Wᵀ)
 //   tn: C = Aᵀ·B   (dW = Xᵀ·dY)
 // Peers have no thread control (tfjs-cpu is JavaScript, tfjs-wasm runs one
-// thread in Node, the reference is single-threaded): they run once, at 1 thread.
+// thread in Node, the reference is single-threaded): they run once, at 1
+// thread; except OpenBLAS (numpy's matmul, where installed), which runs every
+// row at the row's thread count. Other SIMD paths run the 1-thread rows and
+// the multi-thread 2048 rows, so AVX-512 and AVX2 meet at both.
 import { memo, uniform } from '../lib/fill.mjs';
 import { NOT_IMPLEMENTED } from '../lib/targets.mjs';
 
@@ -13,7 +16,7 @@ export const family = 'gemm';
 export const title = 'GEMM';
 export const unit = 'GFLOP/s';
 export const fractionNote =
-  '% = of the peak FMA GFLOP/s at the same thread count; peers (single-threaded) show their 1-thread figure on every row; non-default SIMD paths run at 1 thread only';
+  '% = of the peak FMA GFLOP/s at the same thread count (peers: of the default SIMD path\'s peak); peers other than OpenBLAS (single-threaded) show their 1-thread figure on every row; non-default SIMD paths run the 1-thread rows and 2048 at N threads';
 export const perIsa = true;
 
 const SIZES = [64, 128, 256, 512, 1024, 2048];
@@ -44,10 +47,10 @@ export function cases({ threads }) {
           // Skip a size whose estimated time (from the previous size) is too long.
           costKey: `gemm/${v.name}/t${t}`,
           cost: n * n * n,
-          // Peers run only the 1-thread rows; the report reuses them for N.
-          // So do non-default SIMD paths (they are compared at 1 thread).
-          peers: t === 1,
-          otherIsas: t === 1,
+          // Peers run only the 1-thread rows (the report reuses them for N),
+          // OpenBLAS every row.
+          peers: t === 1 ? true : ['openblas'],
+          otherIsas: t === 1 || n === 2048,
           // 1-thread rates feed the training steps' time estimates.
           gemmVariant: t === 1 ? v.name : undefined,
           ours(ctx) {
@@ -59,6 +62,10 @@ export function cases({ threads }) {
               threads: t,
               run: () => ctx.kernels.gemm(b.a, b.b, b.c, n, n, n, opts),
             };
+          },
+          numpy(ctx) {
+            const c = { m: n, n, k: n, transA: v.transA, transB: v.transB, threads: t };
+            return { threads: t, external: (policy) => ctx.matmul(c, policy) };
           },
           tfjs(ctx) {
             const { tf } = ctx;

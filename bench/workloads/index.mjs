@@ -2,7 +2,8 @@
 // family, title, unit, perIsa and cases({ threads }), listed here.
 import * as activations from './activations.mjs';
 import * as gemm from './gemm.mjs';
+import * as gemv from './gemv.mjs';
 import * as optim from './optim.mjs';
 import * as training from './training-steps.mjs';
 
-export const FAMILIES = [activations, gemm, optim, training];
+export const FAMILIES = [activations, gemm, gemv, optim, training];

@@ -6,6 +6,7 @@
 //   copy-dram      copy of 1.6e7 floats (64 MB, beyond any cache)
 //   update-cache   in-place x[i] = x[i] + 0 over 2e6 floats (8 MB)
 //   update-dram    the same over 3.2e7 floats (128 MB)
+//   update-16m     the same over 2^22 floats (16 MiB: Dense(2048, 2048)'s weights)
 // A copy to a separate output pays write-allocate traffic (the line is read
 // before it is written: 12 bytes move per 8 counted); an in-place update does
 // not. Kernels with a separate output (activations) compare with the copy,
@@ -24,6 +25,8 @@ export function limitSpecs(threads) {
     { key: 'copy-dram', label: 'copy, 128 MB footprint (1.6e7 floats)', unit: 'GB/s', kind: 'copy', n: 1.6e7 },
     { key: 'update-cache', label: 'in-place update, 8 MB (2e6 floats)', unit: 'GB/s', kind: 'update', n: 2e6 },
     { key: 'update-dram', label: 'in-place update, 128 MB (3.2e7 floats)', unit: 'GB/s', kind: 'update', n: 3.2e7 },
+    // The footprint of Dense(2048, 2048)'s weights, for the batch-1 GEMV case.
+    { key: 'update-16m', label: 'in-place update, 16 MiB (2^22 floats)', unit: 'GB/s', kind: 'update', n: 4194304 },
   ];
 }
 

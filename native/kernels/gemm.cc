@@ -74,10 +74,19 @@ struct Step {
 // One packed panel: dst[p·width + l] = src[l·lane_stride + p·k_stride] for
 // the `lanes` lanes that exist, zero for the rest up to `width`. A panel of A
 // has MR lanes (rows), a panel of B NR lanes (columns); where the lanes are
-// contiguous (transposed A, plain B) each k step is one copy.
-void pack_panel(float* dst, const float* src, size_t lane_stride, size_t k_stride, size_t lanes,
-                size_t width, size_t kc) {
+// contiguous (transposed A, plain B) each k step is one copy. W is the width
+// as a constant for the tiles in the table (0: any width), so the copies and
+// the transposing loop unroll: packing was a tenth of a 256³ product.
+template <size_t W>
+void pack_panel_w(float* dst, const float* src, size_t lane_stride, size_t k_stride, size_t lanes,
+                  size_t width_any, size_t kc) {
+  const size_t width = W != 0 ? W : width_any;
   if (lane_stride == 1) {
+    if (W != 0 && lanes == W) {
+      for (size_t p = 0; p < kc; ++p)
+        std::memcpy(dst + p * W, src + p * k_stride, W * sizeof(float));
+      return;
+    }
     for (size_t p = 0; p < kc; ++p) {
       std::memcpy(dst + p * width, src + p * k_stride, lanes * sizeof(float));
       for (size_t l = lanes; l < width; ++l) dst[p * width + l] = 0.0f;
@@ -113,6 +122,26 @@ void pack_panel(float* dst, const float* src, size_t lane_stride, size_t k_strid
   }
 }
 
+void pack_panel(float* dst, const float* src, size_t lane_stride, size_t k_stride, size_t lanes,
+                size_t width, size_t kc) {
+  switch (width) {
+    case 4:
+      return pack_panel_w<4>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 6:
+      return pack_panel_w<6>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 8:
+      return pack_panel_w<8>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 12:
+      return pack_panel_w<12>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 16:
+      return pack_panel_w<16>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    case 32:
+      return pack_panel_w<32>(dst, src, lane_stride, k_stride, lanes, width, kc);
+    default:
+      return pack_panel_w<0>(dst, src, lane_stride, k_stride, lanes, width, kc);
+  }
+}
+
 void pack_task(void* ctx, size_t t) {
   const Step& s = *static_cast<const Step*>(ctx);
   const GemmBlocking& bl = s.op->kt->blocking;
@@ -129,8 +158,13 @@ void pack_task(void* ctx, size_t t) {
     const size_t panels = ceil_div(o.m, bl.mr);
     for (size_t ip = t * panels / s.pack_tasks; ip < (t + 1) * panels / s.pack_tasks; ++ip) {
       const size_t i = ip * bl.mr;
-      pack_panel(s.apack + ip * bl.mr * s.kc, o.a + i * o.rsa + s.pc * o.csa, o.rsa, o.csa,
-                 o.m - i < bl.mr ? o.m - i : bl.mr, bl.mr, s.kc);
+      const size_t rows = o.m - i < bl.mr ? o.m - i : bl.mr;
+      if (o.csa == 1 && o.kt->pack_a != nullptr) {
+        o.kt->pack_a(s.apack + ip * bl.mr * s.kc, o.a + i * o.rsa + s.pc, o.rsa, rows, s.kc);
+      } else {
+        pack_panel(s.apack + ip * bl.mr * s.kc, o.a + i * o.rsa + s.pc * o.csa, o.rsa, o.csa, rows,
+                   bl.mr, s.kc);
+      }
     }
   }
 }
@@ -234,7 +268,7 @@ void run_gemv(const Operands& o) {
   const float* x = o.a;
   size_t rsx = o.rsa, csx = o.csa;
   if (transposed && csx != 1) {
-    // gemv_t reads x rows contiguously: copy the (m ≤ 4)×k transposed A.
+    // gemv_t reads x rows contiguously: copy the (m ≤ kGemvMaxRows)×k transposed A.
     float* xp = t_apack.get(o.m * o.k);
     for (size_t i = 0; i < o.m; ++i) {
       for (size_t p = 0; p < o.k; ++p) xp[i * o.k + p] = o.a[i * o.rsa + p * o.csa];

@@ -82,8 +82,8 @@ using GemmDirectTileFn = void (*)(size_t kc, const float* a, size_t rsa, size_t 
                                   float alpha, float beta);
 
 // Products with few rows of C (m <= kGemvMaxRows: batch-1 inference, a few
-// requests at a time), without packing: the weights are read once, in place,
-// vectorised over the output features j.
+// requests at a time; below one AVX-512 tile of rows), without packing: the weights are read once,
+// in place, vectorised over the output features j.
 //   x(i,p) = x[i·rsx + p·csx]  (gemv_t needs csx == 1)
 //   gemv_n: b(p,j) = b[p·ldb + j]  (X·W, W stored k×n: Dense's layout)
 //           summed per K block of kc in p order with the micro-kernel's own
@@ -93,7 +93,7 @@ using GemmDirectTileFn = void (*)(size_t kc, const float* a, size_t rsa, size_t 
 //           within GEMM's error bound but not the packed path's bits.
 // c(i,j) = alpha·Σ_p x(i,p)·b(p,j) (+ beta·c, read only when beta != 0) for
 // i < m, j < n.
-constexpr size_t kGemvMaxRows = 4;
+constexpr size_t kGemvMaxRows = 8;
 struct GemvArgs {
   size_t m, n, k, kc;
   const float* x;
@@ -114,6 +114,10 @@ struct GemmKernels {
   void (*column_sums)(const float* a, float* out, size_t m, size_t n, float beta);
   GemvFn gemv_n;
   GemvFn gemv_t;
+  // Packs one MR-row panel of a plain A (rows at stride lda, k contiguous):
+  // dst[p·MR + i] = src[i·lda + p] for i < rows <= MR, zero for i >= rows.
+  // Null where the ISA has none (the driver's portable packing runs).
+  void (*pack_a)(float* dst, const float* src, size_t lda, size_t rows, size_t kc);
 };
 
 const GemmKernels* gemm_kernels_scalar();

@@ -259,8 +259,16 @@ void gemv_n(const GemvArgs& g) {
       return gemv_n_rows<2>(g);
     case 3:
       return gemv_n_rows<3>(g);
-    default:
+    case 4:
       return gemv_n_rows<4>(g);
+    case 5:
+      return gemv_n_rows<5>(g);
+    case 6:
+      return gemv_n_rows<6>(g);
+    case 7:
+      return gemv_n_rows<7>(g);
+    default:
+      return gemv_n_rows<8>(g);
   }
 }
 
@@ -310,7 +318,8 @@ void gemv_t_block(const GemvArgs& g, size_t j) {
 
 template <size_t M>
 void gemv_t_rows(const GemvArgs& g) {
-  constexpr size_t J = M <= 2 ? 4 : 2;  // M·J accumulators + J row vectors in 16 registers
+  // M·J accumulators + J row vectors + one x vector within the 16 registers.
+  constexpr size_t J = M <= 2 ? 4 : M <= 4 ? 2 : 1;
   size_t j = 0;
   for (; j + J <= g.n; j += J) gemv_t_block<M, J>(g, j);
   for (; j < g.n; ++j) gemv_t_block<M, 1>(g, j);
@@ -324,8 +333,51 @@ void gemv_t(const GemvArgs& g) {
       return gemv_t_rows<2>(g);
     case 3:
       return gemv_t_rows<3>(g);
-    default:
+    case 4:
       return gemv_t_rows<4>(g);
+    case 5:
+      return gemv_t_rows<5>(g);
+    case 6:
+      return gemv_t_rows<6>(g);
+    case 7:
+      return gemv_t_rows<7>(g);
+    default:
+      return gemv_t_rows<8>(g);
+  }
+}
+
+// A's packing as 8×8 transposes in registers (6 rows and 2 zero rows in,
+// 8 k steps of 6 lanes out) instead of one scalar load and store per element.
+void pack_a(float* dst, const float* src, size_t lda, size_t rows, size_t kc) {
+  const __m256i six = lane_mask(MR);
+  for (size_t p = 0; p < kc; p += 8) {
+    const size_t steps = kc - p < 8 ? kc - p : 8;
+    const __m256i mk = lane_mask(steps);
+    __m256 r[8];
+    for (size_t i = 0; i < 8; ++i) {
+      r[i] = i < rows ? _mm256_maskload_ps(src + i * lda + p, mk) : _mm256_setzero_ps();
+    }
+    // Within each 128-bit lane: u[4g + j] lane l = rows 4g..4g+3 at k = 4l + j.
+    __m256 u[8];
+    for (size_t g = 0; g < 2; ++g) {
+      const __m256 t0 = _mm256_unpacklo_ps(r[4 * g], r[4 * g + 1]);
+      const __m256 t1 = _mm256_unpackhi_ps(r[4 * g], r[4 * g + 1]);
+      const __m256 t2 = _mm256_unpacklo_ps(r[4 * g + 2], r[4 * g + 3]);
+      const __m256 t3 = _mm256_unpackhi_ps(r[4 * g + 2], r[4 * g + 3]);
+      u[4 * g] = _mm256_shuffle_ps(t0, t2, 0x44);
+      u[4 * g + 1] = _mm256_shuffle_ps(t0, t2, 0xee);
+      u[4 * g + 2] = _mm256_shuffle_ps(t1, t3, 0x44);
+      u[4 * g + 3] = _mm256_shuffle_ps(t1, t3, 0xee);
+    }
+    for (size_t j = 0; j < 4; ++j) {
+      if (j < steps) {
+        _mm256_maskstore_ps(dst + (p + j) * MR, six, _mm256_permute2f128_ps(u[j], u[4 + j], 0x20));
+      }
+      if (4 + j < steps) {
+        _mm256_maskstore_ps(dst + (p + 4 + j) * MR, six,
+                            _mm256_permute2f128_ps(u[j], u[4 + j], 0x31));
+      }
+    }
   }
 }
 
@@ -333,7 +385,7 @@ void gemv_t(const GemvArgs& g) {
 
 const GemmKernels* gemm_kernels_avx2() {
   static const GemmKernels table = {
-      gemm_blocking(kGemmAvx2), packed_tile, direct_tile, column_sums, gemv_n, gemv_t};
+      gemm_blocking(kGemmAvx2), packed_tile, direct_tile, column_sums, gemv_n, gemv_t, pack_a};
   return &table;
 }
 

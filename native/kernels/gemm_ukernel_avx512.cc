@@ -251,8 +251,16 @@ void gemv_n(const GemvArgs& g) {
       return gemv_n_rows<2>(g);
     case 3:
       return gemv_n_rows<3>(g);
-    default:
+    case 4:
       return gemv_n_rows<4>(g);
+    case 5:
+      return gemv_n_rows<5>(g);
+    case 6:
+      return gemv_n_rows<6>(g);
+    case 7:
+      return gemv_n_rows<7>(g);
+    default:
+      return gemv_n_rows<8>(g);
   }
 }
 
@@ -297,7 +305,8 @@ void gemv_t_block(const GemvArgs& g, size_t j) {
 
 template <size_t M>
 void gemv_t_rows(const GemvArgs& g) {
-  constexpr size_t J = 4;  // M·J ≤ 16 accumulators + 4 row vectors of the 32 registers
+  // M·J accumulators + J row vectors + one x vector within the 32 registers.
+  constexpr size_t J = M <= 4 ? 4 : 2;
   size_t j = 0;
   for (; j + J <= g.n; j += J) gemv_t_block<M, J>(g, j);
   for (; j < g.n; ++j) gemv_t_block<M, 1>(g, j);
@@ -311,16 +320,79 @@ void gemv_t(const GemvArgs& g) {
       return gemv_t_rows<2>(g);
     case 3:
       return gemv_t_rows<3>(g);
-    default:
+    case 4:
       return gemv_t_rows<4>(g);
+    case 5:
+      return gemv_t_rows<5>(g);
+    case 6:
+      return gemv_t_rows<6>(g);
+    case 7:
+      return gemv_t_rows<7>(g);
+    default:
+      return gemv_t_rows<8>(g);
   }
 }
+
+// A's packing as 16×16 transposes in registers (12 rows and 4 zero rows in,
+// 16 k steps of 12 lanes out) instead of one scalar load and store per
+// element: packing A was most of the packing time of a 256³ product.
+// GCC 12's unpack intrinsics pass _mm512_undefined_ps() through and then warn
+// about it (a header false positive); nothing here reads undefined lanes.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+void pack_a(float* dst, const float* src, size_t lda, size_t rows, size_t kc) {
+  for (size_t p = 0; p < kc; p += 16) {
+    const size_t steps = kc - p < 16 ? kc - p : 16;
+    const __mmask16 mk = first_lanes(steps);
+    __m512 r[16];
+    for (size_t i = 0; i < 16; ++i) {
+      r[i] = i < rows ? _mm512_maskz_loadu_ps(mk, src + i * lda + p) : _mm512_setzero_ps();
+    }
+    // Within each 128-bit lane: u[4g + j] lane l = rows 4g..4g+3 at k = 4l + j.
+    __m512 u[16];
+    for (size_t g = 0; g < 4; ++g) {
+      const __m512 t0 = _mm512_unpacklo_ps(r[4 * g], r[4 * g + 1]);
+      const __m512 t1 = _mm512_unpackhi_ps(r[4 * g], r[4 * g + 1]);
+      const __m512 t2 = _mm512_unpacklo_ps(r[4 * g + 2], r[4 * g + 3]);
+      const __m512 t3 = _mm512_unpackhi_ps(r[4 * g + 2], r[4 * g + 3]);
+      u[4 * g] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t0), _mm512_castps_pd(t2)));
+      u[4 * g + 1] =
+          _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t0), _mm512_castps_pd(t2)));
+      u[4 * g + 2] =
+          _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t1), _mm512_castps_pd(t3)));
+      u[4 * g + 3] =
+          _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t1), _mm512_castps_pd(t3)));
+    }
+    // Then lane l of u[j], u[4 + j], u[8 + j], u[12 + j] is k = 4l + j.
+    constexpr __mmask16 kRows = static_cast<__mmask16>((1u << MR) - 1u);
+    for (size_t j = 0; j < 4; ++j) {
+      const __m512 w0 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0x44);
+      const __m512 w1 = _mm512_shuffle_f32x4(u[j], u[4 + j], 0xee);
+      const __m512 w2 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0x44);
+      const __m512 w3 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], 0xee);
+      const __m512 out[4] = {_mm512_shuffle_f32x4(w0, w2, 0x88), _mm512_shuffle_f32x4(w0, w2, 0xdd),
+                             _mm512_shuffle_f32x4(w1, w3, 0x88),
+                             _mm512_shuffle_f32x4(w1, w3, 0xdd)};
+      for (size_t l = 0; l < 4; ++l) {
+        const size_t q = 4 * l + j;
+        if (q < steps) _mm512_mask_storeu_ps(dst + (p + q) * MR, kRows, out[l]);
+      }
+    }
+  }
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // namespace
 
 const GemmKernels* gemm_kernels_avx512() {
   static const GemmKernels table = {
-      gemm_blocking(kGemmAvx512), packed_tile, direct_tile, column_sums, gemv_n, gemv_t};
+      gemm_blocking(kGemmAvx512), packed_tile, direct_tile, column_sums, gemv_n, gemv_t, pack_a};
   return &table;
 }
 

@@ -129,7 +129,7 @@ void column_sums(const float* a, float* out, size_t m, size_t n, float beta) {
 // No GEMV kernels yet: few-row products take the packed path on NEON.
 const GemmKernels* gemm_kernels_neon() {
   static const GemmKernels table = {
-      gemm_blocking(kGemmNeon), packed_tile, direct_tile, column_sums, nullptr, nullptr};
+      gemm_blocking(kGemmNeon), packed_tile, direct_tile, column_sums, nullptr, nullptr, nullptr};
   return &table;
 }
 

@@ -106,7 +106,7 @@ void gemv_t(const GemvArgs& g) {
 
 const GemmKernels* gemm_kernels_scalar() {
   static const GemmKernels table = {
-      gemm_blocking(kGemmScalar), packed_tile, direct_tile, column_sums, gemv_n, gemv_t};
+      gemm_blocking(kGemmScalar), packed_tile, direct_tile, column_sums, gemv_n, gemv_t, nullptr};
   return &table;
 }
 

@@ -18,7 +18,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as lib from '../../lib/index.js';
-import { Dense, ELU, Layer, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
+import { Dense, ELU, GELU, Layer, LeakyReLU, PReLU, ReLU, Sequential, SiLU, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 import { reportCount } from './budget.js';
 import { ulpDistance } from './tolerance.js';
@@ -50,6 +50,8 @@ const layerSpecs: Record<string, (inF: number, v: number) => Made> = {
   ELU: (_inF, v) => ({ layer: new ELU(v % 2 ? 0.5 : undefined), exact: false }),
   Sigmoid: () => ({ layer: new Sigmoid(), exact: false }),
   Tanh: () => ({ layer: new Tanh(), exact: false }),
+  GELU: (_inF, v) => ({ layer: new GELU(v % 2 ? { approximate: 'tanh' } : {}), exact: false }),
+  SiLU: () => ({ layer: new SiLU(), exact: false }),
 };
 
 const exportedLayers = Object.entries(lib)

@@ -24,6 +24,7 @@ KernelRegistry own_tables(Isa isa) {
       r.gemm = gemm_kernels_avx512();
       r.losses = loss_kernels_avx512();
       r.probes = probe_kernels_avx512();
+      r.optim = optim::optim_kernels_avx512();
       break;
     case Isa::avx2:
       r.activations = activation_kernels_avx2();

@@ -12,6 +12,7 @@ import { earlyStopping } from '../train/callbacks.js';
 import type { Callback } from '../train/types.js';
 import { Dense, type DenseActivation } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
+import { GELU, SiLU } from '../layers/activations.js';
 import { PReLU } from '../layers/prelu.js';
 import { Sequential } from '../model/sequential.js';
 import { cosineDecay } from '../optim/schedules.js';
@@ -23,7 +24,7 @@ import { choiceFlag, intFlag, listFlag, numberFlag, parse, UsageError } from './
 import { loadMnist } from './mnist.js';
 import { shiftedCopies } from './augment.js';
 
-export const ACTIVATIONS = ['relu', 'leaky-relu', 'prelu', 'elu', 'sigmoid', 'tanh'] as const;
+export const ACTIVATIONS = ['relu', 'leaky-relu', 'prelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'silu'] as const;
 export type ActivationFlag = (typeof ACTIVATIONS)[number];
 
 /** Auto epochs give at least this many optimizer steps. */
@@ -49,7 +50,7 @@ labels, so \`nodegrad predict\` and \`evaluate\` take raw rows.
 Options:
   --layers LIST        hidden layer sizes, comma-separated (default 256,128;
                        --layers= or --layers "" means no hidden layer)
-  --activation NAME    relu|leaky-relu|prelu|elu|sigmoid|tanh (default relu)
+  --activation NAME    relu|leaky-relu|prelu|elu|sigmoid|tanh|gelu|silu (default relu)
   --optimizer NAME     sgd|momentum|adagrad|rmsprop|adam|adamw (default adam)
   --lr NUMBER          learning rate (default: 0.001 for adam, adamw and
                        rmsprop; 0.05 for sgd, momentum and adagrad)
@@ -84,10 +85,13 @@ export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.05, momentum: 
 export function buildLayers(inputs: number, hidden: readonly number[], outputs: number, activation: ActivationFlag): Layer[] {
   const layers: Layer[] = [];
   let f = inputs;
-  const fused: Record<Exclude<ActivationFlag, 'prelu'>, DenseActivation> = { relu: 'relu', 'leaky-relu': 'leakyRelu', elu: 'elu', sigmoid: 'sigmoid', tanh: 'tanh' };
+  // GELU and SiLU are layers of their own after a linear Dense (their
+  // backward needs the pre-activation x, which a fused Dense does not keep).
+  const separate = { prelu: () => new PReLU(), gelu: () => new GELU(), silu: () => new SiLU() } as const;
+  const fused: Record<Exclude<ActivationFlag, keyof typeof separate>, DenseActivation> = { relu: 'relu', 'leaky-relu': 'leakyRelu', elu: 'elu', sigmoid: 'sigmoid', tanh: 'tanh' };
   for (const h of hidden) {
-    if (activation === 'prelu') {
-      layers.push(new Dense(f, h, { init: 'he' }), new PReLU());
+    if (activation === 'prelu' || activation === 'gelu' || activation === 'silu') {
+      layers.push(new Dense(f, h, { init: 'he' }), separate[activation]());
     } else {
       layers.push(new Dense(f, h, { activation: fused[activation] }));
     }

@@ -70,7 +70,7 @@ describe('nodegrad CLI', () => {
       [['predict', '--data', join(work, 'bad.csv')], 'nodegrad: --model DIR is required (a directory written by nodegrad train --save)'],
       [['train', '--epochs', '2.5'], 'nodegrad: --epochs must be an integer in [1, 100000], got "2.5"'],
       [['train', '--optimizer', 'lbfgs'], 'nodegrad: --optimizer must be one of sgd|momentum|adagrad|rmsprop|adam|adamw, got "lbfgs"'],
-      [['train', '--activation', 'gelu'], 'nodegrad: --activation must be one of relu|leaky-relu|prelu|elu|sigmoid|tanh, got "gelu"'],
+      [['train', '--activation', 'softplus'], 'nodegrad: --activation must be one of relu|leaky-relu|prelu|elu|sigmoid|tanh|gelu|silu, got "softplus"'],
       [['train', '--layers', '64,x'], 'nodegrad: --layers must be an integer in [1, 1048576], got "x"'],
       [['train', '--data', join(work, 'none.csv')], `nodegrad: --data ${join(work, 'none.csv')}: cannot read (ENOENT)`],
       [['train', '--data', bad, '--backend', 'reference'], `nodegrad: ${bad}:3: column 2 (b) is not a finite number: "oops"`],

@@ -5,7 +5,7 @@
 // one backend kernel per span.
 import { rawBackend, type BackendName } from '../backend/index.js';
 import { checkNonNegative, type RawOptim } from '../backend/optim.js';
-import { describe, rangeError, typeError } from '../errors.js';
+import { describe, isDetached, rangeError, typeError } from '../errors.js';
 import type { Parameter } from '../parameter.js';
 import { decodeStepResult, GUARD_APPLY, GUARD_CHECK, GUARD_OFF } from '../backend/optim-scalars.js';
 import { checkKeys, makeGroups, type Group, type Span } from './groups.js';
@@ -147,6 +147,7 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
   /** One update of every parameter: one kernel call per coalesced span. */
   step(): void {
     const fn = `${this.spec.name}.step`;
+    this.checkAttached(fn);
     const factor: unknown = this.schedule ? this.schedule(this.t) : 1;
     if (typeof factor !== 'number') throw typeError(fn, 'schedule(step)', 'a number', factor);
     const lrs = this.groupList.map((g, i) => {
@@ -194,6 +195,24 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
       what,
       at,
     );
+  }
+
+  /**
+   * The parameters' memory must still be there: a model arena transferred
+   * to a worker (detached) leaves every view of it empty, and the kernel
+   * would then report a length mismatch about an argument the caller never
+   * passed. Named here by the parameter instead.
+   */
+  private checkAttached(fn: string): void {
+    const grouped = this.groupList.length > 1;
+    this.groupList.forEach((g, i) => {
+      g.params.forEach((p, j) => {
+        const at = `${grouped ? `groups[${i}].` : ''}params[${j}] (${p.name})`;
+        if (isDetached(p.value.data) || isDetached(p.grad.data)) {
+          throw new TypeError(`${fn}: ${at} has detached memory (its ArrayBuffer was transferred, e.g. to a worker); build the optimizer again over parameters with attached memory`);
+        }
+      });
+    });
   }
 
   /** Sets every gradient to 0. */

@@ -9,20 +9,15 @@
 
 #include <cstddef>
 
+#include "simd_avx2.h"
+
 namespace nodegrad {
 namespace optim {
 namespace {
 
-using V = __m256;
-constexpr size_t W = 8;
-V ld(const float* p) { return _mm256_loadu_ps(p); }
-void st(float* p, V x) { _mm256_storeu_ps(p, x); }
-V dup(float x) { return _mm256_set1_ps(x); }
-V add(V a, V b) { return _mm256_add_ps(a, b); }
-V sub(V a, V b) { return _mm256_sub_ps(a, b); }
-V mul(V a, V b) { return _mm256_mul_ps(a, b); }
-V dv(V a, V b) { return _mm256_div_ps(a, b); }
-V sq(V a) { return _mm256_sqrt_ps(a); }
+using namespace simd;  // V, W, load, store, dup, add, sub, mul, div: the shared layer
+// The layer has no square root; correctly rounded here, as every path's is.
+V sqrt_v(V a) { return _mm256_sqrt_ps(a); }
 
 #include "optim_body.inc"
 

@@ -9,20 +9,15 @@
 
 #include <cstddef>
 
+#include "simd_neon.h"
+
 namespace nodegrad {
 namespace optim {
 namespace {
 
-using V = float32x4_t;
-constexpr size_t W = 4;
-V ld(const float* p) { return vld1q_f32(p); }
-void st(float* p, V x) { vst1q_f32(p, x); }
-V dup(float x) { return vdupq_n_f32(x); }
-V add(V a, V b) { return vaddq_f32(a, b); }
-V sub(V a, V b) { return vsubq_f32(a, b); }
-V mul(V a, V b) { return vmulq_f32(a, b); }
-V dv(V a, V b) { return vdivq_f32(a, b); }
-V sq(V a) { return vsqrtq_f32(a); }
+using namespace simd;  // V, W, load, store, dup, add, sub, mul, div: the shared layer
+// The layer has no square root; correctly rounded here, as every path's is.
+V sqrt_v(V a) { return vsqrtq_f32(a); }
 
 #include "optim_body.inc"
 

@@ -1,5 +1,7 @@
 // Scalar optimizer kernels: the shared formulas (optim_body.inc) with a
-// one-lane "vector".
+// one-lane "vector" of float. Not the SIMD layer's simd_scalar.h: that one
+// computes in double, and these formulas must round to float32 after every
+// operation to give the vector paths' bits.
 #include <cmath>
 #include <cstddef>
 
@@ -11,14 +13,14 @@ namespace {
 
 using V = float;
 constexpr size_t W = 1;
-V ld(const float* p) { return *p; }
-void st(float* p, V x) { *p = x; }
+V load(const float* p) { return *p; }
+void store(float* p, V x) { *p = x; }
 V dup(float x) { return x; }
 V add(V a, V b) { return a + b; }
 V sub(V a, V b) { return a - b; }
 V mul(V a, V b) { return a * b; }
-V dv(V a, V b) { return a / b; }
-V sq(V a) { return std::sqrt(a); }
+V div(V a, V b) { return a / b; }
+V sqrt_v(V a) { return std::sqrt(a); }
 
 #include "optim_body.inc"
 

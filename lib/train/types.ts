@@ -1,6 +1,7 @@
 // The small interfaces the training loop is written against, so it depends
 // on what a model and an optimizer do, not on their classes.
 import type { BackendName } from '../backend/index.js';
+import type { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Optimizer, OptimizerName } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
 import type { Tensor } from '../tensor.js';
@@ -75,6 +76,8 @@ export interface NonFiniteLoss {
   epoch: number;
   batch: number;
   loss: number;
+  /** Set when the loss was finite but the optimizer refused an update that would have made a parameter or its state non-finite. */
+  update?: NonFiniteUpdateError;
 }
 
 /** What to do with a batch whose loss is NaN or ±Inf: 'throw' (the default), 'stop' training, or 'skip' the update. */

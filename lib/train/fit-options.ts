@@ -44,6 +44,8 @@ const FIT_OPTION_KEYS: Record<keyof FitOptions, true> = {
   yieldEveryMs: true,
   distributed: true,
   callbacksOnAllRanks: true,
+  background: true,
+  chunkMs: true,
 };
 const FIT_OPTIONS = Object.keys(FIT_OPTION_KEYS);
 const HOOK_KEYS: Record<keyof Callback, true> = {
@@ -52,6 +54,7 @@ const HOOK_KEYS: Record<keyof Callback, true> = {
   onEpochBegin: true,
   onEpochEnd: true,
   onBatchEnd: true,
+  onBatchBegin: true,
   onBatchForward: true,
   onNonFiniteLoss: true,
 };

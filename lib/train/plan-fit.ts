@@ -23,8 +23,9 @@ import type { Metric } from './metrics.js';
 import { guardMethods, hold } from './plan-guard.js';
 import { SCALAR_STRIDE, TrainingPlan } from './plan-compile.js';
 import { createProgress } from './progress.js';
-import type { DataSet } from './targets.js';
-import type { Callback, History, Logs, NonFiniteAction, TrainableModel, TrainingContext, TrainingParams } from './types.js';
+import { NonFiniteUpdateError } from '../optim/non-finite.js';
+import { nonFiniteData, type DataSet } from './targets.js';
+import type { Callback, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** What fit has validated (fit-options.ts), as run() in fit.ts gets it. */
 export type PlanFitInput = PreparedFit;
@@ -64,12 +65,29 @@ async function call(r: unknown): Promise<void> {
   if (isThenable(r)) await r;
 }
 
-function decide(callbacks: readonly Callback[], info: { epoch: number; batch: number; loss: number }, ctx: TrainingContext): NonFiniteAction {
+function decide(callbacks: readonly Callback[], info: NonFiniteLoss, ctx: TrainingContext): NonFiniteAction {
   for (const cb of callbacks) {
     const a = cb.onNonFiniteLoss?.(info, ctx);
     if (a === 'throw' || a === 'stop' || a === 'skip') return a;
   }
   return 'throw';
+}
+
+/** nonFiniteData (targets.ts) over the batch of rows order[begin..end), gathered for the message. */
+function batchData(d: DataSet, order: Int32Array, begin: number, end: number): string | undefined {
+  const n = end - begin;
+  const x = new Float32Array(n * d.features);
+  for (let i = 0; i < n; i++) x.set(d.x.subarray(order[begin + i]! * d.features, (order[begin + i]! + 1) * d.features), i * d.features);
+  let t: DataSet['targets'];
+  if (d.targets.kind === 'values') {
+    const w = d.targetWidth;
+    const v = new Float32Array(n * w);
+    for (let i = 0; i < n; i++) v.set(d.targets.values.subarray(order[begin + i]! * w, (order[begin + i]! + 1) * w), i * w);
+    t = { kind: 'values', values: v };
+  } else {
+    t = { kind: 'labels', labels: Int32Array.from({ length: n }, (_, i) => (d.targets as { labels: Int32Array }).labels[order[begin + i]!]!) };
+  }
+  return nonFiniteData(x, d.features, t, d.targetWidth, (i) => order[begin + i]!);
 }
 
 function dataArgs(d: DataSet): [Float32Array, Int32Array | null, Float32Array | null, number] {
@@ -121,21 +139,21 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
 
   // Per-chunk buffers, grown as chunks get longer.
   let cap = 0;
-  let scalars = new Float64Array(0);
+  let scalars = new Float32Array(0);
   // The next chunk's scalars, computed while this chunk runs (for `aheadSteps` steps from step `aheadFrom`).
-  let ahead = new Float64Array(0);
+  let ahead = new Float32Array(0);
   let aheadFrom = -1;
   let aheadSteps = 0;
   let aheadError: Error | undefined;
   let losses = new Float64Array(0);
   let msum = new Float64Array(0);
   let norms = new Float64Array(0);
-  const result = new Float64Array(3);
+  const result = new Float64Array(6);
   const grow = (k: number): void => {
     if (k <= cap) return;
     cap = Math.max(k, 2 * cap);
-    scalars = new Float64Array(cap * opt.spans.length * SCALAR_STRIDE);
-    ahead = new Float64Array(cap * opt.spans.length * SCALAR_STRIDE);
+    scalars = new Float32Array(cap * opt.spans.length * SCALAR_STRIDE);
+    ahead = new Float32Array(cap * opt.spans.length * SCALAR_STRIDE);
     aheadFrom = -1;
     losses = new Float64Array(cap);
     msum = new Float64Array(cap * nm);
@@ -214,7 +232,9 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         });
         const done = result[0]!;
         const nonFinite = result[1] === 1;
-        if (done + (nonFinite ? 1 : 0) > 0) nsPerStep = result[2]! / (done + (nonFinite ? 1 : 0));
+        const refused = result[3] === 1;
+        const stopped = nonFinite || refused ? 1 : 0;
+        if (done + stopped > 0) nsPerStep = result[2]! / (done + stopped);
         opt.commit(done, done > 0 ? norms[done - 1]! : NaN);
         for (let i = 0; i < done; i++) {
           const b = batchIndex + i;
@@ -236,13 +256,40 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           }
         }
         batchIndex += done;
+        if (refused) {
+          // A finite loss whose update the optimizer's guard refused (nothing
+          // was written): as fit.ts, the batch's metrics count, its loss does not.
+          const b = batchIndex;
+          const n = Math.min(batchSize, train.rows - b * batchSize);
+          for (let m = 0; m < nm; m++) {
+            const s = msum[done * nm + m]!;
+            sums[m]! += s;
+            batchLogs[metrics[m]!.name] = s / (metrics[m]!.per === 'row' ? n : n * outputs);
+          }
+          const loss = losses[done]!;
+          await batchBegin(b);
+          const e = opt.refusal(result[4]!, result[5]!) as NonFiniteUpdateError;
+          const action = decide(callbacks, { epoch, batch: b, loss, update: e }, ctx);
+          const where = `epoch ${epoch + 1}, batch ${b + 1} of ${steps} (loss ${loss})`;
+          if (action === 'throw') throw new Error(`fit: at ${where}, ${e.message} (lower the learning rate, or decide with a callback's onNonFiniteLoss)`, { cause: e });
+          if (action === 'stop') {
+            ctx.stop(`the update of '${e.parameter}' became non-finite at epoch ${epoch + 1}, batch ${b + 1}`);
+            break;
+          }
+          batchIndex++; // 'skip'
+          continue;
+        }
         if (nonFinite) {
           const loss = losses[done]!;
           await batchBegin(batchIndex);
           const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
           if (action === 'throw') {
+            // The data first, as fit.ts: NaN in x is not cured by a lower learning rate.
+            const data = batchData(train, order, batchIndex * batchSize, Math.min((batchIndex + 1) * batchSize, train.rows));
+            const why = data ? `: ${data}` : '';
+            const advice = data ? 'clean the data' : 'lower the learning rate';
             throw new Error(
-              `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
+              `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}${why}; that batch's update was not applied (${advice}, or decide with a callback's onNonFiniteLoss)`,
             );
           }
           if (action === 'stop') {
@@ -271,6 +318,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
     for (const cb of callbacks) await call(cb.onTrainEnd?.(lastLogs, ctx));
     return history;
   } finally {
+    opt.release();
     unguard();
   }
 }

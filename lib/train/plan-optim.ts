@@ -7,10 +7,11 @@
 // or schedule, and this file never restates their formulas.
 import { describe, rangeError, typeError } from '../errors.js';
 import type { RawOptim } from '../backend/optim.js';
+import { OPTIM_SCALARS } from '../backend/optim-scalars.js';
 import { Optimizer } from '../optim/base.js';
 
-/** The stride of one span's scalars (kScalarStride in native/plan/plan.h). */
-export const SCALAR_STRIDE = 10;
+/** The stride of one span's scalars: one optim::Scalars block (kScalarStride in native/plan/plan.h). */
+export const SCALAR_STRIDE = OPTIM_SCALARS.length;
 
 /** OptKind in native/plan/plan.h. */
 export const enum OptKind {
@@ -22,7 +23,7 @@ export const enum OptKind {
 
 /** The fields of Optimizer (lib/optim/base.ts) a plan reads; private there, so read through this one view. */
 interface OptimizerInternals {
-  spec: { update: (...args: never[]) => void; name: string };
+  spec: { update: (...args: never[]) => number; name: string };
   raw: unknown;
   groupList: {
     hyper: { lr: number };
@@ -34,6 +35,7 @@ interface OptimizerInternals {
   t: number;
   gradNorm: number;
   allocate(g: unknown): void;
+  refusal(fn: string, g: unknown, s: unknown, code: number, t: number): Error;
 }
 
 function internals(o: Optimizer): OptimizerInternals {
@@ -49,29 +51,31 @@ export interface SpanDesc {
   n: number;
 }
 
-/** Records one kernel call per span: which kernel, its arrays, and its scalars in positional order. */
+/** Records one kernel call per span: which kernel, its arrays, and its scalar block. */
 class Recorder implements RawOptim {
-  out: Float64Array = new Float64Array(0);
+  out: Float32Array = new Float32Array(0);
   at = 0;
   kind: OptKind | undefined;
   arrays: (Float32Array | null)[] = [];
-  private put(kind: OptKind, arrays: (Float32Array | null)[], scalars: (number | boolean)[]): void {
+  private put(kind: OptKind, arrays: (Float32Array | null)[], scalars: Float32Array): number {
     if (this.kind !== undefined) throw new Error('plan: an optimizer update made more than one kernel call per span');
+    if (scalars.length !== SCALAR_STRIDE) throw new Error(`plan: an optimizer kernel got ${scalars.length} scalars, not ${SCALAR_STRIDE}`);
     this.kind = kind;
     this.arrays = arrays;
-    for (let i = 0; i < scalars.length; i++) this.out[this.at + i] = Number(scalars[i]);
+    this.out.set(scalars, this.at);
+    return 0; // "nothing refused": the plan runs the guarded kernel itself
   }
-  sgdStep(param: Float32Array, grad: Float32Array, lr: number, scale: number, wd: number, decay: number): void {
-    this.put(OptKind.sgd, [param, grad, null, null], [lr, scale, wd, decay]);
+  sgdStep(param: Float32Array, grad: Float32Array, scalars: Float32Array): number {
+    return this.put(OptKind.sgd, [param, grad, null, null], scalars);
   }
-  momentumStep(param: Float32Array, grad: Float32Array, m: Float32Array, beta: number, a: number, p: number, q: number, nesterov: boolean, scale: number, wd: number, decay: number): void {
-    this.put(OptKind.momentum, [param, grad, m, null], [beta, a, p, q, nesterov, scale, wd, decay]);
+  momentumStep(param: Float32Array, grad: Float32Array, m: Float32Array, scalars: Float32Array): number {
+    return this.put(OptKind.momentum, [param, grad, m, null], scalars);
   }
-  rmsStep(param: Float32Array, grad: Float32Array, v: Float32Array, lr: number, b: number, c2: number, eps: number, epsOutside: boolean, scale: number, wd: number, decay: number): void {
-    this.put(OptKind.rms, [param, grad, v, null], [lr, b, c2, eps, epsOutside, scale, wd, decay]);
+  rmsStep(param: Float32Array, grad: Float32Array, v: Float32Array, scalars: Float32Array): number {
+    return this.put(OptKind.rms, [param, grad, v, null], scalars);
   }
-  adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, alpha: number, k: number, beta1: number, c1: number, beta2: number, c2: number, eps: number, scale: number, wd: number, decay: number): void {
-    this.put(OptKind.adam, [param, grad, m, v], [alpha, k, beta1, c1, beta2, c2, eps, scale, wd, decay]);
+  adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, scalars: Float32Array): number {
+    return this.put(OptKind.adam, [param, grad, m, v], scalars);
   }
   sumSquares(): number {
     throw new Error('plan: an optimizer update asked for a sum of squares');
@@ -88,13 +92,21 @@ export class PlanOptimizer {
   readonly clipNorm: number;
   private readonly o: OptimizerInternals;
   private readonly rec = new Recorder();
+  /** Groups whose state the plan allocated ahead of the first step (Optimizer allocates at its first step). */
+  private readonly fresh: OptimizerInternals['groupList'] = [];
+  private readonly startStep: number;
 
   private constructor(readonly optimizer: Optimizer) {
     this.o = internals(optimizer);
-    for (const g of this.o.groupList) if (!g.arenas) this.o.allocate(g);
+    this.startStep = this.o.t;
+    for (const g of this.o.groupList) {
+      if (g.arenas) continue;
+      this.o.allocate(g);
+      this.fresh.push(g);
+    }
     this.clipNorm = this.o.clipNorm ?? 0;
     // One recorded step gives each span's kernel and arrays.
-    const scratch = new Float64Array(this.spanCount() * SCALAR_STRIDE);
+    const scratch = new Float32Array(this.spanCount() * SCALAR_STRIDE);
     const spans: SpanDesc[] = [];
     this.record(scratch, 0, this.o.t, (kind, arrays, s) => {
       spans.push({ kind, value: arrays[0]!, grad: arrays[1]!, s0: arrays[2] ?? null, s1: arrays[3] ?? null, n: s.value.length });
@@ -146,7 +158,7 @@ export class PlanOptimizer {
    * steps could be computed and the error the step after them would throw
    * (a schedule giving a bad lr), if any.
    */
-  scalars(out: Float64Array, count: number, from = this.o.t): { steps: number; error?: Error } {
+  scalars(out: Float32Array, count: number, from = this.o.t): { steps: number; error?: Error } {
     const per = this.spans.length * SCALAR_STRIDE;
     for (let i = 0; i < count; i++) {
       try {
@@ -159,7 +171,7 @@ export class PlanOptimizer {
   }
 
   /** Optimizer.step's scalar part for the step after `t` steps, written at `at`. */
-  private record(out: Float64Array, at: number, t: number, each: (kind: OptKind, arrays: (Float32Array | null)[], s: { value: Float32Array }) => void): void {
+  private record(out: Float32Array, at: number, t: number, each: (kind: OptKind, arrays: (Float32Array | null)[], s: { value: Float32Array }) => void): void {
     const o = this.o;
     const fn = `${o.spec.name}.step`;
     const factor: unknown = o.schedule ? o.schedule(t) : 1;
@@ -170,17 +182,36 @@ export class PlanOptimizer {
     o.groupList.forEach((g, gi) => {
       const lr = g.hyper.lr * factor;
       if (!(Number.isFinite(lr) && lr >= 0)) throw rangeError(fn, `scheduled lr of group ${gi}`, 'a finite number >= 0', describe(lr));
-      const flr = Math.fround(lr);
       for (const s of g.spans) {
         rec.at = at + k * SCALAR_STRIDE;
         rec.kind = undefined;
-        // scale 1 is a placeholder: the plan computes the clip factor at run time.
-        (o.spec.update as unknown as (...a: unknown[]) => void)(rec, s.value, s.grad, s.state, g.hyper, flr, t + 1, 1);
+        // scale 1 and guard 0 are placeholders: the plan sets the clip factor and the guard at run time.
+        (o.spec.update as unknown as (...a: unknown[]) => number)(rec, s.value, s.grad, s.state, g.hyper, lr, t + 1, 1, 0);
         if (rec.kind === undefined) throw new Error('plan: an optimizer update made no kernel call');
         each(rec.kind, rec.arrays, s);
         k++;
       }
     });
+  }
+
+  /** The error Optimizer.step throws for a refused update of span `span` (the step after those taken). */
+  refusal(span: number, code: number): Error {
+    let k = 0;
+    for (const g of this.o.groupList) {
+      for (const s of g.spans) {
+        if (k++ === span) return this.o.refusal(`${this.o.spec.name}.step`, g, s, code, this.o.t + 1);
+      }
+    }
+    return new Error(`plan: no span ${span}`);
+  }
+
+  /**
+   * At the end of the fit: state the plan allocated but no step used goes
+   * back to unallocated, as Optimizer leaves it (its state dict says null).
+   */
+  release(): void {
+    if (this.o.t !== this.startStep) return;
+    for (const g of this.fresh) g.arenas = null;
   }
 
   /** After a chunk: `done` steps were applied; `lastNorm` the last one's gradient norm. */

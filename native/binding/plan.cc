@@ -324,21 +324,25 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
     }
   }
   const size_t nm = p.metrics.size();
-  a.scalars = typed<double>(env, info[10], napi_float64_array,
-                            a.count * p.spans.size() * plan::kScalarStride, false, "scalars");
+  a.scalars = typed<float>(env, info[10], napi_float32_array,
+                           a.count * p.spans.size() * plan::kScalarStride, false, "scalars");
   a.loss = typed<double>(env, info[11], napi_float64_array, a.count, false, "loss");
   a.msum = typed<double>(env, info[12], napi_float64_array, a.count * nm, nm == 0, "msum");
   a.norms = typed<double>(env, info[13], napi_float64_array, a.count, false, "norms");
   const double budget = number_arg(info, 14, "budgetNs");
   a.budget_ns = budget > 0 ? static_cast<int64_t>(budget) : 0;
-  c.result = typed<double>(env, info[15], napi_float64_array, 3, false, "result");
+  c.result = typed<double>(env, info[15], napi_float64_array, 6, false, "result");
   return c;
 }
 
+// result: [done, non-finite loss, elapsed ns, refused, refused span, refused code]
 void write_result(double* r, const plan::ChunkResult& res) {
   r[0] = static_cast<double>(res.done);
   r[1] = res.non_finite ? 1 : 0;
   r[2] = static_cast<double>(res.elapsed_ns);
+  r[3] = res.refused ? 1 : 0;
+  r[4] = static_cast<double>(res.refused_span);
+  r[5] = res.refused_code;
 }
 
 Napi::Value plan_chunk(const Napi::CallbackInfo& info) {

@@ -50,7 +50,8 @@ export function planFor(model: TrainableModel, c: Compiled, p: PlanFitInput): Tr
     loss: c.lossName,
     metrics: c.metrics(p.outputs),
     optimizer: c.optimizer,
-    capacity: Math.max(p.batchSize, p.val ? evalBatch(p.batchSize) : 1),
+    // The largest batch that can occur: a batchSize beyond the rows gives one batch of all rows.
+    capacity: Math.max(Math.min(p.batchSize, p.train.rows), p.val ? Math.min(evalBatch(p.batchSize), p.val.rows) : 1),
     labels: p.train.targets.kind === 'labels',
     targetWidth: p.train.targetWidth,
     training: true,

@@ -12,6 +12,7 @@
 // in an External with a finalizer: it is freed when the last JS handle goes.
 #include "../plan/plan.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -302,7 +303,10 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
   a.batch = size_arg(info, 7, "batch");
   a.first = size_arg(info, 8, "first");
   a.count = size_arg(info, 9, "count");
-  if (a.batch == 0 || a.batch > p.capacity) fail(env, "batch must be in 1..capacity");
+  // A batch larger than the data holds all its rows: that is what must fit.
+  if (a.batch == 0 || std::min(a.batch, a.data.rows) > p.capacity) {
+    fail(env, "batch must be >= 1, and its rows must fit the plan's capacity");
+  }
   if (a.count == 0) fail(env, "count must be >= 1");
   const size_t begin = a.first * a.batch;
   if (a.data.rows == 0 || begin >= a.data.rows ||
@@ -410,7 +414,10 @@ Fwd forward_args(const Napi::CallbackInfo& info) {
   plan::ForwardArgs& a = f.a;
   a.data = data_args(info, p, 2);
   a.batch = size_arg(info, 6, "batch");
-  if (a.batch == 0 || a.batch > p.capacity) fail(env, "batch must be in 1..capacity");
+  // A batch larger than the data holds all its rows: that is what must fit.
+  if (a.batch == 0 || std::min(a.batch, a.data.rows) > p.capacity) {
+    fail(env, "batch must be >= 1, and its rows must fit the plan's capacity");
+  }
   a.out = typed<float>(env, info[7], napi_float32_array, a.data.rows * p.out_features, true, "out");
   const size_t batches = (a.data.rows + a.batch - 1) / a.batch;
   a.loss = typed<double>(env, info[8], napi_float64_array, batches, true, "loss");

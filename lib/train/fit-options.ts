@@ -51,10 +51,10 @@ const FIT_OPTIONS = Object.keys(FIT_OPTION_KEYS);
 const HOOK_KEYS: Record<keyof Callback, true> = {
   onTrainBegin: true,
   onTrainEnd: true,
+  onBatchBegin: true,
   onEpochBegin: true,
   onEpochEnd: true,
   onBatchEnd: true,
-  onBatchBegin: true,
   onBatchForward: true,
   onNonFiniteLoss: true,
 };

@@ -29,8 +29,10 @@ const reps = Number(opt('reps', 3));
 const log = (m) => process.stderr.write(m + '\n');
 const lib = await import(pathToFileURL(join(ROOT, 'dist', 'index.js')).href);
 const { TrainingPlan } = await import(pathToFileURL(join(ROOT, 'dist', 'train', 'plan-compile.js')).href);
+const { SCALAR_STRIDE } = await import(pathToFileURL(join(ROOT, 'dist', 'train', 'plan-optim.js')).href);
 const { loadNative } = await import(pathToFileURL(join(ROOT, 'dist', 'backend', 'native.js')).href);
 const raw = loadNative();
+const optimScalars = await import(pathToFileURL(join(ROOT, 'dist', 'backend', 'optim.js')).href);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -176,8 +178,13 @@ function kernelList(sizes, B, act, lossName, optName) {
   if (optName === 'adam') {
     const m = new Float32Array(total);
     const v = new Float32Array(total);
-    P.push(['adamStep', () => raw.adamStep(values, grads, m, v, 1e-3, 1, 0.9, 0.1, 0.999, 0.001, 1e-8, 1, 0, 0)]);
-  } else P.push(['sgdStep', () => raw.sgdStep(values, grads, 0.01, 1, 0, 0)]);
+    // The optimizer's own scalar block (what Adam.step passes), guard 1 as a single-span step.
+    const s = optimScalars.adamScalars({ lr: 1e-3, step: 1, nonFinite: 'refuse' });
+    P.push(['adamStep', () => raw.adamStep(values, grads, m, v, s)]);
+  } else {
+    const s = optimScalars.sgdScalars({ lr: 0.01, nonFinite: 'refuse' });
+    P.push(['sgdStep', () => raw.sgdStep(values, grads, s)]);
+  }
   return P;
 }
 
@@ -207,11 +214,17 @@ async function stepCosts(w) {
   const plan = TrainingPlan.compile(m, { loss: w.loss === 'softmaxCE' ? 'softmaxCrossEntropy' : 'mse', metrics: [], optimizer: m.optimizer, capacity: w.batch, labels: w.loss === 'softmaxCE', targetWidth: classes, training: true });
   if (typeof plan === 'string') throw new Error(plan);
   const K = w.steps;
-  const scalars = new Float64Array(K * plan.optimizer.spans.length * 10);
+  const scalars = new Float32Array(K * plan.optimizer.spans.length * SCALAR_STRIDE);
+  // A shuffled order, as fit gathers by (a gather from scattered rows costs more than a sequential one).
   const order = Int32Array.from({ length: rows }, (_, i) => i);
+  const perm = rand(rows, 23);
+  for (let i = rows - 1; i > 0; i--) {
+    const j = Math.floor(((perm[i] + 1) / 2) * (i + 1)) % (i + 1);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
   const loss = new Float64Array(K);
   const norms = new Float64Array(K);
-  const result = new Float64Array(3);
+  const result = new Float64Array(6);
   const labels = w.loss === 'softmaxCE' ? Int32Array.from(y.data) : null;
   const planOnce = () => {
     plan.optimizer.scalars(scalars, K);

@@ -24,8 +24,8 @@ import type { Metric } from './metrics.js';
 import { guardMethods, hold } from './plan-guard.js';
 import { SCALAR_STRIDE, TrainingPlan } from './plan-compile.js';
 import { createProgress } from './progress.js';
-import type { DataSet } from './targets.js';
 import { NonFiniteUpdateError } from '../optim/non-finite.js';
+import type { DataSet } from './targets.js';
 import type { Callback, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** What fit has validated (fit-options.ts), as run() in fit.ts gets it. */
@@ -124,21 +124,21 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
 
   // Per-chunk buffers, grown as chunks get longer.
   let cap = 0;
-  let scalars = new Float64Array(0);
+  let scalars = new Float32Array(0);
   // The next chunk's scalars, computed while this chunk runs (for `aheadSteps` steps from step `aheadFrom`).
-  let ahead = new Float64Array(0);
+  let ahead = new Float32Array(0);
   let aheadFrom = -1;
   let aheadSteps = 0;
   let aheadError: Error | undefined;
   let losses = new Float64Array(0);
   let msum = new Float64Array(0);
   let norms = new Float64Array(0);
-  const result = new Float64Array(4);
+  const result = new Float64Array(6);
   const grow = (k: number): void => {
     if (k <= cap) return;
     cap = Math.max(k, 2 * cap);
-    scalars = new Float64Array(cap * opt.spans.length * SCALAR_STRIDE);
-    ahead = new Float64Array(cap * opt.spans.length * SCALAR_STRIDE);
+    scalars = new Float32Array(cap * opt.spans.length * SCALAR_STRIDE);
+    ahead = new Float32Array(cap * opt.spans.length * SCALAR_STRIDE);
     aheadFrom = -1;
     losses = new Float64Array(cap);
     msum = new Float64Array(cap * nm);
@@ -218,7 +218,8 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         const done = result[0]!;
         const nonFinite = result[1] === 1;
         const refused = result[3] === 1;
-        if (done + (nonFinite ? 1 : 0) > 0) nsPerStep = result[2]! / (done + (nonFinite ? 1 : 0));
+        const stopped = nonFinite || refused ? 1 : 0;
+        if (done + stopped > 0) nsPerStep = result[2]! / (done + stopped);
         opt.commit(done, done > 0 ? norms[done - 1]! : NaN);
         for (let i = 0; i < done; i++) {
           const b = batchIndex + i;
@@ -241,26 +242,27 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         }
         batchIndex += done;
         if (refused) {
-          // The plan wrote nothing of this batch's update (it would not be
-          // finite); its gradients are in the arena. Optimizer.step() refuses
-          // it the same way and names what overflowed; then fit's choices.
-          const loss = losses[done]!;
-          await batchBegin(batchIndex);
-          try {
-            opt.optimizer.step();
-          } catch (e) {
-            if (!(e instanceof NonFiniteUpdateError)) throw e;
-            const action = decide(callbacks, { epoch, batch: batchIndex, loss, update: e }, ctx);
-            const where = `epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps} (loss ${loss})`;
-            if (action === 'throw') throw new Error(`fit: at ${where}, ${e.message} (lower the learning rate, or decide with a callback's onNonFiniteLoss)`, { cause: e });
-            if (action === 'stop') {
-              ctx.stop(`the update of '${e.parameter}' became non-finite at epoch ${epoch + 1}, batch ${batchIndex + 1}`);
-              break;
-            }
-            batchIndex++; // 'skip'
-            continue;
+          // A finite loss whose update the optimizer's guard refused (nothing
+          // was written): as fit.ts, the batch's metrics count, its loss does not.
+          const b = batchIndex;
+          const n = Math.min(batchSize, train.rows - b * batchSize);
+          for (let m = 0; m < nm; m++) {
+            const s = msum[done * nm + m]!;
+            sums[m]! += s;
+            batchLogs[metrics[m]!.name] = s / (metrics[m]!.per === 'row' ? n : n * outputs);
           }
-          throw new Error('fit: the training plan refused an update that Optimizer.step() applied (a bug: please report it)');
+          const loss = losses[done]!;
+          await batchBegin(b);
+          const e = opt.refusal(result[4]!, result[5]!) as NonFiniteUpdateError;
+          const action = decide(callbacks, { epoch, batch: b, loss, update: e }, ctx);
+          const where = `epoch ${epoch + 1}, batch ${b + 1} of ${steps} (loss ${loss})`;
+          if (action === 'throw') throw new Error(`fit: at ${where}, ${e.message} (lower the learning rate, or decide with a callback's onNonFiniteLoss)`, { cause: e });
+          if (action === 'stop') {
+            ctx.stop(`the update of '${e.parameter}' became non-finite at epoch ${epoch + 1}, batch ${b + 1}`);
+            break;
+          }
+          batchIndex++; // 'skip'
+          continue;
         }
         if (nonFinite) {
           const loss = losses[done]!;
@@ -296,6 +298,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
     for (const cb of callbacks) await call(cb.onTrainEnd?.(lastLogs, ctx));
     return history;
   } finally {
+    opt.release();
     unguard();
   }
 }

@@ -7,10 +7,10 @@
 // or schedule, and this file never restates their formulas.
 import { describe, rangeError, typeError } from '../errors.js';
 import type { RawOptim } from '../backend/optim.js';
-import { GUARD_OFF, OPTIM_SCALARS } from '../backend/optim-scalars.js';
+import { OPTIM_SCALARS } from '../backend/optim-scalars.js';
 import { Optimizer } from '../optim/base.js';
 
-/** The stride of one span's scalars: the optimizer kernels' scalar block (kScalarStride in native/plan/plan.h). */
+/** The stride of one span's scalars: one optim::Scalars block (kScalarStride in native/plan/plan.h). */
 export const SCALAR_STRIDE = OPTIM_SCALARS.length;
 
 /** OptKind in native/plan/plan.h. */
@@ -23,7 +23,7 @@ export const enum OptKind {
 
 /** The fields of Optimizer (lib/optim/base.ts) a plan reads; private there, so read through this one view. */
 interface OptimizerInternals {
-  spec: { update: (...args: never[]) => void; name: string };
+  spec: { update: (...args: never[]) => number; name: string };
   raw: unknown;
   groupList: {
     hyper: { lr: number };
@@ -35,6 +35,7 @@ interface OptimizerInternals {
   t: number;
   gradNorm: number;
   allocate(g: unknown): void;
+  refusal(fn: string, g: unknown, s: unknown, code: number, t: number): Error;
 }
 
 function internals(o: Optimizer): OptimizerInternals {
@@ -52,16 +53,17 @@ export interface SpanDesc {
 
 /** Records one kernel call per span: which kernel, its arrays, and its scalar block. */
 class Recorder implements RawOptim {
-  out: Float64Array = new Float64Array(0);
+  out: Float32Array = new Float32Array(0);
   at = 0;
   kind: OptKind | undefined;
   arrays: (Float32Array | null)[] = [];
   private put(kind: OptKind, arrays: (Float32Array | null)[], scalars: Float32Array): number {
     if (this.kind !== undefined) throw new Error('plan: an optimizer update made more than one kernel call per span');
+    if (scalars.length !== SCALAR_STRIDE) throw new Error(`plan: an optimizer kernel got ${scalars.length} scalars, not ${SCALAR_STRIDE}`);
     this.kind = kind;
     this.arrays = arrays;
-    for (let i = 0; i < scalars.length; i++) this.out[this.at + i] = scalars[i]!;
-    return 0;
+    this.out.set(scalars, this.at);
+    return 0; // "nothing refused": the plan runs the guarded kernel itself
   }
   sgdStep(param: Float32Array, grad: Float32Array, scalars: Float32Array): number {
     return this.put(OptKind.sgd, [param, grad, null, null], scalars);
@@ -90,13 +92,21 @@ export class PlanOptimizer {
   readonly clipNorm: number;
   private readonly o: OptimizerInternals;
   private readonly rec = new Recorder();
+  /** Groups whose state the plan allocated ahead of the first step (Optimizer allocates at its first step). */
+  private readonly fresh: OptimizerInternals['groupList'] = [];
+  private readonly startStep: number;
 
   private constructor(readonly optimizer: Optimizer) {
     this.o = internals(optimizer);
-    for (const g of this.o.groupList) if (!g.arenas) this.o.allocate(g);
+    this.startStep = this.o.t;
+    for (const g of this.o.groupList) {
+      if (g.arenas) continue;
+      this.o.allocate(g);
+      this.fresh.push(g);
+    }
     this.clipNorm = this.o.clipNorm ?? 0;
     // One recorded step gives each span's kernel and arrays.
-    const scratch = new Float64Array(this.spanCount() * SCALAR_STRIDE);
+    const scratch = new Float32Array(this.spanCount() * SCALAR_STRIDE);
     const spans: SpanDesc[] = [];
     this.record(scratch, 0, this.o.t, (kind, arrays, s) => {
       spans.push({ kind, value: arrays[0]!, grad: arrays[1]!, s0: arrays[2] ?? null, s1: arrays[3] ?? null, n: s.value.length });
@@ -148,7 +158,7 @@ export class PlanOptimizer {
    * steps could be computed and the error the step after them would throw
    * (a schedule giving a bad lr), if any.
    */
-  scalars(out: Float64Array, count: number, from = this.o.t): { steps: number; error?: Error } {
+  scalars(out: Float32Array, count: number, from = this.o.t): { steps: number; error?: Error } {
     const per = this.spans.length * SCALAR_STRIDE;
     for (let i = 0; i < count; i++) {
       try {
@@ -161,7 +171,7 @@ export class PlanOptimizer {
   }
 
   /** Optimizer.step's scalar part for the step after `t` steps, written at `at`. */
-  private record(out: Float64Array, at: number, t: number, each: (kind: OptKind, arrays: (Float32Array | null)[], s: { value: Float32Array }) => void): void {
+  private record(out: Float32Array, at: number, t: number, each: (kind: OptKind, arrays: (Float32Array | null)[], s: { value: Float32Array }) => void): void {
     const o = this.o;
     const fn = `${o.spec.name}.step`;
     const factor: unknown = o.schedule ? o.schedule(t) : 1;
@@ -175,14 +185,33 @@ export class PlanOptimizer {
       for (const s of g.spans) {
         rec.at = at + k * SCALAR_STRIDE;
         rec.kind = undefined;
-        // scale 1 and the guard are placeholders: the plan computes the clip
-        // factor at run time and guards the update as Optimizer.step() does.
-        (o.spec.update as unknown as (...a: unknown[]) => void)(rec, s.value, s.grad, s.state, g.hyper, lr, t + 1, 1, GUARD_OFF);
+        // scale 1 and guard 0 are placeholders: the plan sets the clip factor and the guard at run time.
+        (o.spec.update as unknown as (...a: unknown[]) => number)(rec, s.value, s.grad, s.state, g.hyper, lr, t + 1, 1, 0);
         if (rec.kind === undefined) throw new Error('plan: an optimizer update made no kernel call');
         each(rec.kind, rec.arrays, s);
         k++;
       }
     });
+  }
+
+  /** The error Optimizer.step throws for a refused update of span `span` (the step after those taken). */
+  refusal(span: number, code: number): Error {
+    let k = 0;
+    for (const g of this.o.groupList) {
+      for (const s of g.spans) {
+        if (k++ === span) return this.o.refusal(`${this.o.spec.name}.step`, g, s, code, this.o.t + 1);
+      }
+    }
+    return new Error(`plan: no span ${span}`);
+  }
+
+  /**
+   * At the end of the fit: state the plan allocated but no step used goes
+   * back to unallocated, as Optimizer leaves it (its state dict says null).
+   */
+  release(): void {
+    if (this.o.t !== this.startStep) return;
+    for (const g of this.fresh) g.arenas = null;
   }
 
   /** After a chunk: `done` steps were applied; `lastNorm` the last one's gradient norm. */

@@ -12,6 +12,7 @@
 // in an External with a finalizer: it is freed when the last JS handle goes.
 #include "../plan/plan.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -302,7 +303,10 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
   a.batch = size_arg(info, 7, "batch");
   a.first = size_arg(info, 8, "first");
   a.count = size_arg(info, 9, "count");
-  if (a.batch == 0 || a.batch > p.capacity) fail(env, "batch must be in 1..capacity");
+  // A batch larger than the data holds all its rows: that is what must fit.
+  if (a.batch == 0 || std::min(a.batch, a.data.rows) > p.capacity) {
+    fail(env, "batch must be >= 1, and its rows must fit the plan's capacity");
+  }
   if (a.count == 0) fail(env, "count must be >= 1");
   const size_t begin = a.first * a.batch;
   if (a.data.rows == 0 || begin >= a.data.rows ||
@@ -324,22 +328,25 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
     }
   }
   const size_t nm = p.metrics.size();
-  a.scalars = typed<double>(env, info[10], napi_float64_array,
-                            a.count * p.spans.size() * plan::kScalarStride, false, "scalars");
+  a.scalars = typed<float>(env, info[10], napi_float32_array,
+                           a.count * p.spans.size() * plan::kScalarStride, false, "scalars");
   a.loss = typed<double>(env, info[11], napi_float64_array, a.count, false, "loss");
   a.msum = typed<double>(env, info[12], napi_float64_array, a.count * nm, nm == 0, "msum");
   a.norms = typed<double>(env, info[13], napi_float64_array, a.count, false, "norms");
   const double budget = number_arg(info, 14, "budgetNs");
   a.budget_ns = budget > 0 ? static_cast<int64_t>(budget) : 0;
-  c.result = typed<double>(env, info[15], napi_float64_array, 4, false, "result");
+  c.result = typed<double>(env, info[15], napi_float64_array, 6, false, "result");
   return c;
 }
 
+// result: [done, non-finite loss, elapsed ns, refused, refused span, refused code]
 void write_result(double* r, const plan::ChunkResult& res) {
   r[0] = static_cast<double>(res.done);
   r[1] = res.non_finite ? 1 : 0;
   r[2] = static_cast<double>(res.elapsed_ns);
   r[3] = res.refused ? 1 : 0;
+  r[4] = static_cast<double>(res.refused_span);
+  r[5] = res.refused_code;
 }
 
 Napi::Value plan_chunk(const Napi::CallbackInfo& info) {
@@ -407,7 +414,10 @@ Fwd forward_args(const Napi::CallbackInfo& info) {
   plan::ForwardArgs& a = f.a;
   a.data = data_args(info, p, 2);
   a.batch = size_arg(info, 6, "batch");
-  if (a.batch == 0 || a.batch > p.capacity) fail(env, "batch must be in 1..capacity");
+  // A batch larger than the data holds all its rows: that is what must fit.
+  if (a.batch == 0 || std::min(a.batch, a.data.rows) > p.capacity) {
+    fail(env, "batch must be >= 1, and its rows must fit the plan's capacity");
+  }
   a.out = typed<float>(env, info[7], napi_float32_array, a.data.rows * p.out_features, true, "out");
   const size_t batches = (a.data.rows + a.batch - 1) / a.batch;
   a.loss = typed<double>(env, info[8], napi_float64_array, batches, true, "loss");

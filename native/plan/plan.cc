@@ -12,20 +12,6 @@
 namespace nodegrad {
 namespace plan {
 
-size_t scale_slot(OptKind kind) {
-  switch (kind) {
-    case OptKind::sgd:  // sgdStep(p, g, lr, scale, wd, decay)
-      return 1;
-    case OptKind::momentum:  // momentumStep(p, g, m, beta, a, p, q, nesterov, scale, wd, decay)
-    case OptKind::rms:       // rmsStep(p, g, v, lr, b, c2, eps, epsOutside, scale, wd, decay)
-      return 5;
-    case OptKind::adam:  // adamStep(p, g, m, v, alpha, k, beta1, c1, beta2, c2, eps, scale, wd,
-                         // decay)
-      return 7;
-  }
-  return 0;
-}
-
 namespace {
 
 // f32_scalar_arg's conversion (native/binding/args.h): double to float.
@@ -197,14 +183,17 @@ double compute_loss(const Plan& p, const float* pred, const int32_t* labels, con
   return std::numeric_limits<double>::quiet_NaN();
 }
 
-// metrics.ts argmax: the first index of the largest value.
-size_t argmax(const float* a, size_t w) {
-  size_t best = 0;
+// metrics.ts argmax: the first index of the largest value; -1 when the row
+// holds a NaN (a NaN prediction names no class).
+long argmax(const float* a, size_t w) {
+  long best = 0;
   float v = a[0];
+  if (v != v) return -1;
   for (size_t j = 1; j < w; ++j) {
+    if (a[j] != a[j]) return -1;
     if (a[j] > v) {
       v = a[j];
-      best = j;
+      best = static_cast<long>(j);
     }
   }
   return best;
@@ -217,15 +206,17 @@ double metric_sum(Metric m, const float* pred, const int32_t* labels, const floa
   switch (m) {
     case Metric::categorical:
       for (size_t r = 0; r < rows; ++r) {
-        const size_t want =
-            labels != nullptr ? static_cast<size_t>(labels[r]) : argmax(targets + r * w, w);
-        if (argmax(pred + r * w, w) == want) s += 1;
+        const long want =
+            labels != nullptr ? static_cast<long>(labels[r]) : argmax(targets + r * w, w);
+        const long got = argmax(pred + r * w, w);
+        if (got >= 0 && got == want) s += 1;
       }
       break;
     case Metric::binary_logit:
     case Metric::binary_value: {
       const float threshold = m == Metric::binary_logit ? 0.0f : 0.5f;
       for (size_t i = 0; i < rows * w; ++i) {
+        if (pred[i] != pred[i]) continue;  // a NaN prediction is never a hit
         const bool want = targets != nullptr ? targets[i] >= 0.5f : false;
         if ((pred[i] > threshold) == want) s += 1;
       }
@@ -263,37 +254,44 @@ float clip_scale(const Plan& p, double* norm_out) {
   return std::isfinite(norm) && norm > p.clip_norm ? f(p.clip_norm / norm) : 1.0f;
 }
 
-// Optimizer.step: one kernel per span with the scalar block TypeScript
-// recorded, the clip factor put in. Guarded as Optimizer.step() guards: one
-// span is checked and written by one call; several are all checked first.
-// Returns false (nothing written) when an update would not be finite.
-bool update(const Plan& p, const double* scalars, float scale) {
-  auto call = [&](size_t i, float guard) {
-    const Span& s = p.spans[i];
-    const double* a = scalars + i * kScalarStride;
+optim::StepResult step_span(const Plan& p, const Span& s, const optim::Scalars& x) {
+  switch (s.kind) {
+    case OptKind::sgd:
+      return p.k.optim->sgd(s.value, s.grad, s.n, x);
+    case OptKind::momentum:
+      return p.k.optim->momentum(s.value, s.grad, s.s0, s.n, x);
+    case OptKind::rms:
+      return p.k.optim->rms(s.value, s.grad, s.s0, s.n, x);
+    case OptKind::adam:
+      return p.k.optim->adam(s.value, s.grad, s.s0, s.s1, s.n, x);
+  }
+  return 0;
+}
+
+// Optimizer.step: one kernel per span with the scalars TypeScript recorded,
+// guarded as there: one span is checked and written by one call (guard 1);
+// several are all checked first (guard 2), then written (guard 0). Returns
+// false, having written nothing, when a span refuses.
+bool update(const Plan& p, const float* scalars, float scale, ChunkResult* res) {
+  const size_t n = p.spans.size();
+  auto block = [&](size_t i, float guard) {
     optim::Scalars x;
-    float* xf = reinterpret_cast<float*>(&x);
-    for (size_t j = 0; j < kScalarStride; ++j) xf[j] = f(a[j]);
+    std::memcpy(&x, scalars + i * kScalarStride, sizeof x);
     x.scale = scale;
     x.guard = guard;
-    switch (s.kind) {
-      case OptKind::sgd:
-        return p.k.optim->sgd(s.value, s.grad, s.n, x);
-      case OptKind::momentum:
-        return p.k.optim->momentum(s.value, s.grad, s.s0, s.n, x);
-      case OptKind::rms:
-        return p.k.optim->rms(s.value, s.grad, s.s0, s.n, x);
-      case OptKind::adam:
-        return p.k.optim->adam(s.value, s.grad, s.s0, s.s1, s.n, x);
-    }
-    return optim::StepResult(0);
+    return x;
   };
-  const bool single = p.spans.size() == 1;
-  for (size_t i = 0; i < p.spans.size(); ++i) {
-    if (call(i, single ? 1.0f : 2.0f) != 0) return false;
+  for (size_t i = 0; i < n; ++i) {
+    const optim::StepResult code = step_span(p, p.spans[i], block(i, n == 1 ? 1.0f : 2.0f));
+    if (code != 0) {
+      res->refused = true;
+      res->refused_span = i;
+      res->refused_code = code;
+      return false;
+    }
   }
-  if (!single) {
-    for (size_t i = 0; i < p.spans.size(); ++i) call(i, 0.0f);
+  if (n > 1) {
+    for (size_t i = 0; i < n; ++i) step_span(p, p.spans[i], block(i, 0.0f));
   }
   return true;
 }
@@ -354,10 +352,7 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
     double norm = 0;
     const float scale = clip_scale(p, &norm);
     a.norms[i] = norm;
-    if (!update(p, a.scalars + i * p.spans.size() * kScalarStride, scale)) {
-      res.refused = true;
-      break;
-    }
+    if (!update(p, a.scalars + i * p.spans.size() * kScalarStride, scale, &res)) break;
     res.done = i + 1;
     if (a.budget_ns > 0 && now_ns() - start >= a.budget_ns) break;
   }

@@ -76,11 +76,11 @@ enum class Metric : int { categorical = 0, binary_logit = 1, binary_value = 2, m
 // Optimizer kernels; the per-step scalars come from TypeScript.
 enum class OptKind : int { sgd = 0, momentum = 1, rms = 2, adam = 3 };
 
-// Scalars per span per step, in the positional order of the RawOptim kernel
-// (lib/backend/optim.ts) after its arrays; kScaleSlot is where the clip scale
-// goes (the plan computes it at run time, TypeScript records a placeholder).
+// Scalars per span per step: one optim::Scalars block (kScalarCount floats,
+// the layout of OPTIM_SCALARS in lib/backend/optim-scalars.ts) as the
+// optimizer's own update function built it in TypeScript; the plan sets its
+// `scale` (the clip factor, known only at run time) and `guard` fields.
 constexpr size_t kScalarStride = optim::kScalarCount;
-size_t scale_slot(OptKind kind);
 
 // A coalesced span of parameters updated by one kernel call, as
 // lib/optim/base.ts forms them; s0/s1 are its state slots (m, v) or null.
@@ -122,8 +122,9 @@ struct Data {
 
 // One chunk of training steps: batch b (b = first .. first+count-1) takes rows
 // order[b*batch .. min((b+1)*batch, rows)). scalars holds count * spans *
-// kScalarStride values. Per step it writes loss[i], metric sums
-// msum[i*metrics + j] and the global gradient norm norms[i] (NaN when clipping
+// kScalarStride values. A refused update stops the chunk at that batch (its
+// loss and metric sums are written, as fit computes them before the step). Per step it writes
+// loss[i], metric sums msum[i*metrics + j] and the global gradient norm norms[i] (NaN when clipping
 // is off). Stops early, after at least one step, once `deadline_ns` of
 // steady-clock time has passed (0: never), or at a batch whose loss is not
 // finite: that batch's loss is written, its backward and update are not run.
@@ -133,7 +134,7 @@ struct ChunkArgs {
   size_t batch = 0;
   size_t first = 0;
   size_t count = 0;
-  const double* scalars = nullptr;
+  const float* scalars = nullptr;
   double* loss = nullptr;
   double* msum = nullptr;
   double* norms = nullptr;
@@ -142,11 +143,12 @@ struct ChunkArgs {
 
 struct ChunkResult {
   size_t done = 0;          // steps whose update was applied
-  bool non_finite = false;  // batch first+done stopped the chunk
-  // batch first+done's update would have made a parameter or optimizer state
-  // non-finite: nothing of it was written (its gradients are in the arena);
-  // TypeScript re-runs that update through Optimizer.step() for the error.
+  bool non_finite = false;  // batch first+done stopped the chunk: its loss is not finite
+  // Or its update was refused (Optimizer.step's guard: a new value would not
+  // be finite; nothing was written): the span and the kernel's code.
   bool refused = false;
+  size_t refused_span = 0;
+  double refused_code = 0;
   int64_t elapsed_ns = 0;
 };
 

@@ -7,6 +7,11 @@
 //   node threads.mjs terminate <backend> <steps>  workers are terminated while
 //                                                  training; this thread then
 //                                                  trains, and so does a new worker
+//   node threads.mjs terminate-chunk <backend> <steps>  the same with the
+//                                                  workers' fits in the background
+//                                                  (chunks of up to an epoch), so
+//                                                  terminations land inside chunks
+//                                                  as well as between them
 // Training is model.fit where the package has it (steps/8 epochs of 8
 // batches), else the step loop of workload.mjs.
 // Also the worker body itself (workerData set).
@@ -29,12 +34,14 @@ async function trainFor(seed, backend, steps) {
 }
 
 /** Trains until terminated; calls `running` once training is under way. */
-async function trainForever(seed, backend, running) {
+async function trainForever(seed, backend, running, extra = {}) {
   const f = makeFitter(lib, { seed, backend });
   if (f) {
+    // Which path the fits take (history.background: undefined before the background path existed).
+    const { background } = await f.fit(1, [], extra);
     let told = false;
-    const cb = { onBatchEnd: () => (told ? undefined : ((told = true), running())) };
-    for (;;) await f.fit(1000, [cb], { yieldEveryMs: 5 });
+    const cb = { onBatchEnd: () => (told ? undefined : ((told = true), running(background))) };
+    for (;;) await f.fit(1000, [cb], { yieldEveryMs: 5, ...extra });
   }
   const t = makeTrainer(lib, { seed, backend });
   t.step();
@@ -43,9 +50,9 @@ async function trainForever(seed, backend, running) {
 }
 
 if (!isMainThread) {
-  const { seed, steps, backend, forever } = workerData;
+  const { seed, steps, backend, forever, extra } = workerData;
   if (forever) {
-    await trainForever(seed, backend, () => parentPort.postMessage({ running: true }));
+    await trainForever(seed, backend, (background) => parentPort.postMessage({ running: true, background }), extra);
   } else {
     const p = await trainFor(seed, backend, steps);
     parentPort.postMessage({ seed, simd: lib.info().simd, params: p }, [p.buffer]);
@@ -57,7 +64,7 @@ if (!isMainThread) {
 
   const train = (seed) => trainFor(seed, backend, steps);
   const same = (a, b) => a.length === b.length && Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
-  const runWorker = (seed, forever = false) => new Worker(here, { workerData: { seed, steps, backend, forever } });
+  const runWorker = (seed, forever = false, extra = {}) => new Worker(here, { workerData: { seed, steps, backend, forever, extra } });
   const result = (w) =>
     new Promise((resolve, reject) => {
       w.once('message', resolve);
@@ -77,14 +84,16 @@ if (!isMainThread) {
     out.workerSimd = answers.map((a) => a.simd);
     // Different seeds must give different models, or "identical" proves nothing.
     out.distinct = !same(expected[0], expected[1]);
-  } else if (mode === 'terminate') {
+  } else if (mode === 'terminate' || mode === 'terminate-chunk') {
     const before = await train(1);
+    const extra = mode === 'terminate-chunk' ? { background: true, chunkMs: 50 } : {};
     // Several terminations at different moments: one lands inside a native
     // call sooner or later (that once aborted the process: see binding.gyp).
     out.terminateCodes = [];
+    out.background = [];
     for (const delay of [0, 3, 7, 12, 20, 35]) {
-      const w = runWorker(5, true);
-      await result(w); // it is training now
+      const w = runWorker(5, true, extra);
+      out.background.push((await result(w)).background ?? null); // it is training now
       await new Promise((r) => setTimeout(r, delay));
       out.terminateCodes.push(await w.terminate());
     }

@@ -26,6 +26,19 @@ describe('worker threads', () => {
       expect(out.workerSimd).toEqual([out.simd, out.simd, out.simd, out.simd]);
     });
 
+    // The background path: a worker terminated while a chunk of steps runs on
+    // the libuv pool (Node waits for the running work before it tears the worker down).
+    it.runIf(b.name === 'native')(`[${b.label}] a worker terminated inside a background chunk leaves the process able to train`, () => {
+      const r = runNode([script('threads.mjs'), 'terminate-chunk', b.name, '800'], 120_000);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const out = lastJson(r.stdout);
+      expect(out.background).toEqual([true, true, true, true, true, true]);
+      expect(out.terminateCodes).toEqual([1, 1, 1, 1, 1, 1]);
+      expect(out.mainAfter).toBe(true);
+      expect(out.newWorkerAfter).toBe(true);
+    });
+
     it(`[${b.label}] a worker terminated mid-training leaves the process able to train`, () => {
       const r = runNode([script('threads.mjs'), 'terminate', b.name, '800'], 120_000);
       expect(r.stderr).toBe('');

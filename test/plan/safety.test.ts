@@ -83,6 +83,42 @@ describe('background fit: non-finite loss at the exact batch', () => {
   }
 });
 
+describe('background fit: an update the optimizer refuses (finite loss, non-finite new values)', () => {
+  // Adam with lr 1e38: its step size lr/(1−β₁) = 1e39 is past float32's
+  // range, so every update with a gradient overflows; the guarded step
+  // refuses and writes nothing, and fit decides as for a non-finite loss.
+  const { x, y } = blobs(64, 6, 4, 32);
+  for (const action of ['skip', 'stop', 'throw'] as NonFiniteAction[]) {
+    for (const groups of [false, true]) {
+      it(`'${action}' as on the main thread${groups ? ' (two parameter groups: check, then write)' : ''}`, async () => {
+        const run = async (background: boolean) => {
+          const m = model(7);
+          const ps = m.parameters();
+          const opt = groups ? new Adam([{ params: ps.slice(0, 2) }, { params: ps.slice(2) }], { lr: 1e38 }) : new Adam(ps, { lr: 1e38 });
+          m.compile({ optimizer: opt, loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+          const seen: unknown[] = [];
+          const cb: Callback = {
+            onNonFiniteLoss: (info) => (seen.push([info.batch, info.update?.message]), action),
+            onBatchBegin: (b) => void seen.push(['begin', b]),
+            onBatchEnd: (b, logs) => void seen.push([b, logs.loss]),
+          };
+          const result = await m.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, callbacks: [cb], background }).then(
+            (h) => ({ epochs: h.epochs, stopReason: h.stopReason, stopMessage: h.stopMessage, history: h.history }),
+            (e: Error) => e.message,
+          );
+          return { v: bits(m.values), seen, result, steps: opt.stepCount, state: opt.stateDict() };
+        };
+        const main = await run(false);
+        const bg = await run(true);
+        expect(bg).toEqual(main);
+        expect(main.steps).toBe(0);
+        expect(main.state.groups.every((g) => g.state === null)).toBe(true);
+        expect(main.seen.some((e) => Array.isArray(e) && typeof e[1] === 'string' && /would make its value non-finite/.test(e[1]))).toBe(true);
+      });
+    }
+  }
+});
+
 describe('background fit: stop and abort take effect at the end of the chunk', () => {
   it('an abort from onBatchEnd ends the fit after the running chunk; a following fit continues exactly', async () => {
     const { x, y } = blobs(64, 8, 4, 32);

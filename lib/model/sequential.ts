@@ -10,7 +10,7 @@ import { exportIfAsked, tfjsModelJsonIn, type SaveFormat } from '../io/formats.j
 import { loadCompiled, saveModel, type LoadOptions as FileLoadOptions } from '../io/model-files.js';
 import { importTfjsJson } from '../io/tfjs-import.js';
 import { fromStateDict, type FromStateDictOptions } from '../io/torch-import.js';
-import { Layer, layerFromJSON, type LayerJSON, type ParamSpec } from '../layers/layer.js';
+import { Layer, layerFromJSON, type Buffer, type LayerJSON, type ParamSpec } from '../layers/layer.js';
 import type { Parameter } from '../parameter.js';
 import { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
@@ -57,7 +57,10 @@ export class Sequential extends Model {
   readonly values: Float32Array;
   /** All gradients, laid out as `values`. */
   readonly grads: Float32Array;
+  /** Every layer's buffers (non-trained state such as running statistics), contiguous; empty when none has any. */
+  readonly bufferValues: Float32Array;
   private readonly params: readonly Parameter[];
+  private readonly bufferList: readonly Buffer[];
   private readonly raw: RawBackend;
   private lastBatch = -1;
 
@@ -125,6 +128,23 @@ export class Sequential extends Model {
       });
       layers[i]!.bind(bound);
     });
+    // Buffers (non-trained state, e.g. running statistics) in an arena of their own.
+    const bufferSpecs = layers.map((l: Layer) => l.bufferSpecs());
+    this.bufferValues = new Float32Array(bufferSpecs.flat().reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0));
+    const buffers: Buffer[] = [];
+    let bOffset = 0;
+    bufferSpecs.forEach((list, i) => {
+      const bound = list.map((s) => {
+        const size = s.shape.reduce((a: number, b: number) => a * b, 1);
+        const value = new Tensor(this.bufferValues.subarray(bOffset, bOffset + size), s.shape);
+        bOffset += size;
+        s.init(value.data);
+        return { name: `${i}.${s.name}`, value };
+      });
+      buffers.push(...bound);
+      layers[i]!.bindBufferViews(bound);
+    });
+    this.bufferList = Object.freeze(buffers);
 
     this.layers = Object.freeze([...layers]);
     this.params = Object.freeze(params);
@@ -211,6 +231,11 @@ export class Sequential extends Model {
   }
 
   /** Parameters in layer order (a Dense: weight, then bias; a PReLU: its α as "weight"). */
+  /** Every layer's buffers, in layer order, named like parameters ("1.running_mean"). */
+  buffers(): readonly Buffer[] {
+    return this.bufferList;
+  }
+
   parameters(): readonly Parameter[] {
     return this.params;
   }

@@ -8,9 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendName } from '../backend/index.js';
-// Imported for their registerLayer() side effect too: layers are made through layerFromJSON.
 import { ELU, LeakyReLU, ReLU } from '../layers/activations.js';
-import '../layers/dense.js';
+// Every layer module, for its registerLayer() side effect: layers are made
+// through layerFromJSON, and a program (the CLI) may not have loaded them all.
+import '../layers/index.js';
 import type { DenseActivation } from '../layers/dense.js';
 import { layerFromJSON, type Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';

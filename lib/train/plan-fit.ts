@@ -23,7 +23,7 @@ import type { Metric } from './metrics.js';
 import { guardMethods, hold } from './plan-guard.js';
 import { SCALAR_STRIDE, TrainingPlan } from './plan-compile.js';
 import { createProgress } from './progress.js';
-import type { DataSet } from './targets.js';
+import { nonFiniteInBatch, type DataSet } from './targets.js';
 import { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Callback, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
@@ -50,7 +50,8 @@ export function planFor(model: TrainableModel, c: Compiled, p: PlanFitInput): Tr
     loss: c.lossName,
     metrics: c.metrics(p.outputs),
     optimizer: c.optimizer,
-    capacity: Math.max(p.batchSize, p.val ? evalBatch(p.batchSize) : 1),
+    // A batch never holds more rows than its data set (a huge batchSize trains one batch per epoch).
+    capacity: Math.max(Math.min(p.batchSize, p.train.rows), p.val ? Math.min(evalBatch(p.batchSize), p.val.rows) : 1),
     labels: p.train.targets.kind === 'labels',
     targetWidth: p.train.targetWidth,
     training: true,
@@ -202,7 +203,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         aheadFrom = -1;
         if (pre.steps === 0) throw pre.error!;
         await background(() => {
-          const running = addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, order, batchSize, batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result);
+          const running = addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, order, Math.min(batchSize, rows), batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result);
           // While the worker runs: the next chunk's scalars, assuming this one completes.
           const nextK = Math.min(cap, steps - batchIndex - pre.steps, nsPerStep > 0 ? Math.ceil((1.5 * budgetNs) / nsPerStep) : pre.steps * 2);
           if (nextK > 0 && !pre.error) {
@@ -265,8 +266,13 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           await batchBegin(batchIndex);
           const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
           if (action === 'throw') {
+            // The data first, as on the main thread: NaN in x is not cured by a lower learning rate.
+            const begin = batchIndex * batchSize;
+            const data = nonFiniteInBatch(train, order, begin, Math.min(begin + batchSize, train.rows), outputs);
+            const why = data ? `: ${data}` : '';
+            const advice = data ? 'clean the data' : 'lower the learning rate';
             throw new Error(
-              `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
+              `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}${why}; that batch's update was not applied (${advice}, or decide with a callback's onNonFiniteLoss)`,
             );
           }
           if (action === 'stop') {
@@ -281,7 +287,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
       const logs: Logs = { loss: seen ? lossSum / seen : NaN };
       metrics.forEach((m, i) => (logs[m.name] = seen ? sums[i]! / (m.per === 'row' ? seen : seen * outputs) : NaN));
       if (p.val) {
-        for (const [k, v] of Object.entries(await evaluatePlanned(plan, p.val, evalBatch(batchSize), metrics, outputs, background))) logs[`val_${k}`] = v;
+        for (const [k, v] of Object.entries(await evaluatePlanned(plan, p.val, Math.min(evalBatch(batchSize), p.val.rows), metrics, outputs, background))) logs[`val_${k}`] = v;
       }
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
       history.epochs = epoch + 1;

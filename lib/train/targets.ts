@@ -53,6 +53,17 @@ export function nonFiniteData(x: Float32Array, features: number, t: Targets, wid
 }
 
 /**
+ * The first non-finite value among the rows order[begin..end) of `data`
+ * (gathered as a batch would be), named by its data-set row, or undefined.
+ * Only on the error path: it allocates a batch.
+ */
+export function nonFiniteInBatch(data: DataSet, order: Int32Array, begin: number, end: number, outputs: number): string | undefined {
+  const b = new BatchBuffers(data, end - begin, outputs);
+  b.gather(order, begin, end);
+  return nonFiniteData(b.x.data, data.features, b.t, data.targetWidth, (i) => order[begin + i]!);
+}
+
+/**
  * Checks x [n, features] and y against the loss and the model (its input
  * and output widths), naming `fn` and the arguments in errors. Everything a
  * fit, evaluate or predict needs to know about the data is checked here,

@@ -49,7 +49,7 @@ for (const b of backendsUnderTest()) {
       ['x with a detached buffer', () => [detached(x), y, {}], TypeError, 'fit: x.data must be a Float32Array with an attached buffer, got a detached buffer'],
       ['callbacks: {}', () => [x, y, { callbacks: {} as never }], TypeError, 'fit: callbacks must be an array of callbacks, got Object'],
       ['a hook that is not a function', () => [x, y, { callbacks: [{ onEpochEnd: 5 as never }] }], TypeError, 'fit: callbacks[0].onEpochEnd must be a function, got 5'],
-      ['an unknown option', () => [x, y, { epoch: 3 } as never], TypeError, 'fit: options.epoch is not a known option (known: epochs, batchSize, shuffle, seed, validationSplit, validationData, callbacks, signal, verbose, yieldEveryMs, distributed, callbacksOnAllRanks)'],
+      ['an unknown option', () => [x, y, { epoch: 3 } as never], TypeError, 'fit: options.epoch is not a known option (known: epochs, batchSize, shuffle, seed, validationSplit, validationData, callbacks, signal, verbose, yieldEveryMs, distributed, callbacksOnAllRanks, background, chunkMs)'],
       ['shuffle not a boolean', () => [x, y, { shuffle: 'yes' as never }], TypeError, 'fit: shuffle must be a boolean, got string "yes"'],
       ['batchSize 0', () => [x, y, { batchSize: 0 }], RangeError, 'fit: batchSize must be an integer >= 1, got 0'],
       [

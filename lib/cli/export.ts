@@ -3,6 +3,9 @@
 import { ModelFileError } from '../io/model-files.js';
 import { ONNX_OPSET } from '../io/onnx.js';
 import { Sequential } from '../model/sequential.js';
+// Every layer class registered (Dropout, LayerNorm, ...): a saved model may use any of them.
+import '../layers/index.js';
+import '../data/standardize.js';
 import { choiceFlag, parse, UsageError } from './args.js';
 
 export const EXPORT_HELP = `Usage: nodegrad export --model DIR --format tfjs|onnx --out PATH [--softmax]

@@ -81,14 +81,20 @@ export interface StandardizeOp {
   std: Float32Array;
 }
 
-export type ExportOp = (DenseOp | PReLUOp | StandardizeOp | ActivationOp) & {
+/** Dropout: the identity at inference; the rate is kept where the format has the layer (tfjs). */
+export interface DropoutOp {
+  kind: 'dropout';
+  rate: number;
+}
+
+export type ExportOp = (DenseOp | PReLUOp | StandardizeOp | DropoutOp | ActivationOp) & {
   /** The nodegrad layer it comes from, for messages: "layers[2] (Dense)". */
   where: string;
   /** That layer's index. */
   layer: number;
 };
 
-const SUPPORTED = 'Dense, PReLU, Standardize, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
+const SUPPORTED = 'Dense, PReLU, Standardize, Dropout, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
 
 /** What a Standardize layer knows about the data besides its numbers: kept as metadata by the exports. */
 export interface DataSchema {
@@ -116,6 +122,8 @@ export function exportOps(model: Sequential, fn: string, target = ''): ExportOp[
         if (!kind) throw exportError(fn, target, `${where} has activation ${JSON.stringify(layer.activation)}, which has no mapping to this format`);
         ops.push({ ...activationOp(kind, layer.config(), where, fn, target), ...at });
       }
+    } else if (layer.className === 'Dropout' && layer.parameters().length === 0 && typeof layer.config().p === 'number') {
+      ops.push({ kind: 'dropout', rate: layer.config().p as number, ...at });
     } else if (layer instanceof Standardize) {
       ops.push({ kind: 'standardize', mean: layer.mean, std: layer.std, ...at });
     } else if (layer instanceof PReLU) {

@@ -104,6 +104,10 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}, ta
         node(k, 'Gemm', inputs, [floatAttr('alpha', 1), floatAttr('beta', 1), intAttr('transB', 1)]);
         break;
       }
+      case 'dropout':
+        // The identity at inference (ONNX's Dropout would too, but Identity needs no ratio input).
+        node(k, 'Identity', []);
+        break;
       case 'standardize':
         // (x − mean) / std, both [features], broadcast over [batch, features].
         inits.push(initializer(`${k}.mean`, [op.mean.length], op.mean), initializer(`${k}.std`, [op.std.length], op.std));

@@ -102,6 +102,7 @@ function activationName(op: ExportOp, target: string): string | null {
     case 'dense':
     case 'prelu':
     case 'standardize':
+    case 'dropout':
       return null;
   }
 }
@@ -138,6 +139,8 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
       };
       add(`${name}/kernel`, [op.inFeatures, op.outFeatures], op.weight);
       if (op.bias) add(`${name}/bias`, [op.outFeatures], op.bias);
+    } else if (op.kind === 'dropout') {
+      layer = { class_name: 'Dropout', config: { name: `dropout_${op.layer}`, trainable: true, rate: op.rate } };
     } else if (op.kind === 'standardize') {
       // tfjs has no standardisation layer; a BatchNormalization in inference
       // mode with ε = 0 and neither scale nor offset is (x − mean) / √variance.

@@ -8,9 +8,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendName } from '../backend/index.js';
-// Imported for their registerLayer() side effect too: layers are made through layerFromJSON.
 import { ELU, LeakyReLU, ReLU } from '../layers/activations.js';
-import '../layers/dense.js';
+// Every layer module, for its registerLayer() side effect: layers are made
+// through layerFromJSON, and a program (the CLI) may not have loaded them all.
+import '../layers/index.js';
 import type { DenseActivation } from '../layers/dense.js';
 import { layerFromJSON, type Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
@@ -53,7 +54,7 @@ interface Planned {
   wants: Want[];
 }
 
-const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, BatchNormalization (center and scale false), InputLayer';
+const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, Dropout, BatchNormalization (center and scale false), InputLayer';
 
 /** tfjs activation identifiers nodegrad has a kernel for: the kernel name and its parameter. */
 const TFJS_ACTIVATIONS: Record<string, { name: string; className: string; config: Record<string, unknown> }> = {
@@ -146,14 +147,16 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema
           if (c[k] !== undefined && c[k] !== null) refuse(`${k} is not supported`);
         }
         const act = c.activation ?? 'linear';
-        activationLayer(act); // refuses what nodegrad cannot compute (a softmax unless dropped)
+        const separate = activationLayer(act); // refuses what nodegrad cannot compute (a softmax unless dropped)
         const a = typeof act === 'string' && Object.hasOwn(TFJS_ACTIVATIONS, act) ? TFJS_ACTIVATIONS[act]! : undefined;
-        const config = { inFeatures: inF, outFeatures: units, bias, activation: (a?.name ?? null) as DenseActivation | null, ...a?.config };
-        const make = available(() => layerFromJSON({ className: 'Dense', config }));
-        if (!make) refuse(`a Dense with activation ${JSON.stringify(act)} is not available in this build`);
+        const dense = (activation: string | null, extra: Record<string, unknown> = {}) => () =>
+          layerFromJSON({ className: 'Dense', config: { inFeatures: inF, outFeatures: units, bias, activation: activation as DenseActivation | null, ...extra } });
+        // Fused where Dense has the activation; else a linear Dense and the activation layer (the same computation).
+        const fused = a ? available(dense(a.name, a.config)) : null;
         const wants: Want[] = [{ name: `${name}/kernel`, shape: [inF, units as number], param: 0, layer: idx }];
         if (bias) wants.push({ name: `${name}/bias`, shape: [units as number], param: 1, layer: idx });
-        out.push({ make: make!, wants });
+        out.push({ make: fused ?? dense(null), wants });
+        if (!fused && separate) out.push({ make: separate, wants: [] });
         features = units as number;
         return;
       }
@@ -220,6 +223,16 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema
             { name: varName, shape: [f], param: -1, layer: idx },
           ],
         });
+        return;
+      }
+      case 'Dropout': {
+        need();
+        const rate = c.rate;
+        if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) refuse(`rate must be a number in [0, 1), got ${JSON.stringify(rate)}`);
+        if (c.noise_shape != null) refuse('noise_shape is not supported');
+        const make = available(() => layerFromJSON({ className: 'Dropout', config: { p: rate } }));
+        if (!make) refuse("nodegrad's Dropout layer is not in this build");
+        out.push({ make: make!, wants: [] });
         return;
       }
       case 'Softmax':

@@ -37,7 +37,7 @@ describe('nodegrad export', () => {
     const a = run(['export', '--model', dir, '--format', 'tfjs', '--out', tfjsDir]);
     expect(a.stderr).toBe('');
     expect(a.code).toBe(0);
-    expect(a.stdout).toBe(`exported 6 layers (${model.values.length} parameters) to ${tfjsDir} as a TF.js Layers model\n`);
+    expect(a.stdout).toBe(`exported 7 layers (${model.values.length} parameters) to ${tfjsDir} as a TF.js Layers model\n`);
     await tf.setBackend('cpu');
     const t = await tf.loadLayersModel(fileLoadHandler(tf, tfjsDir));
     const theirs = tf.tidy(() => (t.predict(tf.tensor2d(x.data, [8, 5])) as tf.Tensor).dataSync());

@@ -74,6 +74,8 @@ export function f64Forward(model: Sequential, x: Float32Array, batch: number): F
       }
       h = z;
       features = outF;
+    } else if (layer.className === 'Dropout') {
+      // The identity at inference (predict runs with training = false).
     } else if (layer.className === 'Standardize') {
       const mean = c.mean as number[];
       const std = c.std as number[];

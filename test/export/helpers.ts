@@ -1,7 +1,7 @@
 // Models that cover every layer and activation nodegrad has, filled with
 // seeded weights, and the float64 oracle the exported predictions are held
 // against (./f64-oracle.ts: written from the formulas, not lib/).
-import { Dense, ELU, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
+import { Dense, Dropout, ELU, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
 import { f64Forward } from './f64-oracle.js';
 
@@ -25,10 +25,11 @@ export interface Case {
 /** Every layer tfjs can represent: all of nodegrad's, ELU with alpha 1 only. */
 export const TFJS_CASES: Case[] = [
   {
-    name: 'Dense relu/sigmoid/tanh/linear, PReLU per feature, LeakyReLU(0.2), no-bias Dense',
+    name: 'Dense relu/sigmoid/tanh/linear, PReLU per feature, LeakyReLU(0.2), Dropout, no-bias Dense',
     make: () =>
       new Sequential([
         new Dense(FEATURES, 8, { activation: 'relu' }),
+        new Dropout(0.25),
         new PReLU(),
         new Dense(8, 6, { activation: 'sigmoid' }),
         new LeakyReLU(0.2),

@@ -55,7 +55,7 @@ describe('ONNX export', () => {
     expect(Number(m.irVersion)).toBe(8);
     // decode() fills every repeated field; the interface types leave them optional.
     const g = m.graph as P.GraphProto;
-    expect(g.node.map((n) => n.opType)).toEqual(['Gemm', 'Relu', 'PRelu', 'Gemm', 'Sigmoid', 'LeakyRelu', 'Gemm', 'Tanh', 'Gemm']);
+    expect(g.node.map((n) => n.opType)).toEqual(['Gemm', 'Relu', 'Identity', 'PRelu', 'Gemm', 'Sigmoid', 'LeakyRelu', 'Gemm', 'Tanh', 'Gemm']);
     const dims = g.input[0]!.type!.tensorType!.shape!.dim!;
     expect(dims[0]!.dimParam).toBe('batch');
     expect(Number(dims[1]!.dimValue)).toBe(5);
@@ -68,10 +68,10 @@ describe('ONNX export', () => {
     const raw = new DataView(w.rawData.buffer, w.rawData.byteOffset, w.rawData.byteLength);
     const ours = model.parameters()[0]!.value.data;
     for (let o = 0; o < 8; o++) for (let i = 0; i < 5; i++) expect(raw.getFloat32(4 * (o * 5 + i), true)).toBe(ours[i * 8 + o]);
-    expect((g.node[5] as P.NodeProto).attribute[0]!.f).toBe(Math.fround(0.2));
+    expect((g.node[6] as P.NodeProto).attribute[0]!.f).toBe(Math.fround(0.2));
     // No bias input for a Dense without one.
-    expect(g.node[8]!.input).toEqual(['/7/Tanh_output_0', '8.weight']);
-    expect(g.initializer.map((t) => t.name)).toEqual(['0.weight', '0.bias', '2.weight', '3.weight', '3.bias', '6.weight', '6.bias', '8.weight']);
+    expect(g.node[9]!.input).toEqual(['/8/Tanh_output_0', '9.weight']);
+    expect(g.initializer.map((t) => t.name)).toEqual(['0.weight', '0.bias', '3.weight', '4.weight', '4.bias', '7.weight', '7.bias', '9.weight']);
   });
 
   it('a Standardize first layer is Sub and Div; its feature names and class labels are metadata_props', async () => {

@@ -65,6 +65,7 @@ const CASES: [string, Build, string[]][] = [
       m.add(tf.layers.dense({ units: 8 }));
       m.add(tf.layers.leakyReLU({ alpha: 0.1 }));
       m.add(tf.layers.prelu({}));
+      m.add(tf.layers.dropout({ rate: 0.25 }));
       m.add(tf.layers.elu({}));
       m.add(tf.layers.prelu({ sharedAxes: [1] }));
       m.add(tf.layers.reLU({}));
@@ -76,7 +77,7 @@ const CASES: [string, Build, string[]][] = [
       m.add(tf.layers.activation({ activation: 'linear' }));
       m.add(tf.layers.dense({ units: 2 }));
     },
-    ['Dense(5→8)', 'LeakyReLU(0.30000001192092896)', 'Dense(8→8)', 'LeakyReLU(0.10000000149011612)', 'PReLU(per feature)', 'ELU(1)', 'PReLU(shared)', 'ReLU()', 'Dense(8→6)', 'Sigmoid()', 'Tanh()', 'ReLU()', 'ELU(1)', 'Dense(6→2)'],
+    ['Dense(5→8)', 'LeakyReLU(0.30000001192092896)', 'Dense(8→8)', 'LeakyReLU(0.10000000149011612)', 'PReLU(per feature)', 'Dropout(0.25)', 'ELU(1)', 'PReLU(shared)', 'ReLU()', 'Dense(8→6)', 'Sigmoid()', 'Tanh()', 'ReLU()', 'ELU(1)', 'Dense(6→2)'],
   ],
 ];
 
@@ -184,7 +185,7 @@ describe('TF.js Layers import (models saved by tfjs-layers 4.22)', () => {
       [(m) => m.add(tf.layers.batchNormalization({ inputShape: [4] })), /layers\[0\] \(BatchNormalization "batch_normalization_BatchNormalization\d+"\): only a BatchNormalization with center: false and scale: false/],
       [(m) => m.add(tf.layers.dense({ units: 3, inputShape: [4], activation: 'softplus' })), /layers\[0\] \(Dense "dense_Dense\d+"\): activation "softplus" is not supported/],
       [(m) => m.add(tf.layers.dense({ units: 3, inputShape: [4], kernelRegularizer: 'l1l2' })), /kernel_regularizer is not supported/],
-      [(m) => (m.add(tf.layers.dense({ units: 3, inputShape: [4] })), m.add(tf.layers.dropout({ rate: 0.5 }))), /layers\[1\] \(Dropout "dropout_Dropout\d+"\): this layer class is not supported/],
+      [(m) => (m.add(tf.layers.dense({ units: 3, inputShape: [4] })), m.add(tf.layers.gaussianNoise({ stddev: 0.5 }))), /layers\[1\] \(GaussianNoise "gaussian_noise_GaussianNoise\d+"\): this layer class is not supported/],
       [(m) => (m.add(tf.layers.dense({ units: 3, inputShape: [4] })), m.add(tf.layers.reLU({ maxValue: 6 }))), /max_value 6 \(a clipped ReLU\) is not supported/],
       [(m) => m.add(tf.layers.dense({ units: 3, inputShape: [4, 2] })), /input shape must be \[null, features\], got \[null,4,2\]/],
     ];

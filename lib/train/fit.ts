@@ -10,7 +10,7 @@ import type { Compiled } from './compile.js';
 import { Evaluation } from './evaluate.js';
 import { prepareFit, type PreparedFit } from './fit-options.js';
 import { createProgress } from './progress.js';
-import { BatchBuffers } from './targets.js';
+import { BatchBuffers, type Labels } from './targets.js';
 import type { Callback, FitOptions, History, Logs, NonFiniteAction, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** Thrown by fit when its AbortSignal fires; `history` holds the completed epochs. */
@@ -41,7 +41,7 @@ async function call(r: unknown): Promise<void> {
 }
 
 /** Runs training; the model is marked busy for its whole duration. */
-export function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+export function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor | Labels, options: FitOptions = {}): Promise<History> {
   return whileBusy('fit', model, () => run(model, c, prepareFit(model, c, x, y, options)));
 }
 
@@ -52,7 +52,8 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
   const metrics = c.metrics(outputs);
   const callbacks = p.callbacks;
   if (p.verbose !== 0) callbacks.unshift(createProgress(p.verbose));
-  const history: History = { history: {}, epochs: 0, stopReason: 'completed' };
+  // loss gets its first value with the first epoch; the type promises it to readers of a returned history.
+  const history: History = { history: { loss: [] }, epochs: 0, stopReason: 'completed' };
   let stopMessage: string | undefined;
   let stopRequested = false;
   let epoch = 0;

@@ -8,6 +8,7 @@ export type {
   Callback,
   CompileOptions,
   EvaluateOptions,
+  EvaluateLogs,
   FitOptions,
   History,
   Logs,
@@ -19,3 +20,4 @@ export type {
   TrainingContext,
   TrainingParams,
 } from './types.js';
+export type { Labels } from './targets.js';

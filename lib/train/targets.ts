@@ -21,9 +21,30 @@ function isTensor(t: unknown): t is Tensor {
  * Checks x [n, features] and y against the loss and the model's output
  * width (`outputs`), naming `fn` and the arguments in errors.
  */
+/** Class labels as an integer typed array, accepted wherever a [rows] label Tensor is (softmax cross-entropy). */
+export type Labels = Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray;
+
+function isLabels(v: unknown): v is Labels {
+  return (
+    v instanceof Int32Array || v instanceof Uint32Array || v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array || v instanceof Uint8ClampedArray
+  );
+}
+
 export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, outputs: number, xName = 'x', yName = 'y'): DataSet {
   if (!isTensor(x)) throw new TypeError(`${fn}: ${xName} must be a Tensor, got ${describeValue(x)}`);
-  if (!isTensor(y)) throw new TypeError(`${fn}: ${yName} must be a Tensor, got ${describeValue(y)}`);
+  if (isLabels(y)) {
+    if (loss !== 'softmaxCrossEntropy') throw new TypeError(`${fn}: ${yName} as an integer typed array holds class labels, which need the softmaxCrossEntropy loss (this model's is ${loss}); pass a Tensor`);
+    if (x.rank !== 2) throw new RangeError(`${fn}: ${xName} must have shape [samples, features], got [${x.shape.join(', ')}]`);
+    if (y.length !== x.shape[0]) throw new RangeError(`${fn}: ${yName} must have ${x.shape[0]} labels like ${xName}'s rows, got ${y.length}`);
+    const labels = new Int32Array(y.length);
+    for (let i = 0; i < y.length; i++) {
+      const v = y[i]!;
+      if (v < 0 || v >= outputs) throw new RangeError(`${fn}: ${yName}[${i}] must be a class label in [0, ${outputs}), got ${v}`);
+      labels[i] = v;
+    }
+    return { x: x.data, rows: x.shape[0]!, features: x.shape[1]!, targets: { kind: 'labels', labels }, targetWidth: 1 };
+  }
+  if (!isTensor(y)) throw new TypeError(`${fn}: ${yName} must be a Tensor or an integer typed array of labels, got ${describeValue(y)}`);
   if (x.rank !== 2) throw new RangeError(`${fn}: ${xName} must have shape [samples, features], got [${x.shape.join(', ')}]`);
   const rows = x.shape[0]!;
   const features = x.shape[1]!;

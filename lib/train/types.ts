@@ -4,6 +4,7 @@ import type { BackendName } from '../backend/index.js';
 import type { Optimizer, OptimizerName } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
 import type { Tensor } from '../tensor.js';
+import type { Labels } from './targets.js';
 
 /** What fit/evaluate/predict need from a model (Sequential implements it). */
 export interface TrainableModel {
@@ -49,6 +50,9 @@ export interface EvaluateOptions {
 
 /** Per-batch or per-epoch values: loss, metrics, val_* for validation. */
 export type Logs = Record<string, number>;
+
+/** What evaluate returns: the loss (always there) and each compiled metric by name. */
+export type EvaluateLogs = { loss: number } & Record<string, number>;
 
 export interface TrainingParams {
   epochs: number;
@@ -103,7 +107,7 @@ export interface FitOptions {
   seed?: number;
   /** Fraction of the rows (the last ones, before shuffling) held out for validation. */
   validationSplit?: number;
-  validationData?: readonly [Tensor, Tensor];
+  validationData?: readonly [Tensor, Tensor | Labels];
   callbacks?: readonly Callback[];
   signal?: AbortSignal;
   /** 0 silent, 1 a progress line (live on a TTY), 2 one line per epoch. */
@@ -114,7 +118,7 @@ export interface FitOptions {
 
 export interface History {
   /** Per-epoch values, e.g. history.loss[e], history.val_accuracy[e]. */
-  history: Record<string, number[]>;
+  history: { loss: number[] } & Record<string, number[]>;
   epochs: number;
   /** Why training ended. */
   stopReason: 'completed' | 'stopped' | 'aborted';

@@ -8,6 +8,7 @@ import { UsageError } from './cli/args.js';
 import { demo } from './cli/demo.js';
 import { runKernelsDemo } from './cli/kernels-demo.js';
 import { evaluateCommand, predictCommand } from './cli/predict.js';
+import { runLaunch } from './cli/launch.js';
 import { train } from './cli/train.js';
 import { wrapLine } from './cli/wrap.js';
 
@@ -18,6 +19,7 @@ Commands:
   predict          a saved model's class and probabilities for CSV rows
   evaluate         a saved model's loss and accuracy on labelled CSV rows
   demo vanishing   sigmoid vs ReLU in a deep, narrow network: gradients
+  launch           start N ranks of a training script (data-parallel)
   kernels          activation kernels, native vs reference: speed, accuracy
 
 Run \`nodegrad <command> --help\` for a command's options;
@@ -66,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'version':
         out(version());
         return 0;
+      case 'launch':
+        return await runLaunch(rest, out);
       case undefined:
       case '--help':
       case '-h':
@@ -73,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
         out(HELP);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, predict, evaluate, demo, kernels; see nodegrad --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, predict, evaluate, demo, kernels, launch; see nodegrad --help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof DataError) {

@@ -27,3 +27,4 @@ export { argmax, softmax, predictClasses, predictProba } from './data/classes.js
 export type { Predictor } from './data/classes.js';
 export { readCsv, DataError } from './io/csv.js';
 export type { CsvData, CsvOptions } from './io/csv.js';
+export * as distributed from './distributed/index.js';

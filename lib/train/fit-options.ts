@@ -1,5 +1,6 @@
 // fit's arguments: every option checked (nothing is trained or changed when
 // one is wrong), defaults filled in, and the validation set split off.
+import { DataParallel } from '../distributed/data-parallel.js';
 import { Tensor } from '../tensor.js';
 import type { Compiled } from './compile.js';
 import { outputWidth, positiveInt } from './predict.js';
@@ -19,6 +20,8 @@ export interface PreparedFit {
   signal: AbortSignal | undefined;
   verbose: 0 | 1 | 2;
   yieldEveryMs: number;
+  /** Data-parallel training over a process group (fit's `distributed` option). */
+  dp: DataParallel | undefined;
 }
 
 export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: FitOptions): PreparedFit {
@@ -32,7 +35,10 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`${fn}: verbose must be 0, 1 or 2, got ${String(verbose)}`);
   if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw new RangeError(`${fn}: seed must be an integer, got ${String(o.seed)}`);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${fn}: signal must be an AbortSignal`);
-  const callbacks = [...(o.callbacks ?? [])];
+  const dp = DataParallel.from(fn, o.distributed);
+  // Callbacks and the progress bar run on rank 0 unless asked otherwise.
+  const quiet = dp !== undefined && !dp.isRoot && o.callbacksOnAllRanks !== true;
+  const callbacks = quiet ? [] : [...(o.callbacks ?? [])];
   if (x instanceof Tensor && x.rank !== 2) throw new RangeError(`${fn}: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
   const outputs = x instanceof Tensor ? outputWidth(model, x.shape[1]!) : 0;
   let all = toDataSet(fn, x, y, c.lossName, outputs);
@@ -62,7 +68,8 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
     seed: o.seed ?? Math.floor(Math.random() * 2 ** 32),
     callbacks,
     signal: o.signal,
-    verbose,
+    verbose: quiet ? 0 : verbose,
     yieldEveryMs,
+    dp,
   };
 }

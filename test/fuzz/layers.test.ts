@@ -18,7 +18,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as lib from '../../lib/index.js';
-import { Dense, ELU, Layer, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
+import { Dense, ELU, Layer, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Standardize, Tanh, Tensor } from '../../lib/index.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 import { reportCount } from './budget.js';
 import { ulpDistance } from './tolerance.js';
@@ -50,6 +50,11 @@ const layerSpecs: Record<string, (inF: number, v: number) => Made> = {
   ELU: (_inF, v) => ({ layer: new ELU(v % 2 ? 0.5 : undefined), exact: false }),
   Sigmoid: () => ({ layer: new Sigmoid(), exact: false }),
   Tanh: () => ({ layer: new Tanh(), exact: false }),
+  // The same TypeScript on every backend: bitwise equal. Power-of-two deviations keep (x − mean)/std exact.
+  Standardize: (inF, v) => ({
+    layer: new Standardize({ mean: Array.from({ length: inF }, (_, j) => ((v + j) % 9) / 4 - 1), std: Array.from({ length: inF }, (_, j) => 2 ** (((v >> 2) + j) % 5 - 2)) }),
+    exact: true,
+  }),
 };
 
 const exportedLayers = Object.entries(lib)

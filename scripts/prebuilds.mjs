@@ -52,7 +52,10 @@ rmSync(join(root, 'prebuilds'), { recursive: true, force: true });
 run(process.execPath, [join(root, 'node_modules/prebuildify/bin.js'), '--napi', '--strip'], { env });
 // prebuildify names the file after package.json's name; keep one fixed name.
 const [made] = spawnSync('ls', [join(root, 'prebuilds/linux-x64')], { encoding: 'utf8' }).stdout.trim().split('\n');
-if (made !== 'nodegrad.node') copyFileSync(join(root, 'prebuilds/linux-x64', made), X64), rmSync(join(root, 'prebuilds/linux-x64', made));
+if (made !== 'nodegrad.node') {
+  copyFileSync(join(root, 'prebuilds/linux-x64', made), X64);
+  rmSync(join(root, 'prebuilds/linux-x64', made));
+}
 if (elfMachine(X64) !== 0x3e) throw new Error(`prebuilds: ${X64} is not an x86-64 ELF`);
 console.log(`prebuilds: ${X64.slice(root.length)}`);
 

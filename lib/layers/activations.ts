@@ -2,6 +2,7 @@
 // the input x (ReLU, Leaky ReLU, ELU: the slope depends on x) or the output y
 // (sigmoid, tanh: the derivative is a function of y).
 import { ELU_ALPHA, LEAKY_RELU_ALPHA } from '../backend/activations.js';
+import { GELU_APPROXIMATE, type GeluApproximate } from '../backend/families/activations.js';
 import { checkFiniteF32, typeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { BatchBuffer, Layer, registerLayer } from './layer.js';
@@ -129,8 +130,47 @@ export class Tanh extends Elementwise {
   }
 }
 
+/** x·Φ(x) (PyTorch's GELU); `approximate: 'tanh'` for its tanh form. */
+export class GELU extends Elementwise {
+  readonly className = 'GELU';
+  readonly approximate: GeluApproximate;
+  private readonly form: number;
+  constructor(options: { approximate?: GeluApproximate } = {}) {
+    super();
+    const approximate = options?.approximate ?? 'none';
+    this.form = GELU_APPROXIMATE.indexOf(approximate);
+    if (this.form < 0) throw typeError('GELU', 'options.approximate', GELU_APPROXIMATE.map((v) => `'${v}'`).join(' or '), approximate);
+    this.approximate = approximate;
+  }
+  override describe(): string {
+    return this.approximate === 'none' ? 'GELU()' : `GELU(${this.approximate})`;
+  }
+  override config(): Record<string, unknown> {
+    return { approximate: this.approximate };
+  }
+  protected apply(x: Float32Array, y: Float32Array): void {
+    this.raw.gelu(x, y, this.form);
+  }
+  protected derive(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+    this.raw.geluBackward(x, dy, dx, this.form);
+  }
+}
+
+/** x·σ(x), also called swish. */
+export class SiLU extends Elementwise {
+  readonly className = 'SiLU';
+  protected apply(x: Float32Array, y: Float32Array): void {
+    this.raw.silu(x, y);
+  }
+  protected derive(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
+    this.raw.siluBackward(x, dy, dx);
+  }
+}
+
 registerLayer('ReLU', () => new ReLU());
 registerLayer('LeakyReLU', (c) => new LeakyReLU(c.alpha as number | undefined));
 registerLayer('ELU', (c) => new ELU(c.alpha as number | undefined));
 registerLayer('Sigmoid', () => new Sigmoid());
 registerLayer('Tanh', () => new Tanh());
+registerLayer('GELU', (c) => new GELU({ approximate: c.approximate as GeluApproximate | undefined }));
+registerLayer('SiLU', () => new SiLU());

@@ -9,7 +9,8 @@ import { ELU_ALPHA, LEAKY_RELU_ALPHA } from '../backend/activations.js';
 import { FusedActivation } from '../backend/gemm.js';
 import { checkFiniteF32, checkInteger, rangeError, typeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { initWeights, INIT_NAMES, type InitName } from './init.js';
+import type { Rng } from '../random.js';
+import { checkInit, initWeights, type Init } from './init.js';
 import { BatchBuffer, Layer, registerLayer, type BoundParam, type ParamSpec } from './layer.js';
 
 export type DenseActivation = 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh';
@@ -23,7 +24,7 @@ export interface DenseOptions {
   /** Whether the layer has a bias (default true). */
   bias?: boolean;
   /** Weight initialiser: 'he' for the ReLU family, 'glorot' otherwise by default. */
-  init?: InitName;
+  init?: Init;
 }
 
 export class Dense extends Layer {
@@ -31,7 +32,7 @@ export class Dense extends Layer {
   readonly activation: DenseActivation | null;
   readonly alpha: number;
   readonly hasBias: boolean;
-  readonly init: InitName;
+  readonly init: Init;
   private readonly fused: boolean;
   private w!: BoundParam;
   private b: BoundParam | undefined;
@@ -54,9 +55,7 @@ export class Dense extends Layer {
       throw rangeError(fn, 'options.activation', `one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} or null`, JSON.stringify(activation));
     }
     if (typeof bias !== 'boolean') throw typeError(fn, 'options.bias', 'a boolean', bias);
-    if (init !== undefined && !INIT_NAMES.includes(init)) {
-      throw rangeError(fn, 'options.init', `one of ${INIT_NAMES.map((a) => `'${a}'`).join(', ')}`, JSON.stringify(init));
-    }
+    if (init !== undefined) checkInit(fn, 'options.init', init);
     const defaultAlpha = activation === 'elu' ? ELU_ALPHA : activation === 'leakyRelu' ? LEAKY_RELU_ALPHA : 0;
     this.alpha = checkFiniteF32(fn, 'options.alpha', options.alpha ?? defaultAlpha);
     this.activation = activation;
@@ -72,7 +71,7 @@ export class Dense extends Layer {
       activation: (c.activation ?? null) as DenseActivation | null,
       alpha: c.alpha as number | undefined,
       bias: c.bias as boolean | undefined,
-      init: c.init as InitName | undefined,
+      init: c.init as Init | undefined,
     });
   }
 
@@ -102,7 +101,9 @@ export class Dense extends Layer {
   override paramSpecs(): ParamSpec[] {
     const { inF, outF } = this;
     const specs: ParamSpec[] = [{ name: 'weight', shape: [inF, outF], init: (v, rng) => initWeights(this.init, v, inF, outF, rng) }];
-    if (this.hasBias) specs.push({ name: 'bias', shape: [outF], init: (v) => v.fill(0) });
+    // PyTorch's nn.Linear draws its bias from U(±1/√fanIn) too; every other scheme starts biases at 0.
+    const biasInit = (v: Float32Array, rng: Rng) => (this.init === 'torch' ? initWeights('torch', v, inF, outF, rng) : v.fill(0));
+    if (this.hasBias) specs.push({ name: 'bias', shape: [outF], init: biasInit });
     return specs;
   }
 

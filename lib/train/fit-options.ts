@@ -44,11 +44,14 @@ const FIT_OPTION_KEYS: Record<keyof FitOptions, true> = {
   yieldEveryMs: true,
   distributed: true,
   callbacksOnAllRanks: true,
+  background: true,
+  chunkMs: true,
 };
 const FIT_OPTIONS = Object.keys(FIT_OPTION_KEYS);
 const HOOK_KEYS: Record<keyof Callback, true> = {
   onTrainBegin: true,
   onTrainEnd: true,
+  onBatchBegin: true,
   onEpochBegin: true,
   onEpochEnd: true,
   onBatchEnd: true,

@@ -10,12 +10,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const ORDER = [
   'intro', 'toc', 'setup', 'install', 'quickstart', 'usage',
   'cli',
-  'api', 'tensor', 'layers', 'training', 'predict', 'data', 'model-files', 'export', 'tfjs', 'distributed',
-  'server',
-  'kernel-api', 'backends', 'activations', 'gemm', 'optim',
+  'api', 'tensor', 'layers', 'training', 'data', 'integrity', 'model-files', 'deploy', 'export', 'tfjs',
+  'server', 'distributed',
+  'kernel-api', 'activations', 'gemm', 'optim',
   'numerics',
   'performance', 'charts',
-  'reliability', 'integrity',
+  'reliability',
   'building', 'license',
 ];
 const UNKNOWN_BEFORE = 'kernel-api';

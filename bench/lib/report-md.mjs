@@ -16,12 +16,16 @@ function gemmChart(doc) {
   const series = [];
   const main = doc.mainTarget;
   const add = (name, target, variant, threads, dash) => {
-    const pts = doc.figures
+    const all = doc.figures
       .filter((f) => f.family === 'gemm' && f.id.startsWith(`gemm/${variant}/`) && f.threads === threads)
-      .map((f) => [Number(f.id.split('/')[2]), f.results[target]])
-      .filter(([, r]) => r?.status === 'ok' && !r.fromOneThread)
-      .map(([x, r]) => [x, r.median]);
-    if (pts.length) series.push({ name, points: pts, dash });
+      .map((f) => [Number(f.id.split('/')[2]), f.results[target]]);
+    const ok = all.filter(([, r]) => r?.status === 'ok' && !r.fromOneThread);
+    const pts = ok.map(([x, r]) => [x, r.median]);
+    // Where a line stops short of the largest size, say why (a slow peer skipped past a size).
+    const last = Math.max(...ok.map(([x]) => x));
+    const after = all.filter(([x, r]) => x > last && r && r.status !== 'ok');
+    const stop = after.length ? `${after[0][1].status} above n = ${last}` : undefined;
+    if (pts.length) series.push({ name, points: pts, dash, stop });
   };
   const N = doc.threads.multi;
   add(`${main}, ${N} threads`, main, 'nn', N);
@@ -41,6 +45,8 @@ function trainingChart(doc) {
   const groups = rows.map((r) => ({
     name: r.label,
     bars: doc.targets.filter((t) => r.results[t]?.status === 'ok').map((t) => ({ name: t, value: r.results[t].median })),
+    // Targets measured elsewhere but not here get a note in place of their bar.
+    missing: doc.targets.filter((t) => r.results[t] && r.results[t].status !== 'ok').map((t) => ({ name: t, status: r.results[t].status })),
   }));
   return barChart({ title: 'Training step time per library (lower is better)', xLabel: 'ms per step (log)', groups });
 }

@@ -73,12 +73,21 @@ export function lineChart({ title, xLabel, yLabel, series, hlines = [], width = 
     o.push(`<line x1="${pad.l}" x2="${pad.l + W}" y1="${sy(h.y)}" y2="${sy(h.y)}" stroke="${color}" stroke-width="1.5" stroke-dasharray="6 4"/>`);
     legend(`${h.name} (${h.y.toPrecision(3)})`, color, '6 4');
   });
+  const stops = [];
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
     const p = [...s.points].sort((a, b) => a[0] - b[0]);
     if (!p.length) return;
     o.push(`<polyline fill="none" stroke="${color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''} points="${p.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
     for (const [x, y] of p) o.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${color}"/>`);
+    if (s.stop) {
+      // A line that ends early says so at its end, in its colour, below an earlier note it would overlap.
+      const [x, y] = p[p.length - 1];
+      let ty = sy(y) + 4;
+      while (stops.some((t) => Math.abs(t.x - sx(x)) < 120 && Math.abs(t.y - ty) < 12)) ty += 12;
+      stops.push({ x: sx(x), y: ty });
+      o.push(`<text x="${(sx(x) + 6).toFixed(1)}" y="${ty.toFixed(1)}" font-size="10" fill="${color}">${esc(s.stop)}</text>`);
+    }
     legend(s.name, color, s.dash);
   });
   o.push('</svg>');
@@ -87,11 +96,17 @@ export function lineChart({ title, xLabel, yLabel, series, hlines = [], width = 
 
 /** groups: [{ name, bars: [{ name, value }] }], values > 0 on a log10 axis. */
 export function barChart({ title, xLabel, groups, width = 720 }) {
-  const names = [...new Set(groups.flatMap((g) => g.bars.map((b) => b.name)))];
+  const names = [...new Set(groups.flatMap((g) => [...g.bars, ...(g.missing ?? [])].map((b) => b.name)))];
   const barH = 14;
   const gap = 12;
-  const pad = { l: 130, r: 150, t: 40, b: 50 };
-  const H = groups.reduce((s, g) => s + g.bars.length * barH + gap, 0);
+  // A label "what · batch N" is drawn on two lines; the left margin fits the longer line (~7.5 px a character at 12 px).
+  const parts = (name) => String(name).split(' · ');
+  const labelW = Math.max(60, ...groups.flatMap((g) => parts(g.name).map((l) => l.length * 7.5)));
+  const legendW = 30 + 7 * Math.max(...names.map((n) => n.length));
+  const pad = { l: Math.ceil(labelW) + 16, r: legendW + 30, t: 40, b: 50 };
+  width = Math.max(width, pad.l + pad.r + 360);
+  const rowsOf = (g) => Math.max(2, g.bars.length + (g.missing?.length ?? 0));
+  const H = groups.reduce((s, g) => s + rowsOf(g) * barH + gap, 0);
   const height = pad.t + H + pad.b;
   const vals = groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v) => v > 0);
   if (!vals.length) return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="60"><text x="10" y="30">${esc(title)}: no data</text></svg>`;
@@ -107,7 +122,10 @@ export function barChart({ title, xLabel, groups, width = 720 }) {
   o.push(`<text x="${pad.l + W / 2}" y="${height - 12}" text-anchor="middle">${esc(xLabel)}</text>`);
   let y = pad.t;
   for (const g of groups) {
-    o.push(`<text x="${pad.l - 8}" y="${y + (g.bars.length * barH) / 2 + 4}" text-anchor="end">${esc(g.name)}</text>`);
+    const lines = parts(g.name);
+    const mid = y + (rowsOf(g) * barH) / 2;
+    lines.forEach((l, i) => o.push(`<text x="${pad.l - 8}" y="${(mid + 4 + (i - (lines.length - 1) / 2) * 14).toFixed(1)}" text-anchor="end">${esc(l)}</text>`));
+    const start = y;
     for (const b of g.bars) {
       const color = COLORS[names.indexOf(b.name) % COLORS.length];
       const w = Math.max(1, sx(b.value) - pad.l);
@@ -115,12 +133,18 @@ export function barChart({ title, xLabel, groups, width = 720 }) {
       o.push(`<text x="${pad.l + w + 4}" y="${y + barH - 3}" font-size="10">${num(b.value)}</text>`);
       y += barH;
     }
+    for (const m of g.missing ?? []) {
+      // No bar: the peer was not run for this case; say so where its bar would be.
+      o.push(`<text x="${pad.l + 4}" y="${y + barH - 3}" font-size="10" fill="${COLORS[names.indexOf(m.name) % COLORS.length]}">${esc(`${m.name}: ${m.status}`)}</text>`);
+      y += barH;
+    }
+    y = Math.max(y, start + rowsOf(g) * barH);
     y += gap;
   }
   names.forEach((n, i) => {
     const ly = pad.t + 10 + i * 18;
-    o.push(`<rect x="${pad.l + W + 40}" y="${ly - 8}" width="14" height="10" fill="${COLORS[i % COLORS.length]}"/>`);
-    o.push(`<text x="${pad.l + W + 60}" y="${ly + 1}">${esc(n)}</text>`);
+    o.push(`<rect x="${pad.l + W + 24}" y="${ly - 8}" width="14" height="10" fill="${COLORS[i % COLORS.length]}"/>`);
+    o.push(`<text x="${pad.l + W + 44}" y="${ly + 1}">${esc(n)}</text>`);
   });
   o.push('</svg>');
   return o.join('\n');

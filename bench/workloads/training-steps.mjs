@@ -27,6 +27,9 @@ export const perIsa = false;
 
 const ACT = { relu: 1, tanh: 5, none: 0 }; // FusedActivation values (lib/backend/gemm.ts)
 
+// What each workload is, for tables and charts (the W-names are the bench's shorthand).
+const DESCRIBE = { W4: 'MLP 784-256-128-10, ReLU, Adam', W5: 'MLP 2-16-16-1, tanh, SGD', W6: 'Dense 1024→1024 fwd+bwd, no update' };
+
 const WORKLOADS = [
   { name: 'W4', batch: 32, sizes: [784, 256, 128, 10], act: 'relu', loss: 'softmaxCE', opt: 'adam', quick: false },
   { name: 'W4', batch: 128, sizes: [784, 256, 128, 10], act: 'relu', loss: 'softmaxCE', opt: 'adam', quick: true },
@@ -245,7 +248,7 @@ function tfjsStep(ctx, w) {
 export function cases() {
   return WORKLOADS.map((w) => ({
     id: `training/${w.name}/b${w.batch}`,
-    label: `${w.name} batch ${w.batch}`,
+    label: `${DESCRIBE[w.name]} · batch ${w.batch}`,
     quick: w.quick,
     steps: true,
     work: stepFlops(w).nn + stepFlops(w).tn + stepFlops(w).nt,

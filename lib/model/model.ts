@@ -12,7 +12,8 @@ import { evaluate } from '../train/evaluate.js';
 import { fit } from '../train/fit.js';
 import { predict } from '../train/predict.js';
 import { predictAsync, type PredictAsyncOptions } from '../train/plan-predict.js';
-import type { CompilableModel, CompileOptions, EvaluateOptions, FitOptions, History, Logs } from '../train/types.js';
+import type { CompilableModel, CompileOptions, EvaluateLogs, EvaluateOptions, FitOptions, History } from '../train/types.js';
+import type { Labels } from '../train/targets.js';
 
 export abstract class Model implements CompilableModel {
   #compiled: Compiled | undefined;
@@ -46,7 +47,7 @@ export abstract class Model implements CompilableModel {
   }
 
   /** Trains; resolves to the per-epoch history. */
-  fit(x: Tensor, y: Tensor, options?: FitOptions): Promise<History> {
+  fit(x: Tensor, y: Tensor | Labels, options?: FitOptions): Promise<History> {
     try {
       return fit(this, requireCompiled('fit', this.#compiled), x, y, options);
     } catch (e) {
@@ -55,7 +56,7 @@ export abstract class Model implements CompilableModel {
   }
 
   /** Loss and metrics on (x, y); nothing is updated. */
-  evaluate(x: Tensor, y: Tensor, options: EvaluateOptions = {}): Logs {
+  evaluate(x: Tensor, y: Tensor | Labels, options: EvaluateOptions = {}): EvaluateLogs {
     return evaluate(this, requireCompiled('evaluate', this.#compiled), x, y, options.batchSize);
   }
 

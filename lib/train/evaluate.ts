@@ -6,8 +6,8 @@ import type { Compiled } from './compile.js';
 import type { Metric } from './metrics.js';
 import { checkModelAttached, inputWidth } from './fit-options.js';
 import { outputWidth, positiveInt } from './predict.js';
-import { sliceRows, toDataSet, type DataSet } from './targets.js';
-import type { Logs, TrainableModel } from './types.js';
+import { sliceRows, toDataSet, type DataSet, type Labels } from './targets.js';
+import type { EvaluateLogs, TrainableModel } from './types.js';
 
 /** Loss and metrics over a data set, accumulated batch by batch (no gradients, no updates). */
 export class Evaluation {
@@ -38,14 +38,14 @@ export class Evaluation {
     this.rows += n;
   }
 
-  result(): Logs {
-    const logs: Logs = { loss: this.lossSum / this.rows };
+  result(): EvaluateLogs {
+    const logs: EvaluateLogs = { loss: this.lossSum / this.rows };
     this.metrics.forEach((m, i) => (logs[m.name] = this.sums[i]! / (m.per === 'row' ? this.rows : this.rows * this.outputs)));
     return logs;
   }
 }
 
-export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, batchSize = 256): Logs {
+export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor | Labels, batchSize = 256): EvaluateLogs {
   checkIdle('evaluate', model);
   positiveInt('evaluate', 'batchSize', batchSize);
   if (!(x instanceof Tensor)) throw new TypeError(`evaluate: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);

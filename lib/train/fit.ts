@@ -13,7 +13,7 @@ import { prepareFit, type PreparedFit } from './fit-options.js';
 import { planFor, runPlanned } from './plan-fit.js';
 import { createProgress } from './progress.js';
 import { nonFiniteLossError, nonFiniteRows } from './non-finite-data.js';
-import { BatchBuffers } from './targets.js';
+import { BatchBuffers, type Labels } from './targets.js';
 import type { Callback, FitOptions, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** Thrown by fit when its AbortSignal fires; `history` holds the completed epochs. */
@@ -44,7 +44,7 @@ async function call(r: unknown): Promise<void> {
 }
 
 /** Runs training; the model is marked busy for its whole duration. */
-export function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+export function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor | Labels, options: FitOptions = {}): Promise<History> {
   return whileBusy('fit', model, async () => {
     const p = prepareFit(model, c, x, y, options);
     // In the background where the plan applies (plan-fit.ts); else step by step here.
@@ -67,7 +67,8 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
   const metrics = c.metrics(outputs);
   const callbacks = p.callbacks;
   if (p.verbose !== 0) callbacks.unshift(createProgress(p.verbose));
-  const history: History = { history: {}, epochs: 0, stopReason: 'completed' };
+  // loss gets its first value with the first epoch; the type promises it to readers of a returned history.
+  const history: History = { history: { loss: [] }, epochs: 0, stopReason: 'completed' };
   let stopMessage: string | undefined;
   let stopRequested = false;
   let epoch = 0;

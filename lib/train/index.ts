@@ -9,6 +9,7 @@ export type {
   Callback,
   CompileOptions,
   EvaluateOptions,
+  EvaluateLogs,
   FitOptions,
   History,
   Logs,
@@ -20,3 +21,4 @@ export type {
   TrainingContext,
   TrainingParams,
 } from './types.js';
+export type { Labels } from './targets.js';

@@ -96,7 +96,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   const nm = metrics.length;
   const callbacks = p.callbacks;
   if (p.verbose !== 0) callbacks.unshift(createProgress(p.verbose));
-  const history: History = { history: {}, epochs: 0, stopReason: 'completed' };
+  const history: History = { history: { loss: [] }, epochs: 0, stopReason: 'completed' };
   let stopMessage: string | undefined;
   let stopRequested = false;
   let epoch = 0;

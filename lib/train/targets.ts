@@ -28,6 +28,15 @@ export interface DataShape {
 
 
 
+/** Class labels as an integer typed array, accepted wherever a [rows] label Tensor is (softmax cross-entropy). */
+export type Labels = Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray;
+
+function isLabels(v: unknown): v is Labels {
+  return (
+    v instanceof Int32Array || v instanceof Uint32Array || v instanceof Int16Array || v instanceof Uint16Array || v instanceof Int8Array || v instanceof Uint8Array || v instanceof Uint8ClampedArray
+  );
+}
+
 
 /**
  * Checks x [n, features] and y against the loss and the model (its input
@@ -38,7 +47,12 @@ export interface DataShape {
 export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, shape: DataShape, xName = 'x', yName = 'y'): DataSet {
   const { inputs, outputs } = shape;
   if (!isTensor(x)) throw new TypeError(`${fn}: ${xName} must be a Tensor, got ${describeValue(x)}`);
-  if (!isTensor(y)) throw new TypeError(`${fn}: ${yName} must be a Tensor, got ${describeValue(y)}`);
+  if (isLabels(y)) {
+    // Class labels as an integer typed array: the same checks as a [rows] label Tensor.
+    if (loss !== 'softmaxCrossEntropy') throw new TypeError(`${fn}: ${yName} as an integer typed array holds class labels, which need the softmaxCrossEntropy loss (this model's is ${loss}); pass a Tensor`);
+    y = new Tensor(Float32Array.from(y), [y.length]);
+  }
+  if (!isTensor(y)) throw new TypeError(`${fn}: ${yName} must be a Tensor or an integer typed array of labels, got ${describeValue(y)}`);
   // A Tensor's buffer can be detached (transferred) after construction.
   checkF32(fn, `${xName}.data`, x.data);
   checkF32(fn, `${yName}.data`, y.data);

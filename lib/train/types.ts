@@ -5,6 +5,7 @@ import type { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Optimizer, OptimizerName } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
 import type { Tensor } from '../tensor.js';
+import type { Labels } from './targets.js';
 
 /** What fit/evaluate/predict need from a model (Sequential implements it). */
 export interface TrainableModel {
@@ -50,6 +51,9 @@ export interface EvaluateOptions {
 
 /** Per-batch or per-epoch values: loss, metrics, val_* for validation. */
 export type Logs = Record<string, number>;
+
+/** What evaluate returns: the loss (always there) and each compiled metric by name. */
+export type EvaluateLogs = { loss: number } & Record<string, number>;
 
 export interface TrainingParams {
   epochs: number;
@@ -111,7 +115,7 @@ export interface FitOptions {
   seed?: number;
   /** Fraction of the rows (the last ones, before shuffling) held out for validation. */
   validationSplit?: number;
-  validationData?: readonly [Tensor, Tensor];
+  validationData?: readonly [Tensor, Tensor | Labels];
   callbacks?: readonly Callback[];
   /** Data-parallel training over this group's ranks (see distributed.init); every rank calls fit with the same arguments. */
   distributed?: import('../distributed/group.js').ProcessGroup;
@@ -134,7 +138,7 @@ export interface FitOptions {
 
 export interface History {
   /** Per-epoch values, e.g. history.loss[e], history.val_accuracy[e]. */
-  history: Record<string, number[]>;
+  history: { loss: number[] } & Record<string, number[]>;
   epochs: number;
   /** Why training ended. */
   stopReason: 'completed' | 'stopped' | 'aborted';

@@ -26,32 +26,26 @@ if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_api.h ]; then
 fi
 tmp=$(mktemp -d /tmp/nodegrad-package.XXXXXX)
 
-echo "== prebuilds"
+echo "== prebuilds (npm run prebuilds: linux-x64 here, linux-arm64 cross-built)"
 rm -rf prebuilds
-if npm run prebuilds >"$tmp/prebuilds.log" 2>&1 && ls prebuilds/linux-x64/*.node >/dev/null 2>&1; then
-  pass "prebuilds/linux-x64: $(cd prebuilds/linux-x64 && ls *.node)"
+want=(--host-only)
+command -v aarch64-linux-gnu-g++ >/dev/null && want=()
+if npm run prebuilds -- "${want[@]}" >"$tmp/prebuilds.log" 2>&1 && [ -f prebuilds/linux-x64/nodegrad.node ]; then
+  pass "prebuilds/linux-x64/nodegrad.node"
 else
   fail "npm run prebuilds"; tail -20 "$tmp/prebuilds.log"
 fi
-# linux-arm64: cross-built by the arm64 scripts when they are in the tree.
 arm64=0
-if [ -f scripts/arm64/build-addon.sh ]; then
-  if built=$(bash scripts/arm64/build-addon.sh 2>"$tmp/arm64.log" | tail -1) && [ -f "$built" ]; then
-    mkdir -p prebuilds/linux-arm64
-    cp "$built" prebuilds/linux-arm64/nodegrad.node
-    command -v aarch64-linux-gnu-strip >/dev/null && aarch64-linux-gnu-strip --strip-unneeded prebuilds/linux-arm64/nodegrad.node
-    # ELF e_machine 0xb7 = EM_AARCH64
-    if [ "$(od -An -tx1 -j18 -N2 prebuilds/linux-arm64/nodegrad.node | tr -d ' ')" = b700 ]; then
-      pass "prebuilds/linux-arm64/nodegrad.node (cross-built, aarch64 ELF)"
-      arm64=1
-    else
-      fail "prebuilds/linux-arm64/nodegrad.node is not an aarch64 ELF"
-    fi
+if [ ${#want[@]} -eq 0 ]; then
+  # ELF e_machine 0xb7 = EM_AARCH64
+  if [ -f prebuilds/linux-arm64/nodegrad.node ] && [ "$(od -An -tx1 -j18 -N2 prebuilds/linux-arm64/nodegrad.node | tr -d ' ')" = b700 ]; then
+    pass "prebuilds/linux-arm64/nodegrad.node (cross-built, aarch64 ELF)"
+    arm64=1
   else
-    fail "scripts/arm64/build-addon.sh"; tail -20 "$tmp/arm64.log"
+    fail "prebuilds/linux-arm64/nodegrad.node missing or not an aarch64 ELF"
   fi
 else
-  echo "  (no scripts/arm64/build-addon.sh: the package carries linux-x64 only)"
+  echo "  (no aarch64-linux-gnu-g++: the package carries linux-x64 only)"
 fi
 # prebuildify rebuilt build/Release with the same flags; make sure it is there.
 [ -f build/Release/nodegrad.node ] || npm run build >/dev/null 2>&1
@@ -99,6 +93,7 @@ else
 fi
 [ -d node_modules/nodegrad/build ] && fail "an installed build/ exists: the prebuild is not what loads" || pass "no build/ in the installed package"
 
+
 # Which .node file the process mapped: it must be the prebuild.
 cat >check.common <<'EOF'
 const i = ng.info(); // loads the addon (lazily)
@@ -108,9 +103,18 @@ ng.backend('native').relu(x, y);
 const maps = require('node:fs').readFileSync('/proc/self/maps', 'utf8');
 const addon = [...new Set(maps.split('\n').map((l) => l.split(/\s+/)[5]).filter((p) => p && p.endsWith('.node')))];
 const want = process.env.EXPECT_ADDON_DIR || 'prebuilds/' + process.platform + '-' + process.arch;
-const ok = i.backend === 'native' && addon.length === 1 && addon[0].includes('/node_modules/nodegrad/' + want + '/') && y.join() === '0,0,0,1.5';
-console.log(JSON.stringify({ ok, backend: i.backend, simd: i.simd, addon, y: [...y] }));
-process.exit(ok ? 0 : 1);
+// A fit on the native backend: XOR-like points, a small MLP, Adam.
+const xs = []; const ys = [];
+for (let k = 0; k < 64; k++) { const a = k & 1, b = (k >> 1) & 1; xs.push(a * 2 - 1 + ((k * 7) % 5) * 0.01, b * 2 - 1); ys.push(a ^ b); }
+const model = new ng.Sequential([new ng.Dense(2, 16, { activation: 'tanh' }), new ng.Dense(16, 2)], { backend: 'native', seed: 1 });
+model.compile({ optimizer: 'adam', loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });
+const done = model.fit(new ng.Tensor(Float32Array.from(xs), [64, 2]), new ng.Tensor(Float32Array.from(ys), [64]), { epochs: 300, batchSize: 16, seed: 1, verbose: 0 });
+done.then((h) => {
+  const acc = h.history.accuracy[h.history.accuracy.length - 1];
+  const ok = i.backend === 'native' && addon.length === 1 && addon[0].includes('/node_modules/nodegrad/' + want + '/') && y.join() === '0,0,0,1.5' && acc === 1;
+  console.log(JSON.stringify({ ok, backend: i.backend, simd: i.simd, addon, y: [...y], fitAccuracy: acc }));
+  process.exit(ok ? 0 : 1);
+});
 EOF
 { echo "import * as ng from 'nodegrad'; import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"; cat check.common; } >esm.mjs
 { echo "const ng = require('nodegrad');"; cat check.common; } >cjs.cjs
@@ -134,6 +138,32 @@ if out=$(node "$root/node_modules/typescript/bin/tsc" --noEmit --strict --module
 else
   fail "TypeScript consumer: $out"
 fi
+# As a consumer installs it: install scripts on (node-gyp-build finds the
+# prebuild and compiles nothing; prepare, which needs the devDependency
+# typescript, must not run), still no compiler, make or python on the PATH.
+# npm runs install scripts through sh: the consumer's PATH has it (and nothing to compile with).
+bin2="$tmp/bin2"
+mkdir -p "$bin2" && ln -s "$(command -v node)" "$bin2/node" && ln -s "$(readlink -f "$(command -v npm)")" "$bin2/npm" && ln -s "$(readlink -f /bin/sh)" "$bin2/sh"
+mkdir -p "$tmp/app2" && cd "$tmp/app2"
+echo '{ "name": "app2", "version": "1.0.0", "private": true }' >package.json
+t0=$(date +%s%N)
+if env PATH="$bin2" npm install --foreground-scripts --no-audit --no-fund --prefer-offline "$tgz" >"$tmp/install2.log" 2>&1; then
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  pass "npm install (install scripts on, no compiler): ${ms} ms"
+  echo "$ms" >"$tmp/install-ms"
+else
+  fail "npm install with install scripts and no compiler"; tail -20 "$tmp/install2.log"
+fi
+cp "$tmp/app/cjs.cjs" .
+if out=$(env PATH="$bin2" node cjs.cjs 2>&1); then pass "after that install, a fit on the native backend: $out"; else fail "after the install with scripts: $out"; fi
+# --foreground-scripts prints each lifecycle script npm runs ("> nodegrad@V install"): install, never prepare.
+if grep -q '^> nodegrad@[^ ]* install' "$tmp/install2.log" && ! grep -q '^> nodegrad@[^ ]* prepare' "$tmp/install2.log"; then
+  pass "the consumer's install ran nodegrad's install script (node-gyp-build) and not prepare"
+else
+  fail "lifecycle scripts in the consumer's install: $(grep '^> nodegrad' "$tmp/install2.log" | tr '\n' ';')"
+fi
+[ -d node_modules/nodegrad/build ] && fail "install scripts built build/: the prebuild was not used" || pass "install scripts used the prebuild (no build/)"
+cd "$tmp/app"
 # The fallback where no prebuild fits: a source build from the installed
 # tarball's files (with the compiler back on the PATH), loaded from build/Release.
 cd "$tmp/app"

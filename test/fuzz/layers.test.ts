@@ -18,7 +18,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as lib from '../../lib/index.js';
-import { BatchNorm1d, Dense, Dropout, ELU, GELU, Layer, LayerNorm, LeakyReLU, PReLU, ReLU, Sequential, SiLU, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
+import { BatchNorm1d, Dense, Dropout, ELU, GELU, Layer, LayerNorm, LeakyReLU, PReLU, ReLU, Sequential, SiLU, Sigmoid, Standardize, Tanh, Tensor } from '../../lib/index.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 import { reportCount } from './budget.js';
 import { ulpDistance } from './tolerance.js';
@@ -52,6 +52,11 @@ const layerSpecs: Record<string, (inF: number, v: number) => Made> = {
   Tanh: () => ({ layer: new Tanh(), exact: false }),
   GELU: (_inF, v) => ({ layer: new GELU(v % 2 ? { approximate: 'tanh' } : {}), exact: false }),
   SiLU: () => ({ layer: new SiLU(), exact: false }),
+  // The same TypeScript on every backend: bitwise equal. Power-of-two deviations keep (x − mean)/std exact.
+  Standardize: (inF, v) => ({
+    layer: new Standardize({ mean: Array.from({ length: inF }, (_, j) => ((v + j) % 9) / 4 - 1), std: Array.from({ length: inF }, (_, j) => 2 ** (((v >> 2) + j) % 5 - 2)) }),
+    exact: true,
+  }),
   // These run the same TypeScript arithmetic on every backend: bit for bit.
   Dropout: (_inF, v) => ({ layer: new Dropout([0, 0.25, 0.5][v % 3]), exact: true }),
   LayerNorm: (inF, v) => ({ layer: new LayerNorm(inF, { elementwiseAffine: v % 2 === 0 }), exact: true }),

@@ -23,6 +23,11 @@ export function rangeError(fn: string, arg: string, expected: string, actual: st
   return new RangeError(`${fn}: ${arg} must be ${expected}, got ${actual}`);
 }
 
+/** "one of 'a', 'b', 'c'": the expected part of an error about a name from a list. */
+export function oneOf(names: readonly string[]): string {
+  return `one of ${names.map((n) => `'${n}'`).join(', ')}`;
+}
+
 /**
  * A call that is refused because of the object's state, not its arguments
  * ("compile the model first", "a fit() is running"): an Error, so callers can

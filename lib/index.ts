@@ -7,14 +7,14 @@ export { Dense, ELU, Layer, LeakyReLU, PReLU, ReLU, Sigmoid, Tanh, layerFromJSON
 export type { DenseActivation, DenseOptions, InitName, LayerJSON, PReLUOptions } from './layers/index.js';
 export { Model, Sequential } from './model/index.js';
 export type { LoadOptions, SaveOptions, SequentialJSON, SequentialOptions } from './model/index.js';
-export { Loss, loss } from './losses.js';
+export { Loss, LOSS_NAMES, loss } from './losses.js';
 export type { LossName, LossOptions } from './losses.js';
 export type { Parameter } from './parameter.js';
 export * from './train/index.js';
 export { loadWeights, weightsToSafetensors, ModelFileError } from './io/model-files.js';
 export { readSafetensors, writeSafetensors, SafetensorsError } from './io/safetensors.js';
 export type { NamedTensor, SafetensorsFile } from './io/safetensors.js';
-export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS } from './optim/index.js';
+export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS, OPTIMIZER_NAMES } from './optim/index.js';
 export type {
   AdagradHyper, AdagradOptions, AdamHyper, AdamOptions, CommonHyper, Convention, GroupStateDict, MomentumHyper, MomentumOptions,
   OptimizerName, OptimizerOptions, OptimizerStateDict, ParamGroup, RmspropHyper, RmspropOptions, SgdHyper, SgdOptions,

@@ -5,7 +5,8 @@
 import type { TrainingConfig } from '../io/model-files.js';
 import type { Optimizer } from '../optim/index.js';
 import { stateError } from '../errors.js';
-import { createLoss, LOSS_NAMES, type TrainLoss } from './loss.js';
+import { isLossName, Loss, LOSS_NAMES } from '../losses.js';
+import { rawBackend } from '../backend/index.js';
 import { createMetrics, type Metric } from './metrics.js';
 import { resolveOptimizer } from './optimizers.js';
 import type { CompilableModel, CompileOptions, LossName, MetricName } from './types.js';
@@ -13,7 +14,7 @@ import type { CompilableModel, CompileOptions, LossName, MetricName } from './ty
 /** What compile() fixed for a model. */
 export interface Compiled {
   optimizer: Optimizer;
-  loss: TrainLoss;
+  loss: Loss;
   lossName: LossName;
   metricNames: readonly string[];
   /** Built lazily: metrics depend on the output width. */
@@ -25,8 +26,8 @@ export interface Compiled {
 /** Checks `options` against `model` and resolves them; changes nothing. */
 export function compileModel(model: CompilableModel, options: CompileOptions): Compiled {
   if (options === null || typeof options !== 'object') throw new TypeError('compile: options must be { optimizer, loss, metrics }');
-  const lossName = options.loss as LossName;
-  if (!LOSS_NAMES.includes(lossName)) {
+  const lossName = options.loss;
+  if (!isLossName(lossName)) {
     throw new TypeError(`compile: loss must be one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(options.loss)}`);
   }
   const metricNames = options.metrics ?? [];
@@ -35,7 +36,7 @@ export function compileModel(model: CompilableModel, options: CompileOptions): C
   const { optimizer, config } = resolveOptimizer(options.optimizer, model);
   return {
     optimizer,
-    loss: createLoss(lossName, model.backend),
+    loss: new Loss(lossName, rawBackend(model.backend)),
     lossName,
     metricNames: [...metricNames],
     metrics: (outputs) => createMetrics(metricNames as MetricName[], lossName, outputs),

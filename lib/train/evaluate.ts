@@ -32,7 +32,7 @@ export class Evaluation {
     const b = sliceRows(d, begin, end);
     const pred = this.model.forward(new Tensor(b.x, [n, d.features]), false);
     if (this.grad.length < n * outputs) this.grad = new Float32Array(n * outputs);
-    this.lossSum += n * this.c.loss.compute(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
+    this.lossSum += n * this.c.loss.computeBatch(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
     this.metrics.forEach((m, i) => (this.sums[i]! += m.sum(pred.data, b.targets, n, outputs)));
     this.rows += n;
   }

@@ -107,7 +107,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       model.zeroGrad();
       const pred = model.forward(buffers.x, true);
       for (const cb of callbacks) cb.onBatchForward?.(batchIndex, ctx);
-      const loss = c.loss.compute(pred.data, buffers.t, buffers.g.data, n, outputs);
+      const loss = c.loss.computeBatch(pred.data, buffers.t, buffers.g.data, n, outputs);
       if (!Number.isFinite(loss)) {
         const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
         if (action === 'throw') {

@@ -3,6 +3,7 @@ export { earlyStopping } from './callbacks.js';
 export type { EarlyStoppingOptions } from './callbacks.js';
 export { AbortError } from './fit.js';
 export { diagnostics } from './diagnostics.js';
+export { METRIC_NAMES } from './metrics.js';
 export type { DiagnosticsOptions, LayerDiagnostics } from './diagnostics.js';
 export type {
   Callback,

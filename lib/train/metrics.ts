@@ -1,9 +1,10 @@
 // Metrics computed from a batch's predictions (logits or values) and targets.
 // Each returns the batch SUM so that epoch means weight every row equally.
-import type { Targets } from './loss.js';
-import type { LossName, MetricName } from './types.js';
+import type { LossName, Targets } from '../losses.js';
 
-export const METRIC_NAMES: readonly MetricName[] = ['loss', 'accuracy', 'categoricalAccuracy', 'binaryAccuracy', 'mae'];
+/** Every metric by name; MetricName and compile's check derive from this list. */
+export const METRIC_NAMES = ['loss', 'accuracy', 'categoricalAccuracy', 'binaryAccuracy', 'mae'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Sum over the batch; divided by the row count (accuracy) or element count (mae) by the caller via `per`. */
 export interface Metric {

@@ -1,11 +1,10 @@
 // Bridges compile()'s optimizer argument (a name or an instance) and the
 // optimizer classes, and describes an optimizer for model.json so that
 // Sequential.load can build it again.
-import { createOptimizer, Optimizer, type OptimizerName } from '../optim/index.js';
+import { createOptimizer, isOptimizerName, Optimizer, OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.js';
 import type { CompilableModel } from './types.js';
 
-export type { OptimizerName };
-export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adam', 'adamw'];
+export { OPTIMIZER_NAMES, type OptimizerName };
 
 export interface OptimizerConfig {
   /** The optimizer's kind: 'sgd', 'adam', ... */
@@ -16,8 +15,8 @@ export interface OptimizerConfig {
 
 /** An optimizer over the model's parameters from a name (with `options`) and the model's backend. */
 export function optimizerFromConfig(config: OptimizerConfig, model: CompilableModel): Optimizer {
-  const name = config.name.toLowerCase() as OptimizerName;
-  if (!OPTIMIZER_NAMES.includes(name)) {
+  const name = config.name.toLowerCase();
+  if (!isOptimizerName(name)) {
     throw new TypeError(`optimizer must be an Optimizer or one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(config.name)}`);
   }
   return createOptimizer(name, model.parameters(), { ...config.options, backend: model.backend });

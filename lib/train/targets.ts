@@ -1,7 +1,6 @@
 // Validation of x/y pairs and the reused mini-batch buffers.
 import { Tensor } from '../tensor.js';
-import type { Targets } from './loss.js';
-import type { LossName } from './types.js';
+import type { LossName, Targets } from '../losses.js';
 
 /** A whole data set in the form batches are gathered from. */
 export interface DataSet {

@@ -23,8 +23,8 @@
       "sources": ["<!@(node scripts/gyp-sources.cjs baseline)"],
       "libraries": ["-lpthread"],
       "conditions": [
-        ["target_arch=='x64'", {"dependencies": ["nodegrad_avx2"]},
-         {"sources": ["<!@(node scripts/gyp-sources.cjs avx2)"]}]
+        ["target_arch=='x64'", {"dependencies": ["nodegrad_avx2", "nodegrad_avx512"]},
+         {"sources": ["<!@(node scripts/gyp-sources.cjs avx2)", "<!@(node scripts/gyp-sources.cjs avx512)"]}]
       ]
     }
   ],
@@ -42,6 +42,16 @@
           "sources": ["<!@(node scripts/gyp-sources.cjs avx2)"],
           "cflags": ["-mavx2", "-mfma"],
           "xcode_settings": {"OTHER_CFLAGS": ["-mavx2", "-mfma", "-ffp-contract=off"]}
+        },
+        {
+          # AVX-512F kernels, under the same rules as the AVX2 library: no
+          # other translation unit gets these flags, and they are reached
+          # only after cpu.cc has checked CPUID and the OS's ZMM state.
+          "target_name": "nodegrad_avx512",
+          "type": "static_library",
+          "sources": ["<!@(node scripts/gyp-sources.cjs avx512)"],
+          "cflags": ["-mavx512f", "-mavx2", "-mfma"],
+          "xcode_settings": {"OTHER_CFLAGS": ["-mavx512f", "-mavx2", "-mfma", "-ffp-contract=off"]}
         }
       ]
     }]

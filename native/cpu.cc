@@ -11,6 +11,8 @@ const char* isa_name(Isa isa) {
   switch (isa) {
     case Isa::avx2:
       return "avx2";
+    case Isa::avx512:
+      return "avx512";
     case Isa::neon:
       return "neon";
     case Isa::scalar:
@@ -25,6 +27,8 @@ bool isa_available(Isa isa) {
       return true;
     case Isa::avx2:
       return NODEGRAD_X64 && platform::cpu_has_avx2_fma();
+    case Isa::avx512:
+      return NODEGRAD_X64 && platform::cpu_has_avx512f();
     case Isa::neon:
       return platform::cpu_has_neon();
   }
@@ -33,7 +37,7 @@ bool isa_available(Isa isa) {
 
 std::vector<Isa> available_isas() {
   std::vector<Isa> out;
-  for (Isa isa : {Isa::avx2, Isa::neon}) {
+  for (Isa isa : {Isa::avx512, Isa::avx2, Isa::neon}) {
     if (isa_available(isa)) out.push_back(isa);
   }
   out.push_back(Isa::scalar);
@@ -44,7 +48,7 @@ static IsaSelection resolve() {
   const std::vector<Isa> avail = available_isas();
   const char* env = std::getenv("NODEGRAD_SIMD");
   if (env == nullptr || *env == '\0') return {avail.front(), ""};
-  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::neon}) {
+  for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512, Isa::neon}) {
     if (std::strcmp(env, isa_name(isa)) != 0) continue;
     if (isa_available(isa)) return {isa, ""};
     std::string have;
@@ -53,7 +57,7 @@ static IsaSelection resolve() {
                                " is not supported by this CPU or build (available: " + have + ")"};
   }
   return {avail.front(), std::string("NODEGRAD_SIMD=") + env +
-                             " is not a SIMD path; expected one of scalar, avx2, neon"};
+                             " is not a SIMD path; expected one of scalar, avx2, avx512, neon"};
 }
 
 const IsaSelection& selected_isa() {

@@ -1,4 +1,5 @@
 // Instruction-set selection: which SIMD path runs, decided once per process.
+// The kernel tables for a path come from the registry (registry.h).
 #pragma once
 
 #include <string>
@@ -6,11 +7,13 @@
 
 namespace nodegrad {
 
-enum class Isa { scalar = 0, avx2 = 1, neon = 2 };
+// Values are stable (tests and logs may print them); order is not rank.
+enum class Isa { scalar = 0, avx2 = 1, neon = 2, avx512 = 3 };
 
 const char* isa_name(Isa isa);
 
-// Compiled into this binary and supported by this CPU.
+// Compiled into this binary and supported by this CPU (and, for avx512, by
+// the OS: see platform::cpu_has_avx512f).
 bool isa_available(Isa isa);
 
 // Every available path, best first; always ends with scalar.
@@ -24,13 +27,5 @@ struct IsaSelection {
   std::string error;
 };
 const IsaSelection& selected_isa();
-
-// Picks a kernel table for an ISA; falls back to scalar where a family has no
-// table for that ISA (a null pointer).
-template <class Table>
-const Table* pick_table(Isa isa, const Table* scalar, const Table* avx2, const Table* neon) {
-  const Table* t = isa == Isa::avx2 ? avx2 : isa == Isa::neon ? neon : scalar;
-  return t != nullptr ? t : scalar;
-}
 
 }  // namespace nodegrad

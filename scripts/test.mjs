@@ -60,6 +60,12 @@ if (existsSync(fuzzDir)) {
   const counts = readdirSync(fuzzDir).map((f) => Number(readFileSync(join(fuzzDir, f), 'utf8')));
   lines.push(`fuzz: ${counts.reduce((a, b) => a + b, 0)} generated cases`);
 }
+// Never skip a path silently: an x86-64 CPU without AVX-512F (or whose OS
+// does not save the ZMM state) cannot run the avx512 suites.
+if (process.arch === 'x64' && all.length > 0 && !all.includes('avx512')) {
+  console.log('vitest [simd-avx512]: skipped: this CPU lacks avx512f');
+  lines.push('vitest [simd-avx512]: skipped: this CPU lacks avx512f');
+}
 for (const path of all) {
   if (path === best) continue;
   runVitest(`simd-${path}`, { NODEGRAD_SIMD: path }, ['--passWithNoTests', 'test/kernels', ...extra]);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backend, info, kernels, useBackend } from '../lib/index.js';
 import { tryLoadNative } from '../lib/backend/native.js';
@@ -10,6 +11,15 @@ describe('info()', () => {
     expect(i.simdAvailable).toContain('scalar');
     expect(i.simdAvailable).toContain(i.simd);
     expect(Number.isInteger(i.threads) && i.threads >= 1).toBe(true);
+  });
+
+  // Linux lists avx512f in /proc/cpuinfo only when the kernel also saves the
+  // ZMM state, the same two conditions cpu.cc checks (CPUID and XGETBV).
+  it('lists avx512 exactly when the CPU and OS support avx512f (Linux x64)', () => {
+    if (process.platform !== 'linux' || process.arch !== 'x64' || !tryLoadNative()) return;
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1]?.split(/\s+/) ?? [];
+    expect(info().simdAvailable.includes('avx512')).toBe(flags.includes('avx512f'));
+    if (flags.includes('avx512f')) expect(info().simdAvailable.indexOf('avx512')).toBe(0);
   });
 
   it('follows NODEGRAD_SIMD when set', () => {

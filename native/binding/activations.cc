@@ -12,11 +12,8 @@ namespace binding {
 
 namespace {
 
-// Each function carries its ISA's table as its callback data, so no mutable
-// global is shared between worker threads' instances of the addon.
-const ActivationKernels& table(const Napi::CallbackInfo& info) {
-  return *static_cast<const ActivationKernels*>(info.Data());
-}
+// The activation table of the registry each function carries (register.h).
+const ActivationKernels& table(const Napi::CallbackInfo& info) { return *tables(info).activations; }
 
 using Unary = void (*)(const float*, float*, size_t);
 using UnaryAlpha = void (*)(const float*, float*, size_t, float);
@@ -100,11 +97,9 @@ Napi::Value prelu_backward(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void register_activations(Napi::Env env, Napi::Object exports, Isa isa) {
-  void* t = const_cast<ActivationKernels*>(pick_table(
-      isa, activation_kernels_scalar(), activation_kernels_avx2(), activation_kernels_neon()));
+void register_activations(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
   auto set = [&](const char* name, Napi::Value (*fn)(const Napi::CallbackInfo&)) {
-    exports.Set(name, Napi::Function::New(env, fn, name, t));
+    export_fn(env, exports, reg, name, fn);
   };
   set("relu", unary<&ActivationKernels::relu>);
   set("reluBackward", binary<&ActivationKernels::relu_backward>);

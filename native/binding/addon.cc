@@ -4,6 +4,7 @@
 #include <napi.h>
 
 #include "../cpu.h"
+#include "../registry.h"
 #include "register.h"
 
 namespace nodegrad {
@@ -19,11 +20,12 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   for (Isa isa : available_isas()) avail.Set(i++, Napi::String::New(env, isa_name(isa)));
   exports.Set("isaAvailable", avail);
 
-  register_activations(env, exports, sel.isa);
-  register_gemm(env, exports, sel.isa);
-  register_optim(env, exports, sel.isa);
-  register_losses(env, exports, sel.isa);
-  register_probes(env, exports, sel.isa);
+  const KernelRegistry& reg = kernel_registry(sel.isa);
+  register_activations(env, exports, reg);
+  register_gemm(env, exports, reg);
+  register_optim(env, exports, reg);
+  register_losses(env, exports, reg);
+  register_probes(env, exports, reg);
   return exports;
 }
 

@@ -15,25 +15,15 @@ namespace binding {
 
 namespace {
 
-// The ISA is chosen once per process, so every addon instance (one per
-// worker thread) picks the same table; a function-local static makes the
-// concurrent first registrations safe.
-const GemmKernels* table_for(Isa isa) {
-  static const GemmKernels* const table =
-      pick_table(isa, gemm_kernels_scalar(), gemm_kernels_avx2(), gemm_kernels_neon());
-  return table;
-}
-
-const GemmKernels* g_table() { return table_for(selected_isa().isa); }
+// The GEMM table of the registry each function carries (register.h).
+const GemmKernels* g_table(const Napi::CallbackInfo& info) { return tables(info).gemm; }
 
 // denseForward's activation: the activation family's kernel for this ISA, so
 // a fused layer gives exactly the bits of gemm + bias then the activation.
 // act is FusedActivation (lib/backend/gemm.ts): 0 none, 1 relu, 2 leakyRelu,
 // 3 elu, 4 sigmoid, 5 tanh.
-GemmEpilogue epilogue(const float* bias, int act, float alpha) {
-  const Isa isa = selected_isa().isa;
-  const ActivationKernels* t = pick_table(isa, activation_kernels_scalar(),
-                                          activation_kernels_avx2(), activation_kernels_neon());
+GemmEpilogue epilogue(const KernelRegistry& reg, const float* bias, int act, float alpha) {
+  const ActivationKernels* t = reg.activations;
   GemmEpilogue e{bias, nullptr, nullptr, alpha};
   switch (act) {
     case 1:
@@ -73,7 +63,7 @@ Napi::Value gemm_fn(const Napi::CallbackInfo& info) {
   expect_length(info, c, product(info, m, n, "m*n"), "c");
   bool ta = bool_arg(info, 6), tb = bool_arg(info, 7);
   float alpha = f32_scalar_arg(info, 8, "alpha"), beta = f32_scalar_arg(info, 9, "beta");
-  gemm(g_table(), a.data, b.data, c.data, m, n, k, ta, tb, alpha, beta);
+  gemm(g_table(info), a.data, b.data, c.data, m, n, k, ta, tb, alpha, beta);
   return info.Env().Undefined();
 }
 
@@ -92,9 +82,9 @@ Napi::Value dense_forward_fn(const Napi::CallbackInfo& info) {
   if (!(act >= 0 && act <= 5) || act != static_cast<double>(static_cast<int>(act))) {
     throw Napi::RangeError::New(info.Env(), "act must be a FusedActivation (0..5)");
   }
-  GemmEpilogue epi = epilogue(has_bias ? bias.data : nullptr, static_cast<int>(act),
+  GemmEpilogue epi = epilogue(tables(info), has_bias ? bias.data : nullptr, static_cast<int>(act),
                               f32_scalar_arg(info, 8, "alpha"));
-  dense_forward(g_table(), x.data, w.data, y.data, m, n, k, epi);
+  dense_forward(g_table(info), x.data, w.data, y.data, m, n, k, epi);
   return info.Env().Undefined();
 }
 
@@ -103,7 +93,7 @@ Napi::Value column_sums_fn(const Napi::CallbackInfo& info) {
   size_t m = size_arg(info, 2, "m"), n = size_arg(info, 3, "n");
   expect_length(info, a, product(info, m, n, "m*n"), "a");
   expect_length(info, out, n, "out");
-  column_sums(g_table(), a.data, out.data, m, n, f32_scalar_arg(info, 4, "beta"));
+  column_sums(g_table(info), a.data, out.data, m, n, f32_scalar_arg(info, 4, "beta"));
   return info.Env().Undefined();
 }
 
@@ -122,13 +112,12 @@ Napi::Value get_threads_fn(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void register_gemm(Napi::Env env, Napi::Object exports, Isa isa) {
-  table_for(isa);
-  exports.Set("gemm", Napi::Function::New(env, gemm_fn, "gemm"));
-  exports.Set("denseForward", Napi::Function::New(env, dense_forward_fn, "denseForward"));
-  exports.Set("columnSums", Napi::Function::New(env, column_sums_fn, "columnSums"));
-  exports.Set("setThreads", Napi::Function::New(env, set_threads_fn, "setThreads"));
-  exports.Set("getThreads", Napi::Function::New(env, get_threads_fn, "getThreads"));
+void register_gemm(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
+  export_fn(env, exports, reg, "gemm", gemm_fn);
+  export_fn(env, exports, reg, "denseForward", dense_forward_fn);
+  export_fn(env, exports, reg, "columnSums", column_sums_fn);
+  export_fn(env, exports, reg, "setThreads", set_threads_fn);
+  export_fn(env, exports, reg, "getThreads", get_threads_fn);
 }
 
 }  // namespace binding

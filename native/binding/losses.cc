@@ -13,7 +13,8 @@ namespace binding {
 
 namespace {
 
-const LossKernels* g_losses = nullptr;
+// The loss table of the registry each function carries (register.h).
+const LossKernels& table(const Napi::CallbackInfo& info) { return *tables(info).losses; }
 
 Napi::Value elementwise(const Napi::CallbackInfo& info,
                         double (*fn)(const float*, const float*, float*, size_t)) {
@@ -25,9 +26,9 @@ Napi::Value elementwise(const Napi::CallbackInfo& info,
   return Napi::Number::New(info.Env(), fn(p.data, t.data, g.data, p.length));
 }
 
-Napi::Value mse(const Napi::CallbackInfo& info) { return elementwise(info, g_losses->mse); }
+Napi::Value mse(const Napi::CallbackInfo& info) { return elementwise(info, table(info).mse); }
 
-Napi::Value bce(const Napi::CallbackInfo& info) { return elementwise(info, g_losses->bce); }
+Napi::Value bce(const Napi::CallbackInfo& info) { return elementwise(info, table(info).bce); }
 
 void row_shape(const Napi::CallbackInfo& info, const F32View& logits, const F32View& grad,
                size_t* n, size_t* classes) {
@@ -47,7 +48,7 @@ Napi::Value softmax_ce(const Napi::CallbackInfo& info) {
   size_t n, classes;
   row_shape(info, z, g, &n, &classes);
   expect_length(info, t, n * classes, "target");
-  return Napi::Number::New(info.Env(), g_losses->softmax_ce(z.data, t.data, g.data, n, classes));
+  return Napi::Number::New(info.Env(), table(info).softmax_ce(z.data, t.data, g.data, n, classes));
 }
 
 Napi::Value softmax_ce_labels(const Napi::CallbackInfo& info) {
@@ -70,18 +71,17 @@ Napi::Value softmax_ce_labels(const Napi::CallbackInfo& info) {
                                                   std::to_string(classes) + ")");
     }
   }
-  return Napi::Number::New(info.Env(), g_losses->softmax_ce_labels(z.data, l, g.data, n, classes));
+  return Napi::Number::New(info.Env(),
+                           table(info).softmax_ce_labels(z.data, l, g.data, n, classes));
 }
 
 }  // namespace
 
-void register_losses(Napi::Env env, Napi::Object exports, Isa isa) {
-  g_losses = pick_table(isa, loss_kernels_scalar(), loss_kernels_avx2(), loss_kernels_neon());
-  exports.Set("mse", Napi::Function::New(env, mse, "mse"));
-  exports.Set("softmaxCrossEntropy", Napi::Function::New(env, softmax_ce, "softmaxCrossEntropy"));
-  exports.Set("softmaxCrossEntropyLabels",
-              Napi::Function::New(env, softmax_ce_labels, "softmaxCrossEntropyLabels"));
-  exports.Set("binaryCrossEntropy", Napi::Function::New(env, bce, "binaryCrossEntropy"));
+void register_losses(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
+  export_fn(env, exports, reg, "mse", mse);
+  export_fn(env, exports, reg, "softmaxCrossEntropy", softmax_ce);
+  export_fn(env, exports, reg, "softmaxCrossEntropyLabels", softmax_ce_labels);
+  export_fn(env, exports, reg, "binaryCrossEntropy", bce);
 }
 
 }  // namespace binding

@@ -10,11 +10,8 @@ namespace nodegrad {
 namespace binding {
 namespace {
 
-// The kernel table rides on each function as its data pointer: no global
-// written by every worker thread that loads the addon.
-const optim::OptimKernels* table(const Napi::CallbackInfo& info) {
-  return static_cast<const optim::OptimKernels*>(info.Data());
-}
+// The optimizer table of the registry each function carries (register.h).
+const optim::OptimKernels* table(const Napi::CallbackInfo& info) { return tables(info).optim; }
 
 // Reads the three trailing Common scalars starting at `at`.
 optim::Common common_args(const Napi::CallbackInfo& info, size_t at) {
@@ -78,15 +75,12 @@ Napi::Value sum_squares(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-void register_optim(Napi::Env env, Napi::Object exports, Isa isa) {
-  void* t = const_cast<optim::OptimKernels*>(pick_table(isa, optim::optim_kernels_scalar(),
-                                                        optim::optim_kernels_avx2(),
-                                                        optim::optim_kernels_neon()));
-  exports.Set("sgdStep", Napi::Function::New(env, sgd_step, "sgdStep", t));
-  exports.Set("momentumStep", Napi::Function::New(env, momentum_step, "momentumStep", t));
-  exports.Set("rmsStep", Napi::Function::New(env, rms_step, "rmsStep", t));
-  exports.Set("adamStep", Napi::Function::New(env, adam_step, "adamStep", t));
-  exports.Set("sumSquares", Napi::Function::New(env, sum_squares, "sumSquares", t));
+void register_optim(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
+  export_fn(env, exports, reg, "sgdStep", sgd_step);
+  export_fn(env, exports, reg, "momentumStep", momentum_step);
+  export_fn(env, exports, reg, "rmsStep", rms_step);
+  export_fn(env, exports, reg, "adamStep", adam_step);
+  export_fn(env, exports, reg, "sumSquares", sum_squares);
 }
 
 }  // namespace binding

@@ -27,28 +27,34 @@ size_t bounded(const Napi::CallbackInfo& info, size_t index, const char* name, s
   return v;
 }
 
+const ProbeKernels& table(const Napi::CallbackInfo& info) { return *tables(info).probes; }
+
+Napi::Value fma_gflops(const Napi::CallbackInfo& info) {
+  size_t threads = bounded(info, 0, "threads", 1, 1024);
+  size_t iterations = bounded(info, 1, "iterations", 1, size_t(1) << 40);
+  double r = probe_fma_gflops(table(info), static_cast<unsigned>(threads), iterations);
+  return Napi::Number::New(info.Env(), r);
+}
+
+Napi::Value copy_gbps(const Napi::CallbackInfo& info) {
+  // 1 << 28 floats (1 GiB per buffer) is far beyond any cache.
+  size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
+  size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
+  return Napi::Number::New(info.Env(), probe_copy_gbps(table(info), n, repeats));
+}
+
+Napi::Value update_gbps(const Napi::CallbackInfo& info) {
+  size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
+  size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
+  return Napi::Number::New(info.Env(), probe_update_gbps(table(info), n, repeats));
+}
+
 }  // namespace
 
-void register_probes(Napi::Env env, Napi::Object exports, Isa isa) {
-  const ProbeKernels* k =
-      pick_table(isa, probe_kernels_scalar(), probe_kernels_avx2(), probe_kernels_neon());
-  exports.Set("probeFmaGflops", Napi::Function::New(env, [k](const Napi::CallbackInfo& info) {
-                size_t threads = bounded(info, 0, "threads", 1, 1024);
-                size_t iterations = bounded(info, 1, "iterations", 1, size_t(1) << 40);
-                double r = probe_fma_gflops(*k, static_cast<unsigned>(threads), iterations);
-                return Napi::Number::New(info.Env(), r);
-              }));
-  exports.Set("probeCopyGbps", Napi::Function::New(env, [k](const Napi::CallbackInfo& info) {
-                // 1 << 28 floats (1 GiB per buffer) is far beyond any cache.
-                size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
-                size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
-                return Napi::Number::New(info.Env(), probe_copy_gbps(*k, n, repeats));
-              }));
-  exports.Set("probeUpdateGbps", Napi::Function::New(env, [k](const Napi::CallbackInfo& info) {
-                size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
-                size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
-                return Napi::Number::New(info.Env(), probe_update_gbps(*k, n, repeats));
-              }));
+void register_probes(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
+  export_fn(env, exports, reg, "probeFmaGflops", fma_gflops);
+  export_fn(env, exports, reg, "probeCopyGbps", copy_gbps);
+  export_fn(env, exports, reg, "probeUpdateGbps", update_gbps);
 }
 
 }  // namespace binding

@@ -1,19 +1,33 @@
 // Each kernel family registers its functions on the addon's exports. One
-// file per family in this folder; addon.cc calls them all.
+// file per family in this folder; addon.cc calls them all with the registry
+// of the ISA chosen at load time. Every function receives that registry the
+// same way: as its N-API callback data (read back with `tables(info)`), so
+// there is no mutable global and no per-call pick.
 #pragma once
 
 #include <napi.h>
 
-#include "../cpu.h"
+#include "../registry.h"
 
 namespace nodegrad {
 namespace binding {
 
-void register_activations(Napi::Env env, Napi::Object exports, Isa isa);
-void register_gemm(Napi::Env env, Napi::Object exports, Isa isa);
-void register_optim(Napi::Env env, Napi::Object exports, Isa isa);
-void register_losses(Napi::Env env, Napi::Object exports, Isa isa);
-void register_probes(Napi::Env env, Napi::Object exports, Isa isa);
+// The registry a function was registered with (its callback data).
+inline const KernelRegistry& tables(const Napi::CallbackInfo& info) {
+  return *static_cast<const KernelRegistry*>(info.Data());
+}
+
+// exports[name] = fn, carrying `reg` (process-lifetime storage) as its data.
+inline void export_fn(Napi::Env env, Napi::Object exports, const KernelRegistry& reg,
+                      const char* name, Napi::Value (*fn)(const Napi::CallbackInfo&)) {
+  exports.Set(name, Napi::Function::New(env, fn, name, const_cast<KernelRegistry*>(&reg)));
+}
+
+void register_activations(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
+void register_gemm(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
+void register_optim(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
+void register_losses(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
+void register_probes(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
 
 }  // namespace binding
 }  // namespace nodegrad

@@ -27,6 +27,7 @@ struct ProbeKernels {
 const ProbeKernels* probe_kernels_scalar();
 const ProbeKernels* probe_kernels_avx2();
 const ProbeKernels* probe_kernels_neon();
+const ProbeKernels* probe_kernels_avx512();
 
 // GFLOP/s of `threads` threads each running fma_loop(iterations), released
 // together: total operations over the wall time until the last one finishes.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../registry.h"
 #include "harness.h"
 
 using namespace nodegrad;
@@ -38,12 +39,9 @@ struct Path {
 std::vector<Path> paths() {
   std::vector<Path> out;
   for (Isa isa : available_isas()) {
-    if (isa == Isa::scalar)
-      out.push_back({isa, activation_kernels_scalar(), nullptr, kScalarBounds});
-    if (isa == Isa::avx2 && activation_kernels_avx2() != nullptr)
-      out.push_back({isa, activation_kernels_avx2(), activation_math_avx2(), kSimdBounds});
-    if (isa == Isa::neon && activation_kernels_neon() != nullptr)
-      out.push_back({isa, activation_kernels_neon(), activation_math_neon(), kSimdBounds});
+    const KernelRegistry& r = kernel_registry(isa);
+    out.push_back({isa, r.activations, r.activation_math,
+                   r.activation_math == nullptr ? kScalarBounds : kSimdBounds});
   }
   return out;
 }

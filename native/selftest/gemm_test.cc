@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../registry.h"
 #include "../threadpool.h"
 #include "harness.h"
 
@@ -18,9 +19,7 @@ using namespace nodegrad;
 
 namespace {
 
-const GemmKernels* table(Isa isa) {
-  return pick_table(isa, gemm_kernels_scalar(), gemm_kernels_avx2(), gemm_kernels_neon());
-}
+const GemmKernels* table(Isa isa) { return kernel_registry(isa).gemm; }
 
 struct Rng {
   uint64_t s;

@@ -5,15 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "../registry.h"
 #include "harness.h"
 
 using namespace nodegrad;
 
 namespace {
 
-const LossKernels* table_for(Isa isa) {
-  return pick_table(isa, loss_kernels_scalar(), loss_kernels_avx2(), loss_kernels_neon());
-}
+const LossKernels* table_for(Isa isa) { return kernel_registry(isa).losses; }
 
 std::vector<float> ramp(size_t n, float scale, float shift) {
   std::vector<float> v(n);

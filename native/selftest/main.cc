@@ -1,5 +1,6 @@
 #include <cstdio>
 
+#include "../platform.h"
 #include "harness.h"
 
 namespace nodegrad {
@@ -29,6 +30,11 @@ int main() {
   std::printf("ISAs available:");
   for (nodegrad::Isa isa : nodegrad::available_isas()) std::printf(" %s", nodegrad::isa_name(isa));
   std::printf("\n");
+  // Never skip silently: on an x86-64 CPU without AVX-512F (or without OS
+  // support for its state) the avx512 cases do not run, and say so.
+  if (NODEGRAD_X64 && !nodegrad::isa_available(nodegrad::Isa::avx512)) {
+    std::printf("avx512: skipped: this CPU lacks avx512f\n");
+  }
   for (const Case& c : registry()) {
     int before = failures_so_far();
     c.fn();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../registry.h"
 #include "harness.h"
 
 using namespace nodegrad;
@@ -17,9 +18,7 @@ using namespace nodegrad::optim;
 
 namespace {
 
-const OptimKernels* table(Isa isa) {
-  return pick_table(isa, optim_kernels_scalar(), optim_kernels_avx2(), optim_kernels_neon());
-}
+const OptimKernels* table(Isa isa) { return kernel_registry(isa).optim; }
 
 std::vector<float> pattern(size_t n, uint32_t seed, float lo, float hi) {
   std::vector<float> out(n);

@@ -4,23 +4,14 @@
 #include <string>
 #include <vector>
 
+#include "../registry.h"
 #include "harness.h"
 
 using namespace nodegrad;
 
 namespace {
 
-const ProbeKernels* table(Isa isa) {
-  switch (isa) {
-    case Isa::avx2:
-      return probe_kernels_avx2();
-    case Isa::neon:
-      return probe_kernels_neon();
-    case Isa::scalar:
-    default:
-      return probe_kernels_scalar();
-  }
-}
+const ProbeKernels* table(Isa isa) { return kernel_registry(isa).probes; }
 
 }  // namespace
 

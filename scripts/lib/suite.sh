@@ -35,9 +35,9 @@ require_tools() {
 
 # build_native CXX OUT AVX2_FLAGS LINK_FLAGS "DIRS" COMPILE_FLAGS...
 # Compiles every *.cc in DIRS (globbed, so new kernel files need no edit
-# here) and links OUT. *_avx2.cc files get AVX2_FLAGS (empty off x86-64, where
-# their bodies compile to null table accessors); everything else is baseline,
-# no -march. One file at a time: the machine's cores are shared.
+# here) and links OUT. *_avx2.cc files get AVX2_FLAGS, *_avx512.cc files
+# AVX2_FLAGS plus -mavx512f (both empty off x86-64, where their bodies compile
+# to null table accessors); everything else is baseline, no -march. One file at a time: the machine's cores are shared.
 build_native() {
   local cxx=$1 out=$2 avx2_flags=$3 link_flags=$4 dirs=$5
   shift 5
@@ -51,7 +51,10 @@ build_native() {
       obj="$objdir/$(echo "$src" | tr / _).o"
       flags=()
       # shellcheck disable=SC2206 # word-splitting the flag list is intended
-      case "$src" in *_avx2.cc) flags=($avx2_flags) ;; esac
+      case "$src" in
+        *_avx2.cc) flags=($avx2_flags) ;;
+        *_avx512.cc) flags=($avx2_flags ${avx2_flags:+-mavx512f}) ;;
+      esac
       "$cxx" -std=c++17 -ffp-contract=off -pthread "$@" "${flags[@]}" -c "$src" -o "$obj" || return 1
       objs+=("$obj")
     done

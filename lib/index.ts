@@ -1,9 +1,21 @@
+import { ACTIVATION_LAYERS } from './layers/index.js';
+
 export { Tensor } from './tensor.js';
 export type { Shape, RandomOptions } from './tensor.js';
 export { Rng } from './random.js';
 export { backend, info, kernels, useBackend } from './backend/index.js';
 export type { BackendName, Info, Kernels } from './backend/index.js';
-export { Dense, ELU, Layer, LeakyReLU, PReLU, ReLU, Sigmoid, Tanh, layerFromJSON, registerLayer } from './layers/index.js';
+export { ACTIVATION_LAYERS, ACTIVATION_NAMES, Dense, Layer, PReLU, layerFromJSON, registerLayer } from './layers/index.js';
+export type { ActivationLayerClass, ActivationName, GeluApproximate } from './layers/index.js';
+// The activation layer classes under their public names; the classes are
+// derived from the activation family's list (lib/backend/families/activations.ts).
+// GELU and SiLU join here once their kernels are in the backends.
+export const { ReLU, LeakyReLU, ELU, Sigmoid, Tanh } = ACTIVATION_LAYERS;
+export type ReLU = InstanceType<typeof ReLU>;
+export type LeakyReLU = InstanceType<typeof LeakyReLU>;
+export type ELU = InstanceType<typeof ELU>;
+export type Sigmoid = InstanceType<typeof Sigmoid>;
+export type Tanh = InstanceType<typeof Tanh>;
 export type { DenseActivation, DenseOptions, InitName, LayerJSON, PReLUOptions } from './layers/index.js';
 export { Model, Sequential } from './model/index.js';
 export type { LoadOptions, SaveOptions, SequentialJSON, SequentialOptions } from './model/index.js';

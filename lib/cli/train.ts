@@ -5,7 +5,8 @@ import { useBackend, info, type BackendName } from '../backend/index.js';
 import { tryLoadNative } from '../backend/native.js';
 import { setThreads } from '../threads.js';
 import { parseCsv, type LabelledData } from '../io/csv.js';
-import { Dense, type DenseActivation } from '../layers/dense.js';
+import { IMPLEMENTED_ACTIVATIONS, type ActivationEntry } from '../layers/activation-kernels.js';
+import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
 import { Sequential } from '../model/sequential.js';
@@ -18,8 +19,9 @@ import { choiceFlag, intFlag, listFlag, numberFlag, parse, UsageError } from './
 import { loadMnist } from './mnist.js';
 import { shiftedCopies } from './augment.js';
 
-export const ACTIVATIONS = ['relu', 'leaky-relu', 'prelu', 'elu', 'sigmoid', 'tanh'] as const;
-export type ActivationFlag = (typeof ACTIVATIONS)[number];
+/** --activation: every activation of the family's list by its CLI spelling, and prelu (a learned α after a plain Dense). */
+export type ActivationFlag = ActivationEntry['cli'] | 'prelu';
+export const ACTIVATIONS: readonly ActivationFlag[] = [...IMPLEMENTED_ACTIVATIONS.map((e) => e.cli), 'prelu'];
 
 export const TRAIN_HELP = `Usage: nodegrad train [options]
 
@@ -34,8 +36,8 @@ and features are standardised with the training set's mean and deviation.
 
 Options:
   --layers LIST        hidden layer sizes, comma-separated (default 256,128)
-  --activation NAME    relu|leaky-relu|prelu|elu|sigmoid|tanh (default relu)
-  --optimizer NAME     sgd|momentum|adagrad|rmsprop|adam|adamw (default adam)
+  --activation NAME    ${ACTIVATIONS.join('|')} (default relu)
+  --optimizer NAME     ${OPTIMIZER_NAMES.join('|')} (default adam)
   --lr NUMBER          learning rate (default: 0.001 for adam, adamw and
                        rmsprop; 0.05 for sgd, momentum and adagrad)
   --epochs N           passes over the training set (default 5)
@@ -60,12 +62,11 @@ export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.05, momentum: 
 export function buildLayers(inputs: number, hidden: readonly number[], outputs: number, activation: ActivationFlag): Layer[] {
   const layers: Layer[] = [];
   let f = inputs;
-  const fused: Record<Exclude<ActivationFlag, 'prelu'>, DenseActivation> = { relu: 'relu', 'leaky-relu': 'leakyRelu', elu: 'elu', sigmoid: 'sigmoid', tanh: 'tanh' };
   for (const h of hidden) {
     if (activation === 'prelu') {
       layers.push(new Dense(f, h, { init: 'he' }), new PReLU());
     } else {
-      layers.push(new Dense(f, h, { activation: fused[activation] }));
+      layers.push(new Dense(f, h, { activation: IMPLEMENTED_ACTIVATIONS.find((e) => e.cli === activation)!.name }));
     }
     f = h;
   }

@@ -28,6 +28,23 @@ export function oneOf(names: readonly string[]): string {
   return `one of ${names.map((n) => `'${n}'`).join(', ')}`;
 }
 
+/** "shape [2, 3]": the actual part of an error about a tensor's shape. */
+export function shapeOf(shape: readonly number[]): string {
+  return `shape [${shape.join(', ')}]`;
+}
+
+/** A non-null object (not an array), else a TypeError naming `arg`. */
+export function checkObject(fn: string, arg: string, value: unknown, expected = 'an object'): asserts value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw typeError(fn, arg, expected, value);
+}
+
+/** One of `names`: a TypeError for a non-string, a RangeError for an unknown name. */
+export function checkOneOf<T extends string>(fn: string, arg: string, names: readonly T[], value: unknown): T {
+  if (typeof value !== 'string') throw typeError(fn, arg, oneOf(names), value);
+  if (!(names as readonly string[]).includes(value)) throw rangeError(fn, arg, oneOf(names), JSON.stringify(value));
+  return value as T;
+}
+
 /**
  * A call that is refused because of the object's state, not its arguments
  * ("compile the model first", "a fit() is running"): an Error, so callers can

@@ -6,6 +6,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendName } from '../backend/index.js';
+import { rangeError, typeError } from '../errors.js';
 import { Sequential, type SequentialJSON } from '../model/sequential.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { loadTorchTensors, toTorchTensors, torchLayout } from './torch-layout.js';
@@ -58,6 +59,11 @@ export interface SaveParts {
   optimizerState: unknown;
 }
 
+function checkDir(fn: string, dir: unknown): void {
+  if (typeof dir !== 'string') throw typeError(fn, 'dir', 'a non-empty string', dir);
+  if (dir === '') throw rangeError(fn, 'dir', 'a non-empty string', 'an empty string');
+}
+
 async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   await writeFile(tmp, data);
@@ -65,7 +71,7 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
 }
 
 export async function saveModel(model: Sequential, dir: string, parts: SaveParts): Promise<void> {
-  if (typeof dir !== 'string' || dir === '') throw new TypeError('save: dir must be a non-empty string');
+  checkDir('save', dir);
   // Everything is serialised synchronously first, so the files describe one
   // instant of the model even if a fit continues while they are written.
   const weights = weightsToSafetensors(model);
@@ -124,7 +130,7 @@ function parseModelJson(text: string, path: string): ModelJSON {
 
 /** Reads and checks every file of a saved model; returns a new model (nothing is shared with an existing one). */
 export async function loadModel(dir: string, options: { backend?: BackendName } = {}): Promise<LoadedModel> {
-  if (typeof dir !== 'string' || dir === '') throw new TypeError('load: dir must be a non-empty string');
+  checkDir('load', dir);
   const path = join(dir, MODEL_FILE);
   const json = parseModelJson((await read(dir, MODEL_FILE)).toString('utf8'), path);
   const weights = await read(dir, WEIGHTS_FILE);

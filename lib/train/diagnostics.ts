@@ -6,6 +6,7 @@
 //   the epoch (their gradient was 0 throughout, so they did not learn).
 import type { ActivationName } from '../layers/activation-kernels.js';
 import { ActivationLayer } from '../layers/activations.js';
+import { typeError } from '../errors.js';
 import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
@@ -77,7 +78,7 @@ export function diagnostics(options: DiagnosticsOptions = {}): DiagnosticsCallba
     onTrainBegin(ctx: TrainingContext) {
       unwrap(); // a previous fit that threw never reached onTrainEnd
       const model = ctx.model as unknown as { layers?: readonly Layer[] };
-      if (!Array.isArray(model.layers)) throw new Error('diagnostics: the model must be a Sequential (it needs the layer list)');
+      if (!Array.isArray(model.layers)) throw typeError('diagnostics', 'the trained model', 'a Sequential (it needs the layer list)', ctx.model);
       const params = ctx.model.parameters();
       tracks = model.layers.map((layer, i) => {
         const t: Track = {

@@ -1,10 +1,11 @@
 // evaluate, and the accumulation of loss and metrics over a data set batch by
 // batch that fit's validation pass shares.
+import { checkInteger, rangeError, shapeOf } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkIdle } from './busy.js';
 import type { Compiled } from './compile.js';
 import type { Metric } from './metrics.js';
-import { outputWidth, positiveInt } from './predict.js';
+import { checkSamples, outputWidth } from './predict.js';
 import { sliceRows, toDataSet, type DataSet } from './targets.js';
 import type { Logs, TrainableModel } from './types.js';
 
@@ -46,12 +47,11 @@ export class Evaluation {
 
 export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, batchSize = 256): Logs {
   checkIdle('evaluate', model);
-  positiveInt('evaluate', 'batchSize', batchSize);
-  if (!(x instanceof Tensor)) throw new TypeError(`evaluate: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  if (x.rank !== 2) throw new RangeError(`evaluate: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  checkInteger('evaluate', 'batchSize', batchSize, 1);
+  checkSamples('evaluate', 'x', x);
   const outputs = outputWidth(model, x.shape[1]!);
   const d = toDataSet('evaluate', x, y, c.lossName, outputs);
-  if (d.rows === 0) throw new RangeError('evaluate: x has no rows');
+  if (d.rows === 0) throw rangeError('evaluate', 'x', 'at least one row', shapeOf(x.shape));
   const ev = new Evaluation(model, c, d, outputs);
   for (let begin = 0; begin < d.rows; begin += batchSize) ev.add(begin, Math.min(begin + batchSize, d.rows));
   return ev.result();

@@ -3,6 +3,7 @@
 // loop every `yieldEveryMs` so a Node service keeps answering while it trains.
 // Its arguments are checked in fit-options.ts; the validation pass is
 // evaluate.ts's Evaluation.
+import { stateError } from '../errors.js';
 import { Rng } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { whileBusy } from './busy.js';
@@ -111,8 +112,9 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       if (!Number.isFinite(loss)) {
         const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
         if (action === 'throw') {
-          throw new Error(
-            `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
+          throw stateError(
+            'fit',
+            `the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
           );
         }
         if (action === 'stop') {

@@ -1,5 +1,6 @@
 // Metrics computed from a batch's predictions (logits or values) and targets.
 // Each returns the batch SUM so that epoch means weight every row equally.
+import { checkOneOf } from '../errors.js';
 import type { LossName, Targets } from '../losses.js';
 
 /** Every metric by name; MetricName and compile's check derive from this list. */
@@ -73,10 +74,8 @@ const mae: Omit<Metric, 'name'> = {
 /** Resolves metric names for a loss; 'loss' itself is always reported and skipped here. */
 export function createMetrics(names: readonly MetricName[], loss: LossName, outputs: number): Metric[] {
   const out: Metric[] = [];
-  for (const name of names) {
-    if (!METRIC_NAMES.includes(name)) {
-      throw new TypeError(`compile: metrics must be among ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(name)}`);
-    }
+  for (const [i, n] of names.entries()) {
+    const name = checkOneOf('compile', `metrics[${i}]`, METRIC_NAMES, n);
     if (name === 'loss') continue;
     if (name === 'mae') out.push({ name, ...mae });
     else if (name === 'categoricalAccuracy' || (name === 'accuracy' && outputs > 1 && loss !== 'binaryCrossEntropy')) out.push({ name, ...categorical });

@@ -1,5 +1,6 @@
 // predict: the forward pass over x in batches (no gradients, no updates), and
 // the model's output width that fit, evaluate and predict all need.
+import { checkInteger, rangeError, shapeOf, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkIdle } from './busy.js';
 import type { TrainableModel } from './types.js';
@@ -12,22 +13,22 @@ export function outputWidth(model: TrainableModel, features: number): number {
   return y.size;
 }
 
-export function positiveInt(fn: string, name: string, v: unknown, min = 1): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${String(v)}`);
-  return v;
+/** x as the [samples, features] Tensor fit, evaluate and predict take. */
+export function checkSamples(fn: string, arg: string, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw typeError(fn, arg, 'a Tensor', x);
+  if (x.rank !== 2) throw rangeError(fn, arg, 'of shape [samples, features]', shapeOf(x.shape));
 }
 
 /** Forward pass over x in batches, into `out` when given ([rows, outputs]). */
 export function predict(model: TrainableModel, x: Tensor, out?: Tensor, batchSize = 256): Tensor {
   checkIdle('predict', model);
-  if (!(x instanceof Tensor)) throw new TypeError(`predict: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  if (x.rank !== 2) throw new RangeError(`predict: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
-  positiveInt('predict', 'batchSize', batchSize);
+  checkSamples('predict', 'x', x);
+  checkInteger('predict', 'batchSize', batchSize, 1);
   const [rows, features] = x.shape as [number, number];
   const outputs = outputWidth(model, features);
   if (out !== undefined) {
-    if (!(out instanceof Tensor)) throw new TypeError('predict: out must be a Tensor');
-    if (out.size !== rows * outputs) throw new RangeError(`predict: out must have shape [${rows}, ${outputs}], got [${out.shape.join(', ')}]`);
+    if (!(out instanceof Tensor)) throw typeError('predict', 'out', 'a Tensor', out);
+    if (out.size !== rows * outputs) throw rangeError('predict', 'out', `of shape [${rows}, ${outputs}]`, shapeOf(out.shape));
   }
   const result = out ?? Tensor.zeros([rows, outputs]);
   for (let begin = 0; begin < rows; begin += batchSize) {

@@ -1,4 +1,5 @@
 // Validation of x/y pairs and the reused mini-batch buffers.
+import { rangeError, shapeOf, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { LossName, Targets } from '../losses.js';
 
@@ -21,20 +22,20 @@ function isTensor(t: unknown): t is Tensor {
  * width (`outputs`), naming `fn` and the arguments in errors.
  */
 export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, outputs: number, xName = 'x', yName = 'y'): DataSet {
-  if (!isTensor(x)) throw new TypeError(`${fn}: ${xName} must be a Tensor, got ${describeValue(x)}`);
-  if (!isTensor(y)) throw new TypeError(`${fn}: ${yName} must be a Tensor, got ${describeValue(y)}`);
-  if (x.rank !== 2) throw new RangeError(`${fn}: ${xName} must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  if (!isTensor(x)) throw typeError(fn, xName, 'a Tensor', x);
+  if (!isTensor(y)) throw typeError(fn, yName, 'a Tensor', y);
+  if (x.rank !== 2) throw rangeError(fn, xName, 'of shape [samples, features]', shapeOf(x.shape));
   const rows = x.shape[0]!;
   const features = x.shape[1]!;
   if (y.rank < 1 || y.shape[0] !== rows) {
-    throw new RangeError(`${fn}: ${yName} must have ${rows} rows like ${xName}, got shape [${y.shape.join(', ')}]`);
+    throw rangeError(fn, yName, `a Tensor of ${rows} rows like ${xName}`, shapeOf(y.shape));
   }
   if (loss === 'softmaxCrossEntropy' && y.rank === 1) {
     const labels = new Int32Array(rows);
     for (let i = 0; i < rows; i++) {
       const v = y.data[i]!;
       if (!Number.isInteger(v) || v < 0 || v >= outputs) {
-        throw new RangeError(`${fn}: ${yName}[${i}] must be a class label in [0, ${outputs}), got ${v}`);
+        throw rangeError(fn, `${yName}[${i}]`, `a class label in [0, ${outputs})`, v);
       }
       labels[i] = v;
     }
@@ -42,14 +43,9 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, ou
   }
   const width = rows === 0 ? outputs : y.size / rows;
   if (width !== outputs || y.rank > 2) {
-    throw new RangeError(`${fn}: ${yName} must have shape [${rows}, ${outputs}] to match the model's ${outputs} outputs, got [${y.shape.join(', ')}]`);
+    throw rangeError(fn, yName, `of shape [${rows}, ${outputs}] to match the model's ${outputs} outputs`, shapeOf(y.shape));
   }
   return { x: x.data, rows, features, targets: { kind: 'values', values: y.data }, targetWidth: width };
-}
-
-function describeValue(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
 }
 
 /** Row views of a data set [begin, end) without copying. */

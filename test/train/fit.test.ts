@@ -62,7 +62,7 @@ for (const b of backendsUnderTest()) {
       expect(m.predict(x, out)).toBe(out);
       expect(bits(out.data)).toEqual(bits(m.predict(x).data));
       const bad = new Tensor(new Float32Array(27).fill(7), [9, 3]);
-      expect(() => m.predict(x, bad)).toThrow(new RangeError('predict: out must have shape [10, 3], got [9, 3]'));
+      expect(() => m.predict(x, bad)).toThrow(new RangeError('predict: out must be of shape [10, 3], got shape [9, 3]'));
       expect(bad.data.every((v) => v === 7)).toBe(true);
     });
 
@@ -185,8 +185,8 @@ describe('fit argument errors', () => {
   it('checks shapes, labels and options before changing anything', async () => {
     const m = smallModel('reference').compile({ optimizer: 'adam', loss: 'softmaxCrossEntropy' });
     const before = bits(m.values);
-    await expect(m.fit(x.reshape([80]), y)).rejects.toThrow(new RangeError('fit: x must have shape [samples, features], got [80]'));
-    await expect(m.fit(x, Tensor.zeros([19]))).rejects.toThrow(new RangeError('fit: y must have 20 rows like x, got shape [19]'));
+    await expect(m.fit(x.reshape([80]), y)).rejects.toThrow(new RangeError('fit: x must be of shape [samples, features], got shape [80]'));
+    await expect(m.fit(x, Tensor.zeros([19]))).rejects.toThrow(new RangeError('fit: y must be a Tensor of 20 rows like x, got shape [19]'));
     const bad = y.clone();
     bad.data[5] = 3;
     await expect(m.fit(x, bad)).rejects.toThrow(new RangeError('fit: y[5] must be a class label in [0, 3), got 3'));
@@ -198,9 +198,11 @@ describe('fit argument errors', () => {
   it('compile rejects unknown losses, metrics and optimizers', () => {
     const m = smallModel('reference');
     // @ts-expect-error deliberately wrong
-    expect(() => m.compile({ optimizer: 'adam', loss: 'hinge' })).toThrow(TypeError);
+    expect(() => m.compile({ optimizer: 'adam', loss: 'hinge' })).toThrow(
+      new RangeError(`compile: loss must be one of 'mse', 'softmaxCrossEntropy', 'binaryCrossEntropy', got "hinge"`),
+    );
     // @ts-expect-error deliberately wrong
-    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow(/compile: metrics must be among/);
+    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow(/^compile: metrics\[0\] must be one of 'loss', .*, got "f1"$/);
     // @ts-expect-error deliberately wrong
     expect(() => m.compile({ optimizer: 'lbfgs', loss: 'mse' })).toThrow(/optimizer must be an Optimizer or one of 'sgd'/);
     const other = smallModel('reference');

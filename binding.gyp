@@ -28,7 +28,21 @@
       ]
     }
   ],
+  "variables": {"have_gloo": "<!(node scripts/have-gloo.cjs)"},
   "conditions": [
+    # The optional collectives addon (distributed training over Gloo): built
+    # only where Gloo is installed; the main addon never depends on it.
+    ["have_gloo==1", {
+      "targets": [
+        {
+          "target_name": "nodegrad_collectives",
+          "dependencies": ["<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"],
+          "sources": ["native/collectives/store.cc", "native/collectives/group.cc", "native/binding/collectives/addon.cc"],
+          "defines": ["HIREDIS_NESTED_INCLUDE"],
+          "libraries": ["-lgloo", "-lpthread"]
+        }
+      ]
+    }],
     ["target_arch=='x64'", {
       "targets": [
         {

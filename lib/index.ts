@@ -33,3 +33,10 @@ export type {
 } from './optim/index.js';
 export * as schedules from './optim/schedules.js';
 export { getThreads, setThreads } from './threads.js';
+export { Standardize } from './data/standardize.js';
+export type { StandardizeOptions } from './data/standardize.js';
+export { argmax, softmax, predictClasses, predictProba } from './data/classes.js';
+export type { Predictor } from './data/classes.js';
+export { readCsv, DataError } from './io/csv.js';
+export type { CsvData, CsvOptions } from './io/csv.js';
+export * as distributed from './distributed/index.js';

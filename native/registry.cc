@@ -19,6 +19,7 @@ KernelRegistry own_tables(Isa isa) {
   switch (isa) {
     case Isa::avx512:
       // Families without an AVX-512 table stay null: build() gives them AVX2's.
+      r.gemm = gemm_kernels_avx512();
       r.probes = probe_kernels_avx512();
       break;
     case Isa::avx2:

@@ -3,11 +3,14 @@
 //  2. vitest's kernel-level suites again under every other SIMD path
 //     (NODEGRAD_SIMD, one process per path);
 //  3. the native self-test (CMake + ctest), every ISA, without Node.
-// Set NODEGRAD_TEST_SKIP_NATIVE_SELFTEST=1 to skip 3 (e.g. without cmake).
+// Step 3 needs cmake and Ninja; without them it fails with a one-line reason
+// and the fix. Set NODEGRAD_TEST_SKIP_NATIVE_SELFTEST=1 to skip it.
+// Colour only on a terminal: piped to a file, the log is plain text.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { childEnv as childEnvFor, missingTools, missingToolsMessage } from './lib/test-env.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const outDir = join(root, '.test-results');
@@ -19,13 +22,15 @@ let passed = 0;
 let failed = 0;
 const lines = [];
 
+const childEnv = (env) => childEnvFor(process.stdout.isTTY === true, env);
+
 function runVitest(label, env, args) {
   const json = join(outDir, `vitest-${label}.json`);
   rmSync(json, { force: true });
   const r = spawnSync(process.execPath, [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...args], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, ...env },
+    env: childEnv(env),
   });
   let p = 0;
   let f = 0;
@@ -71,7 +76,16 @@ for (const path of all) {
   runVitest(`simd-${path}`, { NODEGRAD_SIMD: path }, ['--passWithNoTests', 'test/kernels', ...extra]);
 }
 
-if (!process.env.NODEGRAD_TEST_SKIP_NATIVE_SELFTEST) {
+const missing = process.env.NODEGRAD_TEST_SKIP_NATIVE_SELFTEST ? [] : missingTools(['cmake', 'ninja']);
+if (process.env.NODEGRAD_TEST_SKIP_NATIVE_SELFTEST) {
+  lines.push('native selftest: skipped (NODEGRAD_TEST_SKIP_NATIVE_SELFTEST is set)');
+} else if (missing.length > 0) {
+  // Counted as a failure (the suite did not run), with the reason and both ways out.
+  const why = missingToolsMessage(missing);
+  console.error(`\n${why}`);
+  failed += 1;
+  lines.push(`${why}: 0 passed, 1 failed`);
+} else {
   const build = join(root, 'build-selftest');
   const steps = [
     ['cmake', ['-S', root, '-B', build, '-G', 'Ninja', '-DNODEGRAD_SELFTEST_ONLY=ON']],

@@ -56,6 +56,22 @@ export interface RawGemm {
   columnSums(a: Float32Array, out: Float32Array, m: number, n: number, beta: number): void;
 }
 
+/**
+ * The native GEMM's blocking on this process's SIMD path (`gemmBlocking()`
+ * on the addon): the micro-tile mr×nr, the cache blocks mc/kc/nc derived at
+ * load time from the caches (bytes; l3 is this core's share), and the
+ * largest row count that takes the few-row GEMV path (0: none).
+ */
+export interface GemmBlockingInfo {
+  mr: number;
+  nr: number;
+  mc: number;
+  kc: number;
+  nc: number;
+  gemvMaxRows: number;
+  caches: { l1d: number; l1dWays: number; l2: number; l3: number; detected: boolean };
+}
+
 export interface GemmOptions {
   transA?: boolean;
   transB?: boolean;

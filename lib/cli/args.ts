@@ -10,12 +10,31 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parse(args: string[], options: Options, allowPositionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const r = parseArgs({ args, options, allowPositionals, strict: true });
+    const r = parseArgs({ args: joinNegativeValues(args, options), allowPositionals, options, strict: true });
     return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
   } catch (e) {
     // parseArgs messages are multi-line for unknown options; keep the first line.
     throw new UsageError(String((e as Error).message).split('\n')[0]!);
   }
+}
+
+/**
+ * `--epochs -1` as `--epochs=-1`: parseArgs takes a value that starts with
+ * "-" for an option and calls it ambiguous; a negative number is a value,
+ * so it then gets the flag's own range message.
+ */
+function joinNegativeValues(args: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^--([^=]+)$/.exec(a);
+    const next = args[i + 1];
+    if (m && options[m[1]!]?.type === 'string' && next !== undefined && /^-(\d|\.\d|Infinity|inf)/i.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 export function intFlag(name: string, v: string | boolean | undefined, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {

@@ -5,6 +5,7 @@
 import { backend, info, type Kernels } from '../backend/index.js';
 import { nativeLoadError, tryLoadNative } from '../backend/native.js';
 import { Rng } from '../random.js';
+import { intFlag, parse, UsageError } from './args.js';
 
 interface Op {
   name: string;
@@ -101,18 +102,34 @@ function time(run: () => void, reps: number): number {
   return t[Math.floor(t.length / 2)]!;
 }
 
-function parseSize(args: string[]): number {
-  const i = args.indexOf('--size');
-  if (i < 0) return 1 << 22;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < PRELU_FEATURES || n % PRELU_FEATURES !== 0) {
-    throw new RangeError(`nodegrad kernels: --size must be a positive multiple of ${PRELU_FEATURES}, got ${args[i + 1]}`);
-  }
+export const KERNELS_HELP = `Usage: nodegrad kernels [options]
+
+Runs every activation kernel forward and backward on one large tensor,
+natively and on the reference backend, and prints the throughput, the
+speed-up and the largest disagreement (a demo; bench/ has the careful
+numbers). Takes about 10 seconds.
+
+Options:
+  --size N    elements per tensor, a multiple of ${PRELU_FEATURES} (default 4194304)
+  --help      this text
+`;
+
+/** The element count, or undefined when --help asked for the text. */
+function parseSize(args: string[]): number | undefined {
+  const { values } = parse(args, { size: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) return undefined;
+  if (values.size === undefined) return 1 << 22;
+  const n = intFlag('size', values.size, 1 << 22, PRELU_FEATURES, 1 << 28);
+  if (n % PRELU_FEATURES !== 0) throw new UsageError(`--size must be a positive multiple of ${PRELU_FEATURES}, got ${JSON.stringify(values.size)}`);
   return n;
 }
 
 export function runKernelsDemo(args: string[]): number {
   const n = parseSize(args);
+  if (n === undefined) {
+    process.stdout.write(KERNELS_HELP);
+    return 0;
+  }
   const native = tryLoadNative();
   const i = info();
   console.log(`nodegrad ${i.version}: activation kernels on ${n.toLocaleString('en-US')} float32 elements (PReLU: ${PRELU_FEATURES} features)`);

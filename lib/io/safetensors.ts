@@ -59,36 +59,55 @@ export function writeSafetensors(tensors: readonly NamedTensor[], metadata?: Rec
   return out;
 }
 
-interface Entry {
+/** One tensor's header entry: its name, shape and byte range within the data section. */
+export interface SafetensorsEntry {
   name: string;
+  dtype: string;
   shape: number[];
   begin: number;
   end: number;
 }
 
+/** A validated header: where the data section starts and what it holds. */
+export interface SafetensorsHeader {
+  /** Bytes before the data section (8 + the header length). */
+  dataStart: number;
+  entries: SafetensorsEntry[];
+  metadata: Record<string, string>;
+}
+
 /**
- * Parses and validates a whole file. `source` names it in error messages.
- * Throws SafetensorsError saying what is wrong: truncated file, bad header
- * length, header JSON, a non-F32 dtype, shapes that do not match the byte
- * ranges, overlapping or missing byte ranges.
+ * The header length announced by the first 8 bytes, checked against the
+ * file's total length. Reading only these 8 bytes and then the header lets a
+ * caller validate a file of any size before it reads or allocates its data.
  */
-export function readSafetensors(bytes: Uint8Array, source = 'safetensors'): SafetensorsFile {
-  if (bytes.length < 8) fail(source, `file is truncated: ${bytes.length} bytes, shorter than the 8-byte header length`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n64 = view.getBigUint64(0, true);
+export function headerLength(first8: Uint8Array, fileLength: number, source = 'safetensors'): number {
+  if (fileLength < 8 || first8.length < 8) fail(source, `file is truncated: ${fileLength} bytes, shorter than the 8-byte header length`);
+  const n64 = new DataView(first8.buffer, first8.byteOffset, 8).getBigUint64(0, true);
   if (n64 > BigInt(MAX_HEADER)) fail(source, `header length ${n64} is implausible (corrupt file?)`);
   const n = Number(n64);
-  if (8 + n > bytes.length) fail(source, `file is truncated: header of ${n} bytes announced, only ${bytes.length - 8} present`);
+  if (8 + n > fileLength) fail(source, `file is truncated: header of ${n} bytes announced, only ${fileLength - 8} present`);
+  return n;
+}
+
+/**
+ * Parses and validates the JSON header (the bytes after the length field)
+ * of a file of `fileLength` bytes: F32 only, shapes that match the byte
+ * ranges, ranges that tile the data section exactly. Allocates nothing in
+ * proportion to the tensors.
+ */
+export function parseSafetensorsHeader(headerBytes: Uint8Array, fileLength: number, source = 'safetensors'): SafetensorsHeader {
+  const n = headerBytes.length;
   let header: unknown;
   try {
-    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, n).toString('utf8'));
+    header = JSON.parse(Buffer.from(headerBytes.buffer, headerBytes.byteOffset, n).toString('utf8'));
   } catch (e) {
     fail(source, `header is not valid JSON (${(e as Error).message})`);
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) fail(source, 'header must be a JSON object');
-  const dataLength = bytes.length - 8 - n;
+  const dataLength = fileLength - 8 - n;
   const metadata: Record<string, string> = {};
-  const entries: Entry[] = [];
+  const entries: SafetensorsEntry[] = [];
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
       if (info === null || typeof info !== 'object' || Array.isArray(info)) fail(source, '__metadata__ must be an object of strings');
@@ -111,18 +130,35 @@ export function readSafetensors(bytes: Uint8Array, source = 'safetensors'): Safe
   }
   if (expected > dataLength) fail(source, `file is truncated: tensors need ${expected} data bytes, only ${dataLength} present`);
   if (expected < dataLength) fail(source, `${dataLength - expected} unexpected bytes after the last tensor`);
-  const tensors = new Map<string, NamedTensor>();
-  const base = 8 + n;
-  for (const e of entries) {
-    const count = (e.end - e.begin) / 4;
-    const data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = view.getFloat32(base + e.begin + 4 * i, true);
-    tensors.set(e.name, { name: e.name, shape: e.shape, data });
-  }
-  return { tensors, metadata };
+  return { dataStart: 8 + n, entries, metadata };
 }
 
-function parseEntry(source: string, name: string, info: unknown): Entry {
+/** The tensors of a validated header, decoded from `data` (the data section). */
+export function decodeTensors(header: SafetensorsHeader, data: Uint8Array): Map<string, NamedTensor> {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const tensors = new Map<string, NamedTensor>();
+  for (const e of header.entries) {
+    const count = (e.end - e.begin) / 4;
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++) out[i] = view.getFloat32(e.begin + 4 * i, true);
+    tensors.set(e.name, { name: e.name, shape: e.shape, data: out });
+  }
+  return tensors;
+}
+
+/**
+ * Parses and validates a whole file. `source` names it in error messages.
+ * Throws SafetensorsError saying what is wrong: truncated file, bad header
+ * length, header JSON, a non-F32 dtype, shapes that do not match the byte
+ * ranges, overlapping or missing byte ranges.
+ */
+export function readSafetensors(bytes: Uint8Array, source = 'safetensors'): SafetensorsFile {
+  const n = headerLength(bytes, bytes.length, source);
+  const header = parseSafetensorsHeader(bytes.subarray(8, 8 + n), bytes.length, source);
+  return { tensors: decodeTensors(header, bytes.subarray(header.dataStart)), metadata: header.metadata };
+}
+
+function parseEntry(source: string, name: string, info: unknown): SafetensorsEntry {
   if (info === null || typeof info !== 'object') fail(source, `tensor "${name}" must be an object with dtype, shape, data_offsets`);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) fail(source, `tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`);
@@ -138,5 +174,5 @@ function parseEntry(source: string, name: string, info: unknown): Entry {
   if (end - begin !== count * 4) {
     fail(source, `tensor "${name}" shape [${(shape as number[]).join(', ')}] needs ${count * 4} bytes but data_offsets span ${end - begin}`);
   }
-  return { name, shape: shape as number[], begin, end };
+  return { name, dtype, shape: shape as number[], begin, end };
 }

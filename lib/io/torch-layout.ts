@@ -5,53 +5,64 @@
 // PyTorch (Linear, then the activation), so it takes two indices there.
 import { Dense } from '../layers/dense.js';
 import { PReLU } from '../layers/prelu.js';
+import type { Layer } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
 import type { NamedTensor } from './safetensors.js';
 
-export interface TorchTensorSpec {
+/** Where one file tensor goes, known from the (built) layers alone. */
+export interface TorchSlot {
   /** PyTorch state-dict name, e.g. "0.weight". */
   name: string;
   /** Shape in the file. */
   shape: number[];
   /** Our layer index and parameter, for messages. */
   where: string;
-  /** The parameter value this tensor is stored from / loaded into. */
-  value: Float32Array;
+  /** Index of the parameter in the model's parameters() order. */
+  param: number;
   /** [rows, cols] of our [in, out] matrix when the file holds its transpose. */
   transpose?: [number, number];
 }
 
-export function torchLayout(model: Sequential): TorchTensorSpec[] {
-  const byLayer = new Map<number, Map<string, Float32Array>>();
-  for (const p of model.parameters()) {
-    const dot = p.name.indexOf('.');
-    const i = Number(p.name.slice(0, dot));
-    let m = byLayer.get(i);
-    if (!m) byLayer.set(i, (m = new Map()));
-    m.set(p.name.slice(dot + 1), p.value.data);
-  }
-  const specs: TorchTensorSpec[] = [];
+export interface TorchTensorSpec extends TorchSlot {
+  /** The parameter value this tensor is stored from / loaded into. */
+  value: Float32Array;
+}
+
+/**
+ * The file tensors of a chain of built layers (a model's, or layers built
+ * only to learn their shapes before a model is allocated). Parameters are
+ * numbered in layer order, each layer's paramSpecs() in order, as
+ * Sequential allocates them.
+ */
+export function torchSlots(layers: readonly Layer[]): TorchSlot[] {
+  const slots: TorchSlot[] = [];
   let slot = 0;
-  model.layers.forEach((layer, i) => {
-    const params = byLayer.get(i);
+  let param = 0;
+  layers.forEach((layer, i) => {
+    const specs = layer.paramSpecs();
+    const index = new Map(specs.map((s, j) => [s.name, param + j]));
+    param += specs.length;
     const where = `layers[${i}] (${layer.className})`;
     if (layer instanceof Dense) {
-      const w = params!.get('weight')!;
-      specs.push({ name: `${slot}.weight`, shape: [layer.outFeatures, layer.inFeatures], where: `${where} weight`, value: w, transpose: [layer.inFeatures, layer.outFeatures] });
-      const b = params!.get('bias');
-      if (b) specs.push({ name: `${slot}.bias`, shape: [layer.outFeatures], where: `${where} bias`, value: b });
+      slots.push({ name: `${slot}.weight`, shape: [layer.outFeatures, layer.inFeatures], where: `${where} weight`, param: index.get('weight')!, transpose: [layer.inFeatures, layer.outFeatures] });
+      if (index.has('bias')) slots.push({ name: `${slot}.bias`, shape: [layer.outFeatures], where: `${where} bias`, param: index.get('bias')! });
       slot += layer.activation === null ? 1 : 2;
       return;
     }
     if (layer instanceof PReLU) {
-      const a = params!.get('weight')!;
-      specs.push({ name: `${slot}.weight`, shape: [a.length], where: `${where} alpha`, value: a });
-    } else if (params && params.size > 0) {
+      const shape = specs[0]!.shape;
+      slots.push({ name: `${slot}.weight`, shape: [shape[0]!], where: `${where} alpha`, param: index.get('weight')! });
+    } else if (specs.length > 0) {
       throw new Error(`torch layout: layers[${i}] (${layer.className}) has parameters this file format does not know how to name`);
     }
     slot += 1;
   });
-  return specs;
+  return slots;
+}
+
+export function torchLayout(model: Sequential): TorchTensorSpec[] {
+  const params = model.parameters();
+  return torchSlots(model.layers).map((s) => ({ ...s, value: params[s.param]!.value.data }));
 }
 
 /** The model's parameters as file tensors (weights transposed to [out, in]). */

@@ -3,16 +3,15 @@
 // a view), so an optimizer can update the whole model in one native call.
 // compile/fit/evaluate/predict come from Model; save/load are here because
 // the file format describes a Sequential.
+import { savesNothing } from '../distributed/data-parallel.js';
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from '../backend/index.js';
-import { checkF32, checkInteger, rangeError, typeError } from '../errors.js';
-import { loadModel, ModelFileError, saveModel, type TrainingConfig } from '../io/model-files.js';
+import { checkF32, checkInteger, checkObject, rangeError, typeError } from '../errors.js';
+import { loadCompiled, saveModel, type LoadOptions as FileLoadOptions } from '../io/model-files.js';
 import { Layer, layerFromJSON, type LayerJSON, type ParamSpec } from '../layers/layer.js';
 import type { Parameter } from '../parameter.js';
 import { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
-import type { Optimizer } from '../optim/index.js';
-import { optimizerFromConfig } from '../train/optimizers.js';
-import type { CompileOptions, LossName, MetricName } from '../train/types.js';
+import type { LossName, MetricName } from '../train/types.js';
 import { Model } from './model.js';
 import { streamSeed } from './seeds.js';
 
@@ -30,7 +29,8 @@ export interface SaveOptions {
   optimizer?: boolean;
 }
 
-export interface LoadOptions {
+/** backend: of the model and its optimizer (default: the default backend); schedule: see lib/io/optimizer-config.ts. */
+export interface LoadOptions extends FileLoadOptions {
   backend?: BackendName;
 }
 
@@ -167,21 +167,31 @@ export class Sequential extends Model {
     return this.layers[0]!.backward(g);
   }
 
-  /** Writes model.json, model.safetensors and (by default) optimizer.json into `dir`. */
+  /**
+   * Writes model.json, model-<id>.safetensors and (by default)
+   * optimizer-<id>.json into `dir`, committed as one unit (lib/io/checkpoint.ts).
+   * After a data-parallel fit, only rank 0 writes (every rank holds the same bits).
+   */
   save(dir: string, options: SaveOptions = {}): Promise<void> {
+    if (savesNothing(this)) return Promise.resolve();
     const c = this.compiled;
+    try {
+      checkObject('save', 'options', options, 'an object { optimizer? }');
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const withOptimizer = options.optimizer ?? true;
     return saveModel(this, dir, {
-      training: c ? c.config : null,
-      optimizerState: c && withOptimizer ? c.optimizer.stateDict() : null,
+      training: c ? { loss: c.lossName, metrics: c.metricNames, optimizer: c.optimizer } : null,
+      withOptimizerState: withOptimizer,
     });
   }
 
   /** A model saved by save(); compiled again (optimizer state included) when the files hold a training configuration. */
-  static async load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
-    const { model, training, optimizerState } = await loadModel(dir, options);
-    if (training) model.compile(compileOptionsFromConfig(model, training, optimizerState, dir));
-    return model;
+  static load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
+    return loadCompiled(dir, options, (model, o) => {
+      model.compile({ optimizer: o.optimizer, loss: o.loss as LossName, metrics: o.metrics as MetricName[] });
+    });
   }
 
   /** Parameters in layer order (a Dense: weight, then bias; a PReLU: its α as "weight"). */
@@ -225,21 +235,4 @@ export class Sequential extends Model {
     }
     return new Sequential(json.config.layers.map(layerFromJSON), { ...options, inputFeatures: json.config.inputFeatures });
   }
-}
-
-/**
- * The CompileOptions that rebuild a loaded model's training setup: the
- * optimizer from model.json's configuration, with the saved state restored.
- * Throws a ModelFileError naming `dir` when they do not fit the model.
- */
-function compileOptionsFromConfig(model: Sequential, training: TrainingConfig, optimizerState: unknown, dir: string): CompileOptions {
-  let optimizer: Optimizer;
-  try {
-    optimizer = optimizerFromConfig(training.optimizer, model);
-    // loadStateDict validates before changing anything.
-    if (optimizerState !== null) optimizer.loadStateDict(optimizerState as Parameters<Optimizer['loadStateDict']>[0]);
-  } catch (e) {
-    throw new ModelFileError(`load: the optimizer in ${dir} does not fit the model: ${(e as Error).message}`);
-  }
-  return { optimizer, loss: training.loss as LossName, metrics: training.metrics as MetricName[] };
 }

@@ -86,6 +86,7 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
   private readonly groupList: Group<H>[];
   private readonly clipNorm: number | undefined;
   private readonly schedule: Schedule | undefined;
+  private readonly convention: Convention;
   private t = 0;
   private gradNorm = NaN;
 
@@ -107,6 +108,8 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
       throw typeError(fn, 'schedule', 'a function (step) => factor', options.schedule);
     }
     this.schedule = options.schedule;
+    // The spec has validated it (conventionOf) before this constructor ran.
+    this.convention = options.convention ?? 'note';
     const base: Record<string, unknown> = { ...(spec.defaults as unknown as Record<string, unknown>) };
     const given = options as Record<string, unknown>;
     for (const k of Object.keys(spec.defaults)) if (given[k] !== undefined) base[k] = given[k];
@@ -117,6 +120,11 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
   /** Steps taken so far. */
   get stepCount(): number {
     return this.t;
+  }
+
+  /** The optimizer-wide options it was built with (what a model file records besides the groups). */
+  get options(): { readonly clipNorm: number | undefined; readonly schedule: Schedule | undefined; readonly convention: Convention } {
+    return { clipNorm: this.clipNorm, schedule: this.schedule, convention: this.convention };
   }
 
   /** Global gradient norm measured by the last step() (NaN when clipNorm is off). */

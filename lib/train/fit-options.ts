@@ -1,5 +1,6 @@
 // fit's arguments: every option checked (nothing is trained or changed when
 // one is wrong), defaults filled in, and the validation set split off.
+import { DataParallel } from '../distributed/data-parallel.js';
 import { checkInteger, checkObject, describe, rangeError, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { Compiled } from './compile.js';
@@ -20,6 +21,8 @@ export interface PreparedFit {
   signal: AbortSignal | undefined;
   verbose: 0 | 1 | 2;
   yieldEveryMs: number;
+  /** Data-parallel training over a process group (fit's `distributed` option). */
+  dp: DataParallel | undefined;
 }
 
 export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: FitOptions): PreparedFit {
@@ -37,7 +40,10 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
     if (!Number.isInteger(o.seed)) throw rangeError(fn, 'seed', 'an integer', describe(o.seed));
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw typeError(fn, 'signal', 'an AbortSignal', o.signal);
-  const callbacks = [...(o.callbacks ?? [])];
+  const dp = DataParallel.from(fn, o.distributed);
+  // Callbacks and the progress bar run on rank 0 unless asked otherwise.
+  const quiet = dp !== undefined && !dp.isRoot && o.callbacksOnAllRanks !== true;
+  const callbacks = quiet ? [] : [...(o.callbacks ?? [])];
   if (x instanceof Tensor) checkSamples(fn, 'x', x);
   const outputs = x instanceof Tensor ? outputWidth(model, x.shape[1]!) : 0;
   let all = toDataSet(fn, x, y, c.lossName, outputs);
@@ -72,7 +78,8 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
     seed: o.seed ?? Math.floor(Math.random() * 2 ** 32),
     callbacks,
     signal: o.signal,
-    verbose,
+    verbose: quiet ? 0 : verbose,
     yieldEveryMs,
+    dp,
   };
 }

@@ -47,8 +47,10 @@ export function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, op
 }
 
 async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<History> {
-  const { train, batchSize, outputs } = p;
-  const steps = Math.ceil(train.rows / batchSize);
+  const { train, batchSize, outputs, dp } = p;
+  // Data-parallel: this rank's share of every epoch (the same size on every rank).
+  const samples = dp ? Math.ceil(train.rows / dp.group.worldSize) : train.rows;
+  const steps = Math.ceil(samples / batchSize);
   const params: TrainingParams = { epochs: p.epochs, batchSize, samples: train.rows, steps, verbose: p.verbose };
   const metrics = c.metrics(outputs);
   const callbacks = p.callbacks;
@@ -70,10 +72,10 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     },
   };
 
-  const buffers = new BatchBuffers(train, batchSize, outputs);
+  const buffers = new BatchBuffers(train, batchSize, outputs, samples);
   const order = new Int32Array(train.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  const rng = new Rng(p.seed);
+  const rng = new Rng(dp ? await dp.begin(arenas(model), p.seed) : p.seed);
   const batchLogs: Logs = { size: 0, loss: 0 };
   for (const m of metrics) batchLogs[m.name] = 0;
   const sums = new Float64Array(metrics.length);
@@ -92,25 +94,40 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     if (aborted()) abort();
     for (const cb of callbacks) await call(cb.onEpochBegin?.(epoch, ctx));
     if (p.shuffle) rng.shuffle(order);
+    const epochOrder = dp ? dp.shard(order) : order;
     let lossSum = 0;
     let rows = 0;
     sums.fill(0);
-    for (batchIndex = 0; batchIndex < steps && !stopRequested; batchIndex++) {
+    // Data-parallel ranks leave the loop together: a stop is agreed at the next step's reduction.
+    for (batchIndex = 0; batchIndex < steps && (dp !== undefined || !stopRequested); batchIndex++) {
       if (performance.now() - lastYield >= p.yieldEveryMs) {
         await nextTick();
         lastYield = performance.now();
       }
-      if (aborted()) abort();
+      if (dp === undefined && aborted()) abort();
       const begin = batchIndex * batchSize;
-      const end = Math.min(begin + batchSize, train.rows);
+      const end = Math.min(begin + batchSize, epochOrder.length);
       const n = end - begin;
-      buffers.gather(order, begin, end);
+      buffers.gather(epochOrder, begin, end);
       model.zeroGrad();
       const pred = model.forward(buffers.x, true);
       for (const cb of callbacks) cb.onBatchForward?.(batchIndex, ctx);
-      const loss = c.loss.computeBatch(pred.data, buffers.t, buffers.g.data, n, outputs);
+      let loss = c.loss.computeBatch(pred.data, buffers.t, buffers.g.data, n, outputs);
+      let stepRows = n;
+      if (dp) {
+        // Every rank agrees on the batch's loss (so on whether it is finite), and on stop and abort.
+        const agreed = await dp.reduceLoss(loss, n, stopRequested, aborted());
+        if (agreed.abort) abort();
+        if (agreed.stop) {
+          stopRequested = true;
+          break;
+        }
+        loss = agreed.loss;
+        stepRows = agreed.rows;
+      }
       if (!Number.isFinite(loss)) {
-        const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
+        const mine = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
+        const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
         if (action === 'throw') {
           throw stateError(
             'fit',
@@ -129,15 +146,22 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         batchLogs[metrics[m]!.name] = s / (metrics[m]!.per === 'row' ? n : n * outputs);
       }
       model.backward(buffers.g, NO_INPUT_GRADIENT);
+      if (dp) await dp.reduceGrads(arenas(model));
       c.optimizer.step();
-      lossSum += loss * n;
-      rows += n;
+      lossSum += loss * stepRows;
+      rows += stepRows;
       batchLogs.size = n;
       batchLogs.loss = loss;
       for (const cb of callbacks) {
         const r = cb.onBatchEnd?.(batchIndex, batchLogs, ctx);
         if (isThenable(r)) await r;
       }
+    }
+    if (dp) {
+      // The epoch's metric sums over every rank's batches (rows is already the total).
+      const all = Float64Array.from(sums);
+      await dp.sum(all);
+      sums.set(all);
     }
     const logs: Logs = { loss: rows ? lossSum / rows : NaN };
     metrics.forEach((m, i) => (logs[m.name] = rows ? sums[i]! / (m.per === 'row' ? rows : rows * outputs) : NaN));
@@ -157,6 +181,12 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     history.epochs = epoch + 1;
     lastLogs = logs;
     for (const cb of callbacks) await call(cb.onEpochEnd?.(epoch, logs, ctx));
+    if (dp) {
+      // A stop asked for at the epoch's end (early stopping on rank 0) holds for every rank.
+      const agreed = await dp.reduceLoss(0, 1, stopRequested, aborted());
+      if (agreed.abort) abort();
+      stopRequested = agreed.stop;
+    }
   }
   if (stopRequested) {
     history.stopReason = 'stopped';
@@ -164,6 +194,13 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
   }
   for (const cb of callbacks) await call(cb.onTrainEnd?.(lastLogs, ctx));
   return history;
+}
+
+const NON_FINITE_ACTIONS: readonly NonFiniteAction[] = ['throw', 'stop', 'skip'];
+
+/** The flat arenas a data-parallel fit broadcasts and reduces (Sequential has them). */
+function arenas(model: TrainableModel): { values: Float32Array; grads: Float32Array } {
+  return model as unknown as { values: Float32Array; grads: Float32Array };
 }
 
 function decide(callbacks: readonly Callback[], info: { epoch: number; batch: number; loss: number }, ctx: TrainingContext): NonFiniteAction {

@@ -74,9 +74,11 @@ export class BatchBuffers {
     private readonly data: DataSet,
     readonly batchSize: number,
     readonly outputs: number,
+    /** Rows an epoch runs through (a data-parallel rank's shard is smaller than the data set). */
+    rowsPerEpoch: number = data.rows,
   ) {
     const f = data.features;
-    const tail = data.rows % batchSize;
+    const tail = rowsPerEpoch % batchSize;
     const xb = new Float32Array(batchSize * f);
     this.xFull = new Tensor(xb, [batchSize, f]);
     this.xTail = tail ? new Tensor(xb.subarray(0, tail * f), [tail, f]) : undefined;

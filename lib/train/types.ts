@@ -107,6 +107,10 @@ export interface FitOptions {
   validationSplit?: number;
   validationData?: readonly [Tensor, Tensor];
   callbacks?: readonly Callback[];
+  /** Data-parallel training over this group's ranks (see distributed.init); every rank calls fit with the same arguments. */
+  distributed?: import('../distributed/group.js').ProcessGroup;
+  /** With `distributed`: run callbacks and the progress bar on every rank, not only on rank 0 (default false). */
+  callbacksOnAllRanks?: boolean;
   signal?: AbortSignal;
   /** 0 silent, 1 a progress line (live on a TTY), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;

@@ -97,6 +97,30 @@ Napi::Value column_sums_fn(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The blocking this process's GEMM uses and the caches it was derived from:
+// tests take their tile-boundary sizes from it, the bench reports it.
+Napi::Value gemm_blocking_fn(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const GemmKernels* kt = g_table(info);
+  const GemmBlocking& bl = kt->blocking;
+  const GemmCaches& cs = gemm_caches();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("mr", static_cast<double>(bl.mr));
+  o.Set("nr", static_cast<double>(bl.nr));
+  o.Set("mc", static_cast<double>(bl.mc));
+  o.Set("kc", static_cast<double>(bl.kc));
+  o.Set("nc", static_cast<double>(bl.nc));
+  o.Set("gemvMaxRows", static_cast<double>(kt->gemv_n != nullptr ? kGemvMaxRows : 0));
+  Napi::Object c = Napi::Object::New(env);
+  c.Set("l1d", static_cast<double>(cs.l1d));
+  c.Set("l1dWays", static_cast<double>(cs.l1d_ways));
+  c.Set("l2", static_cast<double>(cs.l2));
+  c.Set("l3", static_cast<double>(cs.l3));
+  c.Set("detected", cs.detected);
+  o.Set("caches", c);
+  return o;
+}
+
 Napi::Value set_threads_fn(const Napi::CallbackInfo& info) {
   double v = number_arg(info, 0, "n");
   if (!(v >= 1 && v <= 1024) || v != static_cast<double>(static_cast<size_t>(v))) {
@@ -116,6 +140,7 @@ void register_gemm(Napi::Env env, Napi::Object exports, const KernelRegistry& re
   export_fn(env, exports, reg, "gemm", gemm_fn);
   export_fn(env, exports, reg, "denseForward", dense_forward_fn);
   export_fn(env, exports, reg, "columnSums", column_sums_fn);
+  export_fn(env, exports, reg, "gemmBlocking", gemm_blocking_fn);
   export_fn(env, exports, reg, "setThreads", set_threads_fn);
   export_fn(env, exports, reg, "getThreads", get_threads_fn);
 }

@@ -197,9 +197,71 @@ void scale_only(const Operands& o) {
   }
 }
 
+// The few-row path (m <= kGemvMaxRows): no packing; the columns of C are cut
+// into one chunk per thread (multiples of 64, whatever the thread count, so
+// no element's arithmetic depends on it), each chunk's epilogue run by its
+// task while the chunk is in L1.
+struct Gemv {
+  const Operands* op;
+  GemvArgs args;  // the whole product; a task narrows it to its columns
+  bool transposed;
+  size_t tasks;
+};
+
+constexpr size_t kGemvChunkAlign = 64;
+
+void gemv_task(void* ctx, size_t t) {
+  const Gemv& v = *static_cast<const Gemv*>(ctx);
+  const Operands& o = *v.op;
+  const size_t blocks = ceil_div(o.n, kGemvChunkAlign);
+  const size_t j0 = t * blocks / v.tasks * kGemvChunkAlign;
+  size_t j1 = (t + 1) * blocks / v.tasks * kGemvChunkAlign;
+  if (j1 > o.n) j1 = o.n;
+  if (j0 >= j1) return;
+  GemvArgs g = v.args;
+  g.n = j1 - j0;
+  g.b += v.transposed ? j0 * g.ldb : j0;
+  g.c += j0;
+  (v.transposed ? o.kt->gemv_t : o.kt->gemv_n)(g);
+  if (o.epilogue != nullptr) {
+    apply_epilogue(*o.epilogue, g.c, o.n, o.m, g.n,
+                   o.epilogue->bias != nullptr ? o.epilogue->bias + j0 : nullptr);
+  }
+}
+
+void run_gemv(const Operands& o) {
+  const bool transposed = o.csb != 1;  // B stored n×k
+  const float* x = o.a;
+  size_t rsx = o.rsa, csx = o.csa;
+  if (transposed && csx != 1) {
+    // gemv_t reads x rows contiguously: copy the (m ≤ 4)×k transposed A.
+    float* xp = t_apack.get(o.m * o.k);
+    for (size_t i = 0; i < o.m; ++i) {
+      for (size_t p = 0; p < o.k; ++p) xp[i * o.k + p] = o.a[i * o.rsa + p * o.csa];
+    }
+    x = xp;
+    rsx = o.k;
+    csx = 1;
+  }
+  const double macs =
+      static_cast<double>(o.m) * static_cast<double>(o.n) * static_cast<double>(o.k);
+  size_t tasks = macs < static_cast<double>(kParallelMinMacs) ? 1 : threadpool::get_threads();
+  const size_t blocks = ceil_div(o.n, kGemvChunkAlign);
+  if (tasks > blocks) tasks = blocks;
+  Gemv v{&o,
+         {o.m, o.n, o.k, o.kt->blocking.kc, x, rsx, csx, o.b, transposed ? o.csb : o.rsb, o.c, o.n,
+          o.alpha, o.beta},
+         transposed,
+         tasks};
+  threadpool::parallel_for(tasks, tasks, gemv_task, &v);
+}
+
 void run(const Operands& o) {
   if (o.m == 0 || o.n == 0) return;
   if (o.k == 0 || o.alpha == 0.0f) return scale_only(o);
+  if (o.m <= kGemvMaxRows && o.kt->gemv_n != nullptr && o.kt->gemv_t != nullptr) {
+    return run_gemv(o);
+  }
   const GemmBlocking& bl = o.kt->blocking;
   // In double: m·n·k can exceed 2^64 for extreme (if unrealistic) shapes.
   const double macs =

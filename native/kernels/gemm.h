@@ -15,14 +15,58 @@ struct GemmBlocking {
   size_t mr, nr, mc, kc, nc;
 };
 
-// The one table of blocking constants, per ISA.
-constexpr GemmBlocking kGemmBlockingScalar = {4, 8, 128, 256, 2048};
-// Zen 4 / Haswell-class: 12 ymm accumulators + 2 B vectors + 1 broadcast of
-// the 16 registers; KC·NR·4 = 16 KiB of B stays in the 32 KiB L1; MC·KC·4 =
-// 144 KiB of A in L2.
-constexpr GemmBlocking kGemmBlockingAvx2 = {6, 16, 144, 256, 4080};
-// 16 of the 32 q registers accumulate an 8×8 tile.
-constexpr GemmBlocking kGemmBlockingNeon = {8, 8, 128, 256, 2048};
+// The cache sizes the blocking is derived from, in bytes (per core: l3 is
+// this core's share of a shared L3); `detected` is false when the OS told us
+// nothing and the ISA's fallback blocking is used instead.
+struct GemmCaches {
+  size_t l1d, l1d_ways, l2, l3;
+  bool detected;
+};
+
+// The one blocking table: per ISA, the register tile (fixed by the
+// micro-kernel's code) and the cache blocking used when the caches cannot be
+// read. MC/KC/NC themselves are derived at load time (gemm_blocking.cc).
+struct GemmBlockingRow {
+  const char* isa;
+  GemmBlocking fallback;
+};
+enum GemmTileId {
+  kGemmScalar = 0,
+  kGemmAvx2 = 1,
+  kGemmNeon = 2,
+  kGemmAvx512 = 3,
+  kGemmTileIds = 4
+};
+constexpr GemmBlockingRow kGemmBlockingTable[kGemmTileIds] = {
+    {"scalar", {4, 8, 128, 256, 2048}},
+    // 12 ymm accumulators + 2 B vectors + 1 broadcast of the 16 registers.
+    {"avx2", {6, 16, 144, 256, 4080}},
+    // 16 of the 32 q registers accumulate an 8×8 tile.
+    {"neon", {8, 8, 128, 256, 2048}},
+    // 24 of the 32 zmm registers accumulate 12×32; A is broadcast from memory.
+    {"avx512", {12, 32, 240, 256, 4096}},
+};
+
+// The caches of this machine, read once per process (sysconf, else CPUID
+// leaf 4 / 0x8000001D on x86). NODEGRAD_GEMM_CACHES="l1d,ways,l2,l3" (bytes)
+// overrides them, to try another machine's blocking here.
+const GemmCaches& gemm_caches();
+
+// The BLIS analytical model (Low et al., "Analytical modeling is enough for
+// high-performance BLIS", 2016) for an mr×nr tile on these caches:
+//   KC: the KC×NR B micro-panel (reused by every A sliver of the block) and
+//       the MR×KC A sliver share the L1's ways minus one (left for C and the
+//       next sliver), in proportion NR : MR;
+//   MC: the MC×KC A block fills half of L2 (the B micro-panels streaming
+//       through it and C take the other half);
+//   NC: the KC×NC B block fills half of this core's L3 share.
+// Rounded to multiples of 8 (KC), MR (MC) and NR (NC) and clamped to sane
+// ranges; the fallback row when the caches are unknown.
+GemmBlocking gemm_derive_blocking(GemmTileId tile, const GemmCaches& caches);
+
+// gemm_derive_blocking(tile, gemm_caches()), computed once per process: the
+// blocking every table of that tile carries.
+const GemmBlocking& gemm_blocking(GemmTileId tile);
 
 // One micro-tile: C[i·ldc + j] for i < mr <= MR, j < nr <= NR gets
 //   alpha·Σ_{p<kc} a(i,p)·b(p,j)  (+ beta·C, read only when beta != 0)
@@ -37,17 +81,45 @@ using GemmDirectTileFn = void (*)(size_t kc, const float* a, size_t rsa, size_t 
                                   size_t ldb, float* c, size_t ldc, size_t mr, size_t nr,
                                   float alpha, float beta);
 
+// Products with few rows of C (m <= kGemvMaxRows: batch-1 inference, a few
+// requests at a time), without packing: the weights are read once, in place,
+// vectorised over the output features j.
+//   x(i,p) = x[i·rsx + p·csx]  (gemv_t needs csx == 1)
+//   gemv_n: b(p,j) = b[p·ldb + j]  (X·W, W stored k×n: Dense's layout)
+//           summed per K block of kc in p order with the micro-kernel's own
+//           arithmetic, so every element has the bits of the packed path;
+//   gemv_t: b(p,j) = b[j·ldb + p]  (X·Wᵀ, W stored n×k): a dot product per
+//           output, vectorised along k (lane sums, then a fixed tree), so
+//           within GEMM's error bound but not the packed path's bits.
+// c(i,j) = alpha·Σ_p x(i,p)·b(p,j) (+ beta·c, read only when beta != 0) for
+// i < m, j < n.
+constexpr size_t kGemvMaxRows = 4;
+struct GemvArgs {
+  size_t m, n, k, kc;
+  const float* x;
+  size_t rsx, csx;
+  const float* b;
+  size_t ldb;
+  float* c;
+  size_t ldc;
+  float alpha, beta;
+};
+using GemvFn = void (*)(const GemvArgs& g);
+
 struct GemmKernels {
   GemmBlocking blocking;
   GemmPackedTileFn packed;
   GemmDirectTileFn direct;
   // out[j] = Σ_i a[i·n + j] in i order (+ beta·out[j], read only when beta != 0).
   void (*column_sums)(const float* a, float* out, size_t m, size_t n, float beta);
+  GemvFn gemv_n;
+  GemvFn gemv_t;
 };
 
 const GemmKernels* gemm_kernels_scalar();
-const GemmKernels* gemm_kernels_avx2();  // null unless built for x86-64
-const GemmKernels* gemm_kernels_neon();  // null unless built for arm64
+const GemmKernels* gemm_kernels_avx2();    // null unless built for x86-64
+const GemmKernels* gemm_kernels_neon();    // null unless built for arm64
+const GemmKernels* gemm_kernels_avx512();  // null unless built for x86-64
 
 // denseForward's epilogue, applied to each finished row segment of a tile
 // while it is in L1: y[j] = y[j] + bias[j] in float32, then the activation in

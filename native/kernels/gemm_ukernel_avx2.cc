@@ -15,8 +15,8 @@ namespace nodegrad {
 
 namespace {
 
-constexpr size_t MR = kGemmBlockingAvx2.mr;
-constexpr size_t NR = kGemmBlockingAvx2.nr;
+constexpr size_t MR = kGemmBlockingTable[kGemmAvx2].fallback.mr;
+constexpr size_t NR = kGemmBlockingTable[kGemmAvx2].fallback.nr;
 static_assert(MR == 6 && NR == 16, "the register blocking below is written for 6x16");
 
 struct Masks {
@@ -167,11 +167,175 @@ void column_sums(const float* a, float* out, size_t m, size_t n, float beta) {
   }
 }
 
-const GemmKernels kTable = {kGemmBlockingAvx2, packed_tile, direct_tile, column_sums};
+// Lane mask for the first r (< 8) of 8 lanes; all lanes for r >= 8.
+__m256i lane_mask(size_t r) {
+  const __m256i idx = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(r < 8 ? r : 8)), idx);
+}
+
+// gemv_n: W's rows are streamed in full (a panel of up to kPanel columns per
+// row, so the hardware prefetcher sees sequential lines; a narrow strip per
+// row would jump a page per load), accumulating into a stack panel in p
+// order with the packed tile's FMA, four k steps per pass.
+constexpr size_t kPanel = 512;
+
+template <size_t M>
+void gemv_n_panel(const GemvArgs& g, size_t j0, size_t w, size_t pc, size_t kc, float beta_s) {
+  alignas(32) float acc[M][kPanel];
+  const size_t wv = (w + 7) / 8 * 8, full = w / 8 * 8;
+  for (size_t i = 0; i < M; ++i) {
+    for (size_t j = 0; j < wv; j += 8) _mm256_store_ps(acc[i] + j, _mm256_setzero_ps());
+  }
+  const __m256i tail = lane_mask(w - full);
+  const size_t ldb = g.ldb;
+  size_t p = pc;
+  for (; p + 4 <= pc + kc; p += 4) {
+    const float* b0 = g.b + p * ldb + j0;
+    __m256 x[M][4];
+    for (size_t i = 0; i < M; ++i) {
+      for (size_t u = 0; u < 4; ++u) x[i][u] = _mm256_set1_ps(g.x[i * g.rsx + (p + u) * g.csx]);
+    }
+    for (size_t j = 0; j < wv; j += 8) {
+      const bool in = j < full;
+      const __m256 v0 = in ? _mm256_loadu_ps(b0 + j) : _mm256_maskload_ps(b0 + j, tail);
+      const __m256 v1 = in ? _mm256_loadu_ps(b0 + ldb + j) : _mm256_maskload_ps(b0 + ldb + j, tail);
+      const __m256 v2 =
+          in ? _mm256_loadu_ps(b0 + 2 * ldb + j) : _mm256_maskload_ps(b0 + 2 * ldb + j, tail);
+      const __m256 v3 =
+          in ? _mm256_loadu_ps(b0 + 3 * ldb + j) : _mm256_maskload_ps(b0 + 3 * ldb + j, tail);
+      for (size_t i = 0; i < M; ++i) {
+        __m256 a = _mm256_load_ps(acc[i] + j);
+        a = _mm256_fmadd_ps(x[i][0], v0, a);
+        a = _mm256_fmadd_ps(x[i][1], v1, a);
+        a = _mm256_fmadd_ps(x[i][2], v2, a);
+        a = _mm256_fmadd_ps(x[i][3], v3, a);
+        _mm256_store_ps(acc[i] + j, a);
+      }
+    }
+  }
+  for (; p < pc + kc; ++p) {
+    const float* b0 = g.b + p * ldb + j0;
+    for (size_t i = 0; i < M; ++i) {
+      const __m256 x = _mm256_set1_ps(g.x[i * g.rsx + p * g.csx]);
+      for (size_t j = 0; j < wv; j += 8) {
+        const __m256 v = j < full ? _mm256_loadu_ps(b0 + j) : _mm256_maskload_ps(b0 + j, tail);
+        _mm256_store_ps(acc[i] + j, _mm256_fmadd_ps(x, v, _mm256_load_ps(acc[i] + j)));
+      }
+    }
+  }
+  const __m256 alpha = _mm256_set1_ps(g.alpha), beta = _mm256_set1_ps(beta_s);
+  const bool read_c = beta_s != 0.0f;
+  for (size_t i = 0; i < M; ++i) {
+    float* row = g.c + i * g.ldc + j0;
+    for (size_t j = 0; j < wv; j += 8) {
+      const __m256 a = _mm256_load_ps(acc[i] + j);
+      if (j < full) {
+        const __m256 c = read_c ? _mm256_loadu_ps(row + j) : _mm256_setzero_ps();
+        _mm256_storeu_ps(row + j, finish(a, c, alpha, beta, read_c));
+      } else {
+        const __m256 c = read_c ? _mm256_maskload_ps(row + j, tail) : _mm256_setzero_ps();
+        _mm256_maskstore_ps(row + j, tail, finish(a, c, alpha, beta, read_c));
+      }
+    }
+  }
+}
+
+template <size_t M>
+void gemv_n_rows(const GemvArgs& g) {
+  for (size_t pc = 0; pc < g.k; pc += g.kc) {
+    const size_t kc = g.k - pc < g.kc ? g.k - pc : g.kc;
+    const float beta = pc == 0 ? g.beta : 1.0f;
+    for (size_t j0 = 0; j0 < g.n; j0 += kPanel) {
+      gemv_n_panel<M>(g, j0, g.n - j0 < kPanel ? g.n - j0 : kPanel, pc, kc, beta);
+    }
+  }
+}
+
+void gemv_n(const GemvArgs& g) {
+  switch (g.m) {
+    case 1:
+      return gemv_n_rows<1>(g);
+    case 2:
+      return gemv_n_rows<2>(g);
+    case 3:
+      return gemv_n_rows<3>(g);
+    default:
+      return gemv_n_rows<4>(g);
+  }
+}
+
+// The 8 lanes of v summed in a fixed tree: (0+4, 1+5, 2+6, 3+7), then pairs.
+float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
+}
+
+// gemv_t: J rows of W (output features j..j+J) against the M rows of x, each
+// a dot product along k in 8 lane sums; every row of W is read sequentially.
+template <size_t M, size_t J>
+void gemv_t_block(const GemvArgs& g, size_t j) {
+  __m256 acc[M][J];
+  for (size_t i = 0; i < M; ++i) {
+    for (size_t jj = 0; jj < J; ++jj) acc[i][jj] = _mm256_setzero_ps();
+  }
+  const float* b = g.b + j * g.ldb;
+  size_t p = 0;
+  for (; p + 8 <= g.k; p += 8) {
+    __m256 bv[J];
+    for (size_t jj = 0; jj < J; ++jj) bv[jj] = _mm256_loadu_ps(b + jj * g.ldb + p);
+    for (size_t i = 0; i < M; ++i) {
+      const __m256 xv = _mm256_loadu_ps(g.x + i * g.rsx + p);
+      for (size_t jj = 0; jj < J; ++jj) acc[i][jj] = _mm256_fmadd_ps(xv, bv[jj], acc[i][jj]);
+    }
+  }
+  if (p < g.k) {
+    const __m256i mk = lane_mask(g.k - p);
+    __m256 bv[J];
+    for (size_t jj = 0; jj < J; ++jj) bv[jj] = _mm256_maskload_ps(b + jj * g.ldb + p, mk);
+    for (size_t i = 0; i < M; ++i) {
+      const __m256 xv = _mm256_maskload_ps(g.x + i * g.rsx + p, mk);
+      for (size_t jj = 0; jj < J; ++jj) acc[i][jj] = _mm256_fmadd_ps(xv, bv[jj], acc[i][jj]);
+    }
+  }
+  for (size_t i = 0; i < M; ++i) {
+    for (size_t jj = 0; jj < J; ++jj) {
+      float* out = g.c + i * g.ldc + j + jj;
+      const float r = g.alpha * hsum(acc[i][jj]);
+      *out = g.beta == 0.0f ? r : r + g.beta * *out;
+    }
+  }
+}
+
+template <size_t M>
+void gemv_t_rows(const GemvArgs& g) {
+  constexpr size_t J = M <= 2 ? 4 : 2;  // M·J accumulators + J row vectors in 16 registers
+  size_t j = 0;
+  for (; j + J <= g.n; j += J) gemv_t_block<M, J>(g, j);
+  for (; j < g.n; ++j) gemv_t_block<M, 1>(g, j);
+}
+
+void gemv_t(const GemvArgs& g) {
+  switch (g.m) {
+    case 1:
+      return gemv_t_rows<1>(g);
+    case 2:
+      return gemv_t_rows<2>(g);
+    case 3:
+      return gemv_t_rows<3>(g);
+    default:
+      return gemv_t_rows<4>(g);
+  }
+}
 
 }  // namespace
 
-const GemmKernels* gemm_kernels_avx2() { return &kTable; }
+const GemmKernels* gemm_kernels_avx2() {
+  static const GemmKernels table = {
+      gemm_blocking(kGemmAvx2), packed_tile, direct_tile, column_sums, gemv_n, gemv_t};
+  return &table;
+}
 
 }  // namespace nodegrad
 

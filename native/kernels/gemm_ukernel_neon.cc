@@ -15,8 +15,8 @@ namespace nodegrad {
 
 namespace {
 
-constexpr size_t MR = kGemmBlockingNeon.mr;
-constexpr size_t NR = kGemmBlockingNeon.nr;
+constexpr size_t MR = kGemmBlockingTable[kGemmNeon].fallback.mr;
+constexpr size_t NR = kGemmBlockingTable[kGemmNeon].fallback.nr;
 static_assert(MR == 8 && NR == 8, "the register blocking below is written for 8x8");
 
 struct Acc {
@@ -124,11 +124,14 @@ void column_sums(const float* a, float* out, size_t m, size_t n, float beta) {
   }
 }
 
-const GemmKernels kTable = {kGemmBlockingNeon, packed_tile, direct_tile, column_sums};
-
 }  // namespace
 
-const GemmKernels* gemm_kernels_neon() { return &kTable; }
+// No GEMV kernels yet: few-row products take the packed path on NEON.
+const GemmKernels* gemm_kernels_neon() {
+  static const GemmKernels table = {
+      gemm_blocking(kGemmNeon), packed_tile, direct_tile, column_sums, nullptr, nullptr};
+  return &table;
+}
 
 }  // namespace nodegrad
 

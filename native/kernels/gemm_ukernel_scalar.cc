@@ -9,8 +9,8 @@ namespace nodegrad {
 
 namespace {
 
-constexpr size_t MR = kGemmBlockingScalar.mr;
-constexpr size_t NR = kGemmBlockingScalar.nr;
+constexpr size_t MR = kGemmBlockingTable[kGemmScalar].fallback.mr;
+constexpr size_t NR = kGemmBlockingTable[kGemmScalar].fallback.nr;
 
 // The shared store step of every ISA: alpha·acc (+ beta·C).
 void store_tile(const float (&acc)[MR][NR], float* c, size_t ldc, size_t mr, size_t nr, float alpha,
@@ -61,10 +61,53 @@ void column_sums(const float* a, float* out, size_t m, size_t n, float beta) {
   }
 }
 
-const GemmKernels kTable = {kGemmBlockingScalar, packed_tile, direct_tile, column_sums};
+// Few rows, W stored k×n: per K block, acc += x·b in p order (the packed
+// tile's arithmetic), a strip of W columns at a time.
+void gemv_n(const GemvArgs& g) {
+  constexpr size_t W = 64;
+  for (size_t j0 = 0; j0 < g.n; j0 += W) {
+    const size_t w = g.n - j0 < W ? g.n - j0 : W;
+    for (size_t pc = 0; pc < g.k; pc += g.kc) {
+      const size_t kc = g.k - pc < g.kc ? g.k - pc : g.kc;
+      const float beta = pc == 0 ? g.beta : 1.0f;
+      float acc[kGemvMaxRows][W] = {};
+      for (size_t p = pc; p < pc + kc; ++p) {
+        const float* brow = g.b + p * g.ldb + j0;
+        for (size_t i = 0; i < g.m; ++i) {
+          const float av = g.x[i * g.rsx + p * g.csx];
+          for (size_t j = 0; j < w; ++j) acc[i][j] += av * brow[j];
+        }
+      }
+      for (size_t i = 0; i < g.m; ++i) {
+        float* row = g.c + i * g.ldc + j0;
+        for (size_t j = 0; j < w; ++j) {
+          row[j] = beta == 0.0f ? g.alpha * acc[i][j] : g.alpha * acc[i][j] + beta * row[j];
+        }
+      }
+    }
+  }
+}
+
+// Few rows, W stored n×k: one dot product per output, in p order.
+void gemv_t(const GemvArgs& g) {
+  for (size_t j = 0; j < g.n; ++j) {
+    const float* brow = g.b + j * g.ldb;
+    for (size_t i = 0; i < g.m; ++i) {
+      const float* xrow = g.x + i * g.rsx;
+      float s = 0.0f;
+      for (size_t p = 0; p < g.k; ++p) s += xrow[p] * brow[p];
+      float* out = g.c + i * g.ldc + j;
+      *out = g.beta == 0.0f ? g.alpha * s : g.alpha * s + g.beta * *out;
+    }
+  }
+}
 
 }  // namespace
 
-const GemmKernels* gemm_kernels_scalar() { return &kTable; }
+const GemmKernels* gemm_kernels_scalar() {
+  static const GemmKernels table = {
+      gemm_blocking(kGemmScalar), packed_tile, direct_tile, column_sums, gemv_n, gemv_t};
+  return &table;
+}
 
 }  // namespace nodegrad

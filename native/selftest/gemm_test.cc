@@ -6,9 +6,11 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../registry.h"
@@ -211,4 +213,85 @@ NODEGRAD_TEST(column_sums_in_row_order) {
       }
     }
   }
+}
+
+// The analytical model's promises, on caches of machines we know (Zen 3:
+// 32 KiB 8-way L1d, 512 KiB L2, 4 MiB L3 per core; Zen 4: 1 MiB L2; a Xeon
+// with 48 KiB 12-way L1d, 2 MiB L2), for every tile in the table: the B
+// micro-panel plus the A sliver fit the L1 minus one way, the A block half
+// the L2, the B block half the L3 share; MC and NC are whole tiles; unknown
+// caches give the table's fallback row.
+NODEGRAD_TEST(gemm_blocking_follows_the_caches) {
+  const GemmCaches machines[] = {{32768, 8, 524288, 4194304, true},
+                                 {32768, 8, 1048576, 4194304, true},
+                                 {49152, 12, 2097152, 5505024, true},
+                                 {65536, 4, 262144, 0, true}};
+  for (int tile = 0; tile < kGemmTileIds; ++tile) {
+    const GemmTileId id = static_cast<GemmTileId>(tile);
+    const GemmBlocking fb = kGemmBlockingTable[tile].fallback;
+    const std::string name = kGemmBlockingTable[tile].isa;
+    GemmBlocking unknown = gemm_derive_blocking(id, GemmCaches{0, 0, 0, 0, false});
+    NODEGRAD_CHECK(std::memcmp(&unknown, &fb, sizeof fb) == 0,
+                   name + ": unknown caches must give the fallback");
+    size_t previous_mc = 0;
+    for (const GemmCaches& cs : machines) {
+      const GemmBlocking b = gemm_derive_blocking(id, cs);
+      const std::string what =
+          name + " on L1 " + std::to_string(cs.l1d) + " L2 " + std::to_string(cs.l2);
+      NODEGRAD_CHECK(b.mr == fb.mr && b.nr == fb.nr, what + ": the tile is the micro-kernel's");
+      NODEGRAD_CHECK(b.kc % 8 == 0 && b.kc >= 64, what + ": KC a multiple of 8, at least 64");
+      NODEGRAD_CHECK((b.mr + b.nr) * b.kc * sizeof(float) <= cs.l1d - cs.l1d / cs.l1d_ways,
+                     what + ": A sliver + B micro-panel exceed L1 minus one way");
+      NODEGRAD_CHECK(b.mc % b.mr == 0 && b.mc * b.kc * sizeof(float) <= cs.l2 / 2,
+                     what + ": MC not whole tiles or the A block over half of L2");
+      NODEGRAD_CHECK(b.nc % b.nr == 0, what + ": NC not whole tiles");
+      if (cs.l3 != 0) {
+        NODEGRAD_CHECK(b.nc * b.kc * sizeof(float) <= cs.l3 / 2,
+                       what + ": B block over half of L3");
+      }
+      // The first two machines differ only in L2: a larger L2 never gives a smaller MC.
+      if (cs.l1d == 32768 && previous_mc != 0)
+        NODEGRAD_CHECK(b.mc >= previous_mc, what + ": MC shrank");
+      if (cs.l1d == 32768) previous_mc = b.mc;
+    }
+  }
+  const GemmCaches& here = gemm_caches();
+  std::printf("  caches here: L1d %zu (%zu-way), L2 %zu, L3 share %zu%s\n", here.l1d, here.l1d_ways,
+              here.l2, here.l3, here.detected ? "" : " (not detected: fallback blocking)");
+}
+
+// Few rows (the GEMV path) on every ISA: with W stored k×n each element has
+// the bits of the same row in a larger (packed-path) product; W stored n×k
+// is within the error bound; and neither depends on the thread count.
+NODEGRAD_TEST(gemv_few_rows_match_the_packed_path_and_the_thread_count) {
+  const size_t before = threadpool::get_threads();
+  for (Isa isa : available_isas()) {
+    const GemmKernels* kt = table(isa);
+    if (kt->gemv_n == nullptr) continue;
+    const size_t big = (kt->blocking.mr > kGemvMaxRows ? kt->blocking.mr : kGemvMaxRows) + 3;
+    for (const auto& nk :
+         {std::pair<size_t, size_t>{1000, 2 * kt->blocking.kc + 9},
+          std::pair<size_t, size_t>{4100, 300}, std::pair<size_t, size_t>{33, 17}}) {
+      const size_t n = nk.first, k = nk.second;
+      std::vector<float> a = random(big * k, 51), b = random(k * n, 52), all(big * n);
+      threadpool::set_threads(1);
+      gemm(kt, a.data(), b.data(), all.data(), big, n, k, false, false, 1.0f, 0.0f);
+      for (size_t m = 1; m <= kGemvMaxRows; ++m) {
+        for (size_t threads : {size_t{1}, size_t{2}, size_t{3}}) {
+          threadpool::set_threads(threads);
+          std::vector<float> c(m * n);
+          gemm(kt, a.data(), b.data(), c.data(), m, n, k, false, false, 1.0f, 0.0f);
+          NODEGRAD_CHECK(std::memcmp(c.data(), all.data(), c.size() * sizeof(float)) == 0,
+                         std::string(isa_name(isa)) + ": gemv m=" + std::to_string(m) +
+                             " n=" + std::to_string(n) + " threads=" + std::to_string(threads) +
+                             " differs from the packed rows");
+        }
+        for (int t = 0; t < 4; ++t) {
+          NODEGRAD_CHECK(check_gemm(isa, m, n, k, t & 1, t & 2, 0.5f, 0.25f, 60 + m),
+                         label(isa, m, n, k, t & 1, t & 2) + " gemv");
+        }
+      }
+    }
+  }
+  threadpool::set_threads(before);
 }

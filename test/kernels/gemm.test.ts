@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { getThreads, info, Rng, setThreads } from '../../lib/index.js';
 import { rawBackend } from '../../lib/backend/index.js';
-import { FusedActivation } from '../../lib/backend/gemm.js';
+import { FusedActivation, type GemmBlockingInfo } from '../../lib/backend/gemm.js';
+import { tryLoadNative } from '../../lib/backend/native.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 
 const U = 2 ** -24; // float32 unit roundoff
@@ -63,9 +64,18 @@ function compareWithNaive(a: Float32Array, b: Float32Array, c0: Float32Array, c:
 const savedThreads = getThreads();
 afterAll(() => setThreads(savedThreads));
 
-// Sizes around every ISA's tile: MR (scalar 4, AVX2 6, NEON 8) ± 1, NR (8, 16)
-// ± 1, KC (256) ± 1, a prime, and 1.
-const boundary = [1, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 33, 37, 255, 256, 257];
+// The blocking of this process's native GEMM (its SIMD path and the caches
+// it was derived from); the reference backend is tested at the same sizes.
+const native = tryLoadNative() as (ReturnType<typeof tryLoadNative> & { gemmBlocking?: () => GemmBlockingInfo }) | undefined;
+const blocking: GemmBlockingInfo | undefined = native?.gemmBlocking?.();
+// Without the addon: the AVX2 tile and the historical KC.
+const { mr, nr, kc } = blocking ?? { mr: 6, nr: 16, kc: 256 };
+const gemvMaxRows = blocking?.gemvMaxRows ?? 4;
+
+// Sizes around the tile: 0, 1, MR ± 1, NR ± 1, 2·NR ± 1, KC ± 1, primes.
+const boundary = [
+  ...new Set([0, 1, 2, mr - 1, mr, mr + 1, nr - 1, nr, nr + 1, 2 * nr - 1, 2 * nr + 1, 37, 97, kc - 1, kc, kc + 1].filter((v) => v >= 0)),
+].sort((x, y) => x - y);
 const transposes = [
   [false, false],
   [true, false],
@@ -111,6 +121,66 @@ for (const { label, name, kernels } of backendsUnderTest()) {
         const c = new Float32Array(m * n);
         kernels.gemm(a, b, c, m, n, k, { transA, transB });
         expect(compareWithNaive(a, b, c, c, { m, n, k, transA, transB, alpha: 1, beta: 0 }), `${m}x${n}x${k}`).toBeUndefined();
+      }
+    });
+
+    it(`MC, NC and multi-KC block boundaries of the exported blocking [${label}]`, () => {
+      // Each shape is large enough (> 2^18 multiply-adds) for the packed path.
+      const { mc, nc } = blocking ?? { mc: 144, nc: 4080 };
+      const rng = new Rng(31);
+      const shapes = [
+        [mc - 1, 23, 700, false, false],
+        [mc + 1, 23, 700, true, false],
+        [13, nc + 1, 40, false, true],
+        [70, 65, 2 * kc + 3, true, true],
+        [71, 66, 3 * kc - 1, false, false],
+      ] as const;
+      for (const [m, n, k, transA, transB] of shapes) {
+        const a = rand(m * k, rng);
+        const b = rand(k * n, rng);
+        const c = rand(m * n, rng);
+        const c0 = c.slice();
+        kernels.gemm(a, b, c, m, n, k, { transA, transB, alpha: 1, beta: 0.5 });
+        expect(compareWithNaive(a, b, c0, c, { m, n, k, transA, transB, alpha: 1, beta: 0.5 }), `${m}x${n}x${k}`).toBeUndefined();
+      }
+    });
+
+    it(`few rows (the GEMV path, m <= ${gemvMaxRows}) at vector, panel and KC boundaries, every transpose [${label}]`, () => {
+      const rng = new Rng(37);
+      const ns = [1, 7, 15, 16, 17, 33, 63, 64, 65, 511, 513, 1000];
+      const ks = [1, 3, 5, 8, 9, 17, kc - 1, kc + 1, 2 * kc + 5];
+      for (let m = 1; m <= gemvMaxRows + 1; m++) {
+        for (const [transA, transB] of transposes) {
+          for (const n of ns) {
+            const k = ks[(n + m) % ks.length]!;
+            for (const [alpha, beta] of [
+              [1, 0],
+              [-0.75, 1.5],
+            ] as const) {
+              const a = rand(m * k, rng);
+              const b = rand(k * n, rng);
+              const c = rand(m * n, rng);
+              const c0 = c.slice();
+              kernels.gemm(a, b, c, m, n, k, { transA, transB, alpha, beta });
+              const p = { m, n, k, transA, transB, alpha, beta };
+              expect(compareWithNaive(a, b, c0, c, p), `${m}x${n}x${k} transA=${transA} transB=${transB}`).toBeUndefined();
+            }
+          }
+        }
+      }
+    });
+
+    it(`few rows through a wide layer: 1..${gemvMaxRows} x 2048 x 2048 against float64 [${label}]`, () => {
+      const size = name === 'native' ? 2048 : 256;
+      const rng = new Rng(41);
+      const b = rand(size * size, rng);
+      for (const transB of [false, true]) {
+        for (const m of [1, gemvMaxRows]) {
+          const a = rand(m * size, rng);
+          const c = new Float32Array(m * size);
+          kernels.gemm(a, b, c, m, size, size, { transB });
+          expect(compareWithNaive(a, b, c, c, { m, n: size, k: size, transA: false, transB, alpha: 1, beta: 0 }), `m=${m} transB=${transB}`).toBeUndefined();
+        }
       }
     });
 
@@ -210,6 +280,57 @@ for (const { label, name, kernels } of backendsUnderTest()) {
       }
     });
 
+    it(`few rows: bitwise identical for 1, 2 and 3 threads [${label}]`, () => {
+      // 1·4100·300 multiply-adds: above the pool's threshold, so the native
+      // GEMV cuts the columns into per-thread chunks.
+      const rng = new Rng(43);
+      for (const [m, n, k] of [
+        [1, 4100, 300],
+        [3, 1500, 777],
+      ] as const) {
+        const a = rand(m * k, rng);
+        const b = rand(k * n, rng);
+        const c0 = rand(m * n, rng);
+        for (const [transA, transB] of transposes) {
+          let first: Uint32Array | undefined;
+          for (const t of [1, 2, 3]) {
+            setThreads(t);
+            const c = c0.slice();
+            kernels.gemm(a, b, c, m, n, k, { transA, transB, alpha: 1.25, beta: 0.5 });
+            const bits = new Uint32Array(c.buffer);
+            first ??= bits;
+            expect(bits, `m=${m} threads=${t} transA=${transA} transB=${transB}`).toEqual(first);
+          }
+        }
+      }
+      setThreads(savedThreads);
+    });
+
+    if (name === 'native') {
+      it(`few rows with W stored k×n: the same bits as the rows of a larger product [${label}]`, () => {
+        // The GEMV path sums each element in the packed path's K blocks and
+        // order with the same arithmetic: predicting one row gives exactly
+        // the bits that row gets in a batch.
+        const rng = new Rng(47);
+        const big = Math.max(mr, gemvMaxRows) + 3;
+        for (const [n, k] of [
+          [1000, 2 * kc + 9],
+          [37, 300],
+          [2048, 64],
+        ] as const) {
+          const a = rand(big * k, rng);
+          const b = rand(k * n, rng);
+          const all = new Float32Array(big * n);
+          kernels.gemm(a, b, all, big, n, k);
+          for (let m = 1; m <= gemvMaxRows; m++) {
+            const c = new Float32Array(m * n);
+            kernels.gemm(a.subarray(0, m * k), b, c, m, n, k);
+            expect(new Uint32Array(c.buffer), `m=${m} n=${n} k=${k}`).toEqual(new Uint32Array(all.buffer, 0, m * n));
+          }
+        }
+      });
+    }
+
     it(`bitwise identical for 1, 2 and 3 threads [${label}]`, () => {
       // Large enough for the native pool to split it (> 2^20 multiply-adds,
       // several row and column chunks); smaller on the single-threaded reference.
@@ -307,6 +428,8 @@ for (const { label, name, kernels } of backendsUnderTest()) {
           const rng = new Rng(23 + act);
           for (const [m, n, k] of [
             [3, 10, 7],
+            [1, 700, 300],
+            [4, 97, 300],
             [32, 10, 128],
             [70, 97, 300],
           ] as const) {

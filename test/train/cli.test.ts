@@ -37,17 +37,18 @@ describe('nodegrad CLI', () => {
     writeFileSync(file, csv(200));
     const dir = join(work, 'model');
     const r = run(['train', '--data', file, '--layers', '8', '--epochs', '3', '--batch-size', '16', '--backend', 'reference', '--lr', '0.05', '--save', dir, '--diagnostics']);
-    expect(r.stderr).toBe('');
+    // 3 epochs of 9 batches: the CLI says that is too short to learn, and trains anyway.
+    expect(r.stderr).toBe('nodegrad: warning: 3 epochs × 9 batches = 27 optimizer steps, usually too few to learn; raise --epochs (or leave it at auto) or lower --batch-size\n');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('200 rows, 3 features, 2 classes; 160 train / 40 test (seed 1)');
+    expect(r.stdout).toContain('200 rows, 3 features, 2 classes; 144 train / 16 validation / 40 test (seed 1)');
     for (const e of [1, 2, 3]) expect(r.stdout).toMatch(new RegExp(`^epoch ${e}/3  loss \\d\\.\\d{4}  accuracy \\d\\.\\d{4}  val_loss .* samples/s$`, 'm'));
-    expect(r.stdout).toMatch(/^diagnostics, epoch 3:\n +# +layer +grad norm +dead ReLU +saturated\n +0 +Dense\(3→8, relu\) +\d\.\d\de[-+]\d+ +\d+\.\d%/m);
+    expect(r.stdout).toMatch(/^diagnostics, epoch 3:\n +# +layer +grad norm +dead ReLU +saturated\n +0 +Standardize\(3\) +- .*\n +1 +Dense\(3→8, relu\) +\d\.\d\de[-+]\d+ +\d+\.\d%/m);
     const acc = Number(r.stdout.match(/^test accuracy: ([\d.]+)% \(40 held-out samples\)/m)![1]);
     // Classes 3 standard deviations apart on x1: well above chance (50%).
     expect(acc).toBeGreaterThan(80);
     const m = await Sequential.load(dir, { backend: 'reference' });
-    expect(m.layers.map((l) => l.describe())).toEqual(['Dense(3→8, relu)', 'Dense(8→2)']);
-    expect(m.optimizer!.stepCount).toBe(30); // 3 epochs × ceil(160 / 16)
+    expect(m.layers.map((l) => l.describe())).toEqual(['Standardize(3)', 'Dense(3→8, relu)', 'Dense(8→2)']);
+    expect(m.optimizer!.stepCount).toBe(27); // 3 epochs × ceil(144 / 16)
   });
 
   it('bad flags and files: one line on stderr, exit code 2', () => {
@@ -59,18 +60,26 @@ describe('nodegrad CLI', () => {
     const activations = ['relu', 'leaky-relu', 'elu', 'sigmoid', 'tanh', ...(ACTIVATION_NAMES.includes('gelu') ? ['gelu'] : []), ...(ACTIVATION_NAMES.includes('silu') ? ['silu'] : []), 'prelu'];
     const cases: [string[], string][] = [
       [['train', '--bogus'], "nodegrad: Unknown option '--bogus'"],
-      [['train', '--lr=-1'], 'nodegrad: --lr must be a positive number, got "-1"'],
-      [['train', '--lr', '0'], 'nodegrad: --lr must be a positive number, got "0"'],
+      [['train', '--lr=-1'], 'nodegrad: --lr must be a positive number within float32 range (at most 3.4e38), got "-1"'],
+      [['train', '--lr', '-1'], 'nodegrad: --lr must be a positive number within float32 range (at most 3.4e38), got "-1"'],
+      [['train', '--lr', '0'], 'nodegrad: --lr must be a positive number within float32 range (at most 3.4e38), got "0"'],
+      [['train', '--lr', '1e39'], 'nodegrad: --lr must be a positive number within float32 range (at most 3.4e38), got "1e39"'],
+      [['train', '--epochs', '-1'], 'nodegrad: --epochs must be an integer in [1, 100000], got "-1"'],
+      [['train', '--seed', '-1'], 'nodegrad: --seed must be an integer in [0, 4294967295], got "-1"'],
+      [['kernels', '--bogus'], "nodegrad: Unknown option '--bogus'"],
+      [['train', '--save', join(work, 'bad.csv')], `nodegrad: --save ${join(work, 'bad.csv')}: exists and is not a directory`],
+      [['train', '--save', join(work, 'bad.csv', 'sub')], `nodegrad: --save ${join(work, 'bad.csv', 'sub')}: ${join(work, 'bad.csv')} is not a directory`],
+      [['predict', '--data', join(work, 'bad.csv')], 'nodegrad: --model DIR is required (a directory written by nodegrad train --save)'],
       [['train', '--epochs', '2.5'], 'nodegrad: --epochs must be an integer in [1, 100000], got "2.5"'],
       [['train', '--optimizer', 'lbfgs'], 'nodegrad: --optimizer must be one of sgd|momentum|adagrad|rmsprop|adam|adamw, got "lbfgs"'],
       [['train', '--activation', 'softmax'], `nodegrad: --activation must be one of ${activations.join('|')}, got "softmax"`],
       [['train', '--layers', '64,x'], 'nodegrad: --layers must be an integer in [1, 1048576], got "x"'],
       [['train', '--data', join(work, 'none.csv')], `nodegrad: --data ${join(work, 'none.csv')}: cannot read (ENOENT)`],
-      [['train', '--data', bad, '--backend', 'reference'], `nodegrad: ${bad}:3: column 2 is not a finite number: "oops"`],
+      [['train', '--data', bad, '--backend', 'reference'], `nodegrad: ${bad}:3: column 2 (b) is not a finite number: "oops"`],
       [['train', '--data', ragged, '--backend', 'reference'], `nodegrad: ${ragged}:2: expected 3 columns, got 2`],
       [['train', '--data', bad, '--augment', '1'], 'nodegrad: --augment applies to the MNIST images only, not to --data'],
       [['train', '--schedule', 'step'], 'nodegrad: --schedule must be one of cosine|constant, got "step"'],
-      [['fly'], 'nodegrad: unknown command "fly" (commands: train, demo, kernels; see nodegrad --help)'],
+      [['fly'], 'nodegrad: unknown command "fly" (commands: train, predict, evaluate, demo, kernels; see nodegrad --help)'],
       [['demo', 'exploding'], 'nodegrad: demo: unknown demo "exploding" (available: vanishing)'],
     ];
     for (const [args, message] of cases) {

@@ -10,7 +10,17 @@ import type { TrainingContext } from '../../lib/train/types.js';
 describe('parseCsv', () => {
   it('reads numeric rows with an optional header; the last column is the label', () => {
     const a = parseCsv('f1,f2,y\n1,2,0\n\n3.5,-4e-1,2\n', 'a.csv');
-    expect(a).toEqual({ x: Float32Array.from([1, 2, 3.5, -0.4]), labels: Int32Array.from([0, 2]), rows: 2, features: 2, classes: 3 });
+    // The distinct labels found (0 and 2) are the classes: 2 of them, not 3.
+    expect(a).toEqual({
+      x: Float32Array.from([1, 2, 3.5, -0.4]),
+      labels: Int32Array.from([0, 1]),
+      rows: 2,
+      features: 2,
+      classes: 2,
+      classLabels: ['0', '2'],
+      featureNames: ['f1', 'f2'],
+      labelName: 'y',
+    });
     const b = parseCsv('1,2,0\r\n3,4,1\r\n', 'b.csv');
     expect(b.rows).toBe(2);
     expect(Array.from(b.labels)).toEqual([0, 1]);
@@ -18,10 +28,10 @@ describe('parseCsv', () => {
   it('names the line of a malformed row', () => {
     expect(() => parseCsv('a,b,y\n1,2,0\n1,2\n', 'f.csv')).toThrow('f.csv:3: expected 3 columns, got 2');
     expect(() => parseCsv('1,2,0\n1,,1\n', 'f.csv')).toThrow('f.csv:2: column 2 is not a finite number: ""');
-    expect(() => parseCsv('1,2,0\n1,2,1.5\n', 'f.csv')).toThrow('f.csv:2: the label (last column) must be an integer class id in [0, 65535], got 1.5');
+    expect(() => parseCsv('1,2,0\n1,2,\n', 'f.csv')).toThrow('f.csv:2: the label (column 3) is empty');
     expect(() => parseCsv('1,2,0\n1,Infinity,1\n', 'f.csv')).toThrow('f.csv:2: column 2 is not a finite number: "Infinity"');
     expect(() => parseCsv('a,b\n', 'f.csv')).toThrow('f.csv: no data rows');
-    expect(() => parseCsv('1,0\n2,0\n', 'f.csv')).toThrow('f.csv: the label column has a single class; need at least 2');
+    expect(() => parseCsv('1,0\n2,0\n', 'f.csv')).toThrow('f.csv: the label column has a single class (0); need at least 2');
   });
 });
 
@@ -70,11 +80,12 @@ describe('progress', () => {
   it('writes one plain line per epoch when not a TTY', () => {
     expect(drive(false)).toBe('epoch 1/2  loss 0.5000  accuracy 0.7500  1.5s  20 samples/s\n');
   });
-  it('draws a live line with batch, loss, samples/s and ETA on a TTY', () => {
+  it('draws a live line with batch, loss, samples/s and the whole run\'s ETA on a TTY', () => {
     const out = drive(true);
-    expect(out).toContain('\r\x1b[2Kepoch 1/2  batch 1/3  loss 0.5000  20 samples/s  ETA 1.0s');
+    // After 10 of the run's 60 samples (2 epochs × 30) in 0.5 s: 50 samples at 20/s is 2.5 s.
+    expect(out).toContain('\repoch 1/2  batch 1/3  loss 0.5000  20 samples/s  ETA 2.5s\x1b[K');
     expect(out).toContain('batch 3/3');
-    expect(out.endsWith('\r\x1b[2Kepoch 1/2  loss 0.5000  accuracy 0.7500  1.5s  20 samples/s\n')).toBe(true);
+    expect(out.endsWith('\repoch 1/2  loss 0.5000  accuracy 0.7500  1.5s  20 samples/s\x1b[K\n')).toBe(true);
   });
 });
 

@@ -1,7 +1,8 @@
 // Loss kernels: each writes the gradient of the MEAN loss w.r.t. its first
 // argument into `grad` (already divided by the count of the mean) and returns
-// the mean loss. Declarations and a plain struct only (included by the AVX2
-// unit; see BRIEF: no inline code here).
+// the mean loss. Declarations and a plain struct only: it is included by the
+// ISA units, compiled with ISA flags, where an inline function instantiated
+// could be picked by the linker for baseline callers.
 #pragma once
 
 #include <cstddef>

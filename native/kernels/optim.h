@@ -5,8 +5,10 @@
 // optim_body.inc and compiled per ISA without FMA, so the scalar, AVX2 and
 // NEON paths give the same bits.
 //
-// Plain structs and declarations only: this header is included by the AVX2
-// and NEON units (see BRIEF: no inline code here).
+// Plain structs and declarations only: this header is included by the ISA
+// units (AVX2, NEON...), which are compiled with ISA flags; an inline function
+// defined here and instantiated there could be picked by the linker for
+// baseline callers and crash CPUs without that ISA.
 #pragma once
 
 #include <cstddef>

@@ -12,7 +12,7 @@
 import type { RawBackend } from '../backend/index.js';
 import { fusedActivationId } from '../backend/families/activations.js';
 import { FusedActivation } from '../backend/gemm.js';
-import { checkInteger, oneOf, rangeError, typeError } from '../errors.js';
+import { checkFiniteF32, checkInteger, oneOf, rangeError, typeError } from '../errors.js';
 import type { Rng } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import {
@@ -82,6 +82,8 @@ export class Dense extends Layer {
     }
     const entry = activation === null ? undefined : activationEntryOf(activation);
     this.param = entry ? activationParam(fn, entry, entry.param === 'alpha' ? 'options.alpha' : 'options.approximate', entry.param === 'alpha' ? options.alpha : options.approximate) : { kind: 'none' };
+    // An α given with an activation that has none is unused, but still refused when not a finite number (as before the list).
+    if (entry?.param !== 'alpha' && options.alpha !== undefined) checkFiniteF32(fn, 'options.alpha', options.alpha);
     this.alpha = alphaOf(this.param);
     this.approximate = this.param.kind === 'approximate' ? this.param.approximate : 'none';
     this.activation = activation;

@@ -31,7 +31,10 @@
   "variables": {"have_gloo": "<!(node scripts/have-gloo.cjs)"},
   "conditions": [
     # The optional collectives addon (distributed training over Gloo): built
-    # only where Gloo is installed; the main addon never depends on it.
+    # only where Gloo is installed; the main addon never depends on it. Its
+    # name sorts after nodegrad.node, so node-gyp-build's first match in
+    # build/Release stays the main addon; lib/distributed/native.ts loads this
+    # one by its path.
     ["have_gloo==1", {
       "targets": [
         {

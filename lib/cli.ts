@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DataError } from './io/csv.js';
 import { UsageError } from './cli/args.js';
 import { demo } from './cli/demo.js';
+import { exportCommand } from './cli/export.js';
 import { runKernelsDemo } from './cli/kernels-demo.js';
 import { evaluateCommand, predictCommand } from './cli/predict.js';
 import { runLaunch } from './cli/launch.js';
@@ -21,6 +22,7 @@ Commands:
   demo vanishing   sigmoid vs ReLU in a deep, narrow network: gradients
   launch           start N ranks of a training script (data-parallel)
   kernels          activation kernels, native vs reference: speed, accuracy
+  export           a saved model as TensorFlow.js Layers or ONNX
 
 Run \`nodegrad <command> --help\` for a command's options;
 \`nodegrad --version\` prints the version.
@@ -63,6 +65,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case 'kernels':
         return runKernelsDemo(rest);
+      case 'export':
+        await exportCommand(rest, out);
+        return 0;
       case '--version':
       case '-v':
       case 'version':
@@ -77,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
         out(HELP);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, predict, evaluate, demo, kernels, launch; see nodegrad --help)`);
+        throw new UsageError(`unknown command ${JSON.stringify(command)} (commands: train, predict, evaluate, demo, kernels, launch, export; see nodegrad --help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof DataError) {

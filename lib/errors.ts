@@ -46,6 +46,16 @@ export function checkOneOf<T extends string>(fn: string, arg: string, names: rea
 }
 
 /**
+ * Refuses keys of `obj` not in `allowed`, naming the key itself:
+ * "<fn>: <prefix><key> is not a known option (known: a, b, c)".
+ */
+export function checkKnownKeys(fn: string, prefix: string, obj: object, allowed: readonly string[]): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) throw new TypeError(`${fn}: ${prefix}${k} is not a known option (known: ${allowed.join(', ')})`);
+  }
+}
+
+/**
  * A call that is refused because of the object's state, not its arguments
  * ("compile the model first", "a fit() is running"): an Error, so callers can
  * tell it from a TypeError/RangeError about what they passed.
@@ -67,9 +77,26 @@ export function isDetached(view: ArrayBufferView): boolean {
   }
 }
 
+// The %TypedArray%.prototype[Symbol.toStringTag] getter reads the internal
+// [[TypedArrayName]] slot: 'Float32Array' for a real Float32Array of any
+// realm (a vm context, another window), undefined for a Proxy, for
+// Object.create(Float32Array.prototype) and for anything else, whatever
+// properties or prototype they fake.
+const typedArrayName = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag)!.get!;
+
+/** True for a real Float32Array, including one from another realm (instanceof would say false). */
+export function isFloat32Array(value: unknown): value is Float32Array {
+  return typedArrayName.call(value) === 'Float32Array';
+}
+
 /** A Float32Array that is not detached, else a TypeError naming `arg`. */
 export function checkF32(fn: string, arg: string, value: unknown): asserts value is Float32Array {
-  if (!(value instanceof Float32Array)) throw typeError(fn, arg, 'a Float32Array', value);
+  if (!isFloat32Array(value)) {
+    // A Proxy or an object whose prototype is Float32Array.prototype: describe() would call it a Float32Array.
+    const fake = value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && value instanceof Float32Array;
+    if (fake) throw new TypeError(`${fn}: ${arg} must be a Float32Array, got an object that only inherits from Float32Array.prototype (a Proxy or Object.create) and has no typed-array memory`);
+    throw typeError(fn, arg, 'a Float32Array', value);
+  }
   // Built directly: typeError() would describe the string 'a detached buffer' as a value.
   if (isDetached(value)) throw new TypeError(`${fn}: ${arg} must be a Float32Array with an attached buffer, got a detached buffer`);
 }
@@ -95,13 +122,39 @@ export function checkInteger(fn: string, arg: string, value: unknown, min: numbe
   return value;
 }
 
+// Two views over different SharedArrayBuffer objects may still share memory
+// (a structuredClone'd or postMessage'd SharedArrayBuffer is a new object over
+// the same bytes), which buffer identity cannot see. For those pairs the
+// overlap check compares memory addresses, from the resolver that
+// lib/backend/memory.ts installs (the native addon's memoryAddress); without
+// one (no addon) it falls back to identity. ArrayBuffers never share memory.
+let addressOf: ((view: ArrayBufferView) => number | undefined) | undefined;
+
+/** Installs the address query used for views over distinct SharedArrayBuffers (lib/backend/memory.ts). */
+export function setMemoryAddressResolver(f: (view: ArrayBufferView) => number | undefined): void {
+  addressOf = f;
+}
+
+/** [first byte, one past the last) of both views, when they are comparable by address; else undefined. */
+function addressRanges(a: ArrayBufferView, b: ArrayBufferView): [number, number, number, number] | undefined {
+  if (typeof SharedArrayBuffer === 'undefined' || !(a.buffer instanceof SharedArrayBuffer) || !(b.buffer instanceof SharedArrayBuffer)) return undefined;
+  const x = addressOf?.(a);
+  const y = addressOf?.(b);
+  if (x === undefined || y === undefined) return undefined;
+  return [x, x + a.byteLength, y, y + b.byteLength];
+}
+
 function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  if (a.buffer !== b.buffer || a.byteLength === 0 || b.byteLength === 0) return false;
-  return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  if (a.byteLength === 0 || b.byteLength === 0) return false;
+  if (a.buffer === b.buffer) return a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  const r = addressRanges(a, b);
+  return r !== undefined && r[0] < r[3] && r[2] < r[1];
 }
 
 function sameMemory(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength;
+  if (a.buffer === b.buffer) return a.byteOffset === b.byteOffset && a.byteLength === b.byteLength;
+  const r = addressRanges(a, b);
+  return r !== undefined && r[0] === r[2] && r[1] === r[3];
 }
 
 /**

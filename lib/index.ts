@@ -1,22 +1,12 @@
-import { ACTIVATION_LAYERS } from './layers/index.js';
-
 export { Tensor } from './tensor.js';
 export type { Shape, RandomOptions } from './tensor.js';
 export { Rng } from './random.js';
 export { backend, info, kernels, useBackend } from './backend/index.js';
 export type { BackendName, Info, Kernels } from './backend/index.js';
-export { ACTIVATION_LAYERS, ACTIVATION_NAMES, Dense, Layer, PReLU, layerFromJSON, registerLayer } from './layers/index.js';
+export { ACTIVATION_LAYERS, ACTIVATION_NAMES, BatchNorm1d, Dense, Dropout, INIT_NAMES, Layer, LayerNorm, PReLU, layerFromJSON, registerLayer } from './layers/index.js';
 export type { ActivationLayerClass, ActivationName, GeluApproximate } from './layers/index.js';
-// The activation layer classes under their public names; the classes are
-// derived from the activation family's list (lib/backend/families/activations.ts).
-// GELU and SiLU join here once their kernels are in the backends.
-export const { ReLU, LeakyReLU, ELU, Sigmoid, Tanh } = ACTIVATION_LAYERS;
-export type ReLU = InstanceType<typeof ReLU>;
-export type LeakyReLU = InstanceType<typeof LeakyReLU>;
-export type ELU = InstanceType<typeof ELU>;
-export type Sigmoid = InstanceType<typeof Sigmoid>;
-export type Tanh = InstanceType<typeof Tanh>;
-export type { DenseActivation, DenseOptions, InitName, LayerJSON, PReLUOptions } from './layers/index.js';
+export { ELU, GELU, LeakyReLU, ReLU, SiLU, Sigmoid, Tanh } from './activation-layers.js';
+export type { BatchNorm1dOptions, DenseActivation, DenseOptions, Init, InitName, LayerJSON, LayerNormOptions, PReLUOptions } from './layers/index.js';
 export { Model, Sequential } from './model/index.js';
 export type { LoadOptions, SaveOptions, SequentialJSON, SequentialOptions } from './model/index.js';
 export { Loss, LOSS_NAMES, loss } from './losses.js';
@@ -26,7 +16,16 @@ export * from './train/index.js';
 export { loadWeights, weightsToSafetensors, ModelFileError } from './io/model-files.js';
 export { readSafetensors, writeSafetensors, SafetensorsError } from './io/safetensors.js';
 export type { NamedTensor, SafetensorsFile } from './io/safetensors.js';
-export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS, OPTIMIZER_NAMES } from './optim/index.js';
+export { exportTfjs, tfjsArtifacts } from './io/tfjs-format.js';
+export { importTfjs } from './io/tfjs-import.js';
+export { exportOnnx, onnxBytes, ONNX_OPSET, ONNX_IR_VERSION } from './io/onnx.js';
+export { fromStateDict } from './io/torch-import.js';
+export type { TfjsExportOptions, TfjsModelJSON } from './io/tfjs-format.js';
+export type { TfjsImportOptions } from './io/tfjs-import.js';
+export type { OnnxExportOptions } from './io/onnx.js';
+export type { FromStateDictOptions } from './io/torch-import.js';
+export type { SaveFormat } from './io/formats.js';
+export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS, NonFiniteUpdateError, OPTIMIZER_NAMES } from './optim/index.js';
 export type {
   AdagradHyper, AdagradOptions, AdamHyper, AdamOptions, CommonHyper, Convention, GroupStateDict, MomentumHyper, MomentumOptions,
   OptimizerName, OptimizerOptions, OptimizerStateDict, ParamGroup, RmspropHyper, RmspropOptions, SgdHyper, SgdOptions,

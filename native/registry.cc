@@ -19,8 +19,12 @@ KernelRegistry own_tables(Isa isa) {
   switch (isa) {
     case Isa::avx512:
       // Families without an AVX-512 table stay null: build() gives them AVX2's.
+      r.activations = activation_kernels_avx512();
+      r.activation_math = activation_math_avx512();
       r.gemm = gemm_kernels_avx512();
+      r.losses = loss_kernels_avx512();
       r.probes = probe_kernels_avx512();
+      r.optim = optim::optim_kernels_avx512();
       break;
     case Isa::avx2:
       r.activations = activation_kernels_avx2();

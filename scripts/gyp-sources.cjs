@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const dirs = ['native', 'native/kernels', 'native/binding'];
+const dirs = ['native', 'native/kernels', 'native/plan', 'native/binding'];
 const kind = process.argv[2];
 const isaOf = (f) => (f.endsWith('_avx2.cc') ? 'avx2' : f.endsWith('_avx512.cc') ? 'avx512' : 'baseline');
 const out = [];

@@ -47,6 +47,12 @@ const KERNELS = [
   { name: 'tanh', bwd: false, ours: (k, b) => k.tanh(b.x, b.y), tf: (tf, t) => tf.tanh(t.x) },
   { name: 'tanhBackward', bwd: true, ours: (k, b) => k.tanhBackward(b.y01, b.dy, b.dx), tf: (tf, t) => tf.mul(tf.sub(1, tf.square(t.y01)), t.dy) },
   { name: 'prelu', bwd: false, ours: (k, b) => k.prelu(b.x, b.alpha, b.y), tf: (tf, t) => tf.prelu(t.x2d, t.alpha) },
+  // tfjs has no GELU or SiLU op: no peer figure.
+  { name: 'gelu', bwd: false, ours: (k, b) => k.gelu(b.x, b.y), tf: null },
+  { name: 'geluBackward', bwd: true, ours: (k, b) => k.geluBackward(b.x, b.dy, b.dx), tf: null },
+  { name: 'gelu-tanh', kernel: 'gelu', bwd: false, ours: (k, b) => k.gelu(b.x, b.y, 'tanh'), tf: null },
+  { name: 'silu', bwd: false, ours: (k, b) => k.silu(b.x, b.y), tf: null },
+  { name: 'siluBackward', bwd: true, ours: (k, b) => k.siluBackward(b.x, b.dy, b.dx), tf: null },
   {
     name: 'preluBackward',
     bwd: true,
@@ -103,11 +109,12 @@ export function cases() {
         costKey: `activations/${kern.name}`,
         cost: size.n,
         ours(ctx) {
-          if (!ctx.has(kern.name)) return { unavailable: NOT_IMPLEMENTED };
+          if (!ctx.has(kern.kernel ?? kern.name)) return { unavailable: NOT_IMPLEMENTED };
           const b = buffers(size.n);
           return { run: () => kern.ours(ctx.kernels, b) };
         },
         tfjs(ctx) {
+          if (!kern.tf) return { unavailable: 'tfjs has no such op' };
           const { tf } = ctx;
           const t = tfTensors(tf, size.n);
           return {

@@ -1,43 +1,52 @@
 // The activation kernels' contract: the unchecked form both backends
-// implement (RawActivations) and the checked public form (ActivationKernels).
-import { checkF32, checkFiniteF32, checkLength, checkNoOverlap, rangeError } from '../errors.js';
+// implement (RawActivations) and the checked public form (ActivationKernels),
+// both derived from the family's list (families/activations.ts): adding an
+// elementwise activation there adds its two kernels here.
+import { checkF32, checkFiniteF32, checkLength, checkNoOverlap, rangeError, typeError } from '../errors.js';
+import { ACTIVATIONS, GELU_APPROXIMATE, type ActivationEntry, type GeluApproximate } from './families/activations.js';
+
+type X = Float32Array;
+
+/** The raw form of an entry's parameter: float32 α, or GELU's form as an index (0 none, 1 tanh). */
+type RawForward<P> = P extends 'alpha'
+  ? (x: X, y: X, alpha: number) => void
+  : P extends 'approximate'
+    ? (x: X, y: X, approximate: number) => void
+    : (x: X, y: X) => void;
+type RawBackward<P> = P extends 'alpha'
+  ? (input: X, dy: X, dx: X, alpha: number) => void
+  : P extends 'approximate'
+    ? (input: X, dy: X, dx: X, approximate: number) => void
+    : (input: X, dy: X, dx: X) => void;
+type Forward<P> = P extends 'alpha'
+  ? (x: X, y: X, alpha?: number) => void
+  : P extends 'approximate'
+    ? (x: X, y: X, approximate?: GeluApproximate) => void
+    : (x: X, y: X) => void;
+/** `input` is x, or the forward output y where the entry's backwardInput is 'y'. */
+type Backward<P> = P extends 'alpha'
+  ? (input: X, dy: X, dx: X, alpha?: number) => void
+  : P extends 'approximate'
+    ? (input: X, dy: X, dx: X, approximate?: GeluApproximate) => void
+    : (input: X, dy: X, dx: X) => void;
+
+interface PreluKernels {
+  prelu(x: X, alpha: X, y: X): void;
+  preluBackward(x: X, alpha: X, dy: X, dx: X, dalpha: X): void;
+}
 
 /** Unchecked kernels: arguments already validated, scalars already float32. */
-export interface RawActivations {
-  relu(x: Float32Array, y: Float32Array): void;
-  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
-  leakyRelu(x: Float32Array, y: Float32Array, alpha: number): void;
-  leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void;
-  elu(x: Float32Array, y: Float32Array, alpha: number): void;
-  eluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha: number): void;
-  sigmoid(x: Float32Array, y: Float32Array): void;
-  sigmoidBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void;
-  tanh(x: Float32Array, y: Float32Array): void;
-  tanhBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void;
-  prelu(x: Float32Array, alpha: Float32Array, y: Float32Array): void;
-  preluBackward(x: Float32Array, alpha: Float32Array, dy: Float32Array, dx: Float32Array, dalpha: Float32Array): void;
-}
+export type RawActivations = { [E in ActivationEntry as E['name']]: RawForward<E['param']> } & {
+  [E in ActivationEntry as `${E['name']}Backward`]: RawBackward<E['param']>;
+} & PreluKernels;
 
 /** The public activation kernels (see README "Kernel API"). */
-export interface ActivationKernels {
-  relu(x: Float32Array, y: Float32Array): void;
-  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array): void;
-  leakyRelu(x: Float32Array, y: Float32Array, alpha?: number): void;
-  leakyReluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha?: number): void;
-  elu(x: Float32Array, y: Float32Array, alpha?: number): void;
-  eluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, alpha?: number): void;
-  sigmoid(x: Float32Array, y: Float32Array): void;
-  /** `y` is the forward output. */
-  sigmoidBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void;
-  tanh(x: Float32Array, y: Float32Array): void;
-  /** `y` is the forward output. */
-  tanhBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void;
-  prelu(x: Float32Array, alpha: Float32Array, y: Float32Array): void;
-  preluBackward(x: Float32Array, alpha: Float32Array, dy: Float32Array, dx: Float32Array, dalpha: Float32Array): void;
-}
+export type ActivationKernels = { [E in ActivationEntry as E['name']]: Forward<E['param']> } & {
+  [E in ActivationEntry as `${E['name']}Backward`]: Backward<E['param']>;
+} & PreluKernels;
 
-export const LEAKY_RELU_ALPHA = 0.01;
-export const ELU_ALPHA = 1;
+export const LEAKY_RELU_ALPHA = ACTIVATIONS.find((e) => e.name === 'leakyRelu')!.alphaDefault;
+export const ELU_ALPHA = ACTIVATIONS.find((e) => e.name === 'elu')!.alphaDefault;
 
 function unary(fn: string, x: unknown, y: unknown): asserts y is Float32Array {
   checkF32(fn, 'x', x);
@@ -56,48 +65,41 @@ function backward(fn: string, input: string, a: unknown, dy: unknown, dx: unknow
   checkNoOverlap(fn, 'dx', dx, [[input, a], ['dy', dy]], [input, 'dy']);
 }
 
+/** GELU's `approximate` as the raw kernels' index. */
+function approximateIndex(fn: string, value: unknown): number {
+  const i = GELU_APPROXIMATE.indexOf(value as GeluApproximate);
+  if (i < 0) throw typeError(fn, 'approximate', GELU_APPROXIMATE.map((v) => `'${v}'`).join(' or '), value);
+  return i;
+}
+
+type AnyKernel = (...args: unknown[]) => void;
+
 export function checkedActivations(raw: RawActivations): ActivationKernels {
-  return {
-    relu(x, y) {
-      unary('relu', x, y);
-      raw.relu(x, y);
-    },
-    reluBackward(x, dy, dx) {
-      backward('reluBackward', 'x', x, dy, dx);
-      raw.reluBackward(x, dy, dx);
-    },
-    leakyRelu(x, y, alpha = LEAKY_RELU_ALPHA) {
-      unary('leakyRelu', x, y);
-      raw.leakyRelu(x, y, checkFiniteF32('leakyRelu', 'alpha', alpha));
-    },
-    leakyReluBackward(x, dy, dx, alpha = LEAKY_RELU_ALPHA) {
-      backward('leakyReluBackward', 'x', x, dy, dx);
-      raw.leakyReluBackward(x, dy, dx, checkFiniteF32('leakyReluBackward', 'alpha', alpha));
-    },
-    elu(x, y, alpha = ELU_ALPHA) {
-      unary('elu', x, y);
-      raw.elu(x, y, checkFiniteF32('elu', 'alpha', alpha));
-    },
-    eluBackward(x, dy, dx, alpha = ELU_ALPHA) {
-      backward('eluBackward', 'x', x, dy, dx);
-      raw.eluBackward(x, dy, dx, checkFiniteF32('eluBackward', 'alpha', alpha));
-    },
-    sigmoid(x, y) {
-      unary('sigmoid', x, y);
-      raw.sigmoid(x, y);
-    },
-    sigmoidBackward(y, dy, dx) {
-      backward('sigmoidBackward', 'y', y, dy, dx);
-      raw.sigmoidBackward(y, dy, dx);
-    },
-    tanh(x, y) {
-      unary('tanh', x, y);
-      raw.tanh(x, y);
-    },
-    tanhBackward(y, dy, dx) {
-      backward('tanhBackward', 'y', y, dy, dx);
-      raw.tanhBackward(y, dy, dx);
-    },
+  const rawFns = raw as unknown as Record<string, AnyKernel>;
+  const out: Record<string, AnyKernel> = {};
+  for (const e of ACTIVATIONS) {
+    const fwd = e.name;
+    const bwd = `${e.name}Backward`;
+    const rf = rawFns[fwd]!;
+    const rb = rawFns[bwd]!;
+    const input = e.backwardInput;
+    // Only the parameter differs between entries: decode it, then call.
+    const param: (fn: string, v: unknown) => unknown[] =
+      e.param === 'alpha'
+        ? (fn, v) => [checkFiniteF32(fn, 'alpha', v === undefined ? e.alphaDefault : v)]
+        : e.param === 'approximate'
+          ? (fn, v) => [approximateIndex(fn, v === undefined ? 'none' : v)]
+          : () => [];
+    out[fwd] = (x, y, p) => {
+      unary(fwd, x, y);
+      rf(x, y, ...param(fwd, p));
+    };
+    out[bwd] = (a, dy, dx, p) => {
+      backward(bwd, input, a, dy, dx);
+      rb(a, dy, dx, ...param(bwd, p));
+    };
+  }
+  const kernels: PreluKernels = {
     prelu(x, alpha, y) {
       const fn = 'prelu';
       checkF32(fn, 'x', x);
@@ -124,6 +126,7 @@ export function checkedActivations(raw: RawActivations): ActivationKernels {
       raw.preluBackward(x, alpha, dy, dx, dalpha);
     },
   };
+  return { ...out, ...kernels } as unknown as ActivationKernels;
 }
 
 function checkPreluShape(fn: string, x: Float32Array, alpha: Float32Array): void {

@@ -1,16 +1,14 @@
 // The GEMM family's contract: the unchecked form both backends implement
 // (RawGemm) and the checked public form (GemmKernels).
+import { FUSED_ACTIVATIONS, type FusedActivationId } from './families/activations.js';
 import { checkF32, checkFiniteF32, checkInteger, checkLength, checkNoOverlap, typeError } from '../errors.js';
 
-/** Activation fused into denseForward's epilogue. */
-export enum FusedActivation {
-  none = 0,
-  relu = 1,
-  leakyRelu = 2,
-  elu = 3,
-  sigmoid = 4,
-  tanh = 5,
-}
+/**
+ * Activation fused into denseForward's epilogue: the ids of the activation
+ * family's list (families/activations.ts), shared with the C++ epilogue.
+ */
+export const FusedActivation = FUSED_ACTIVATIONS;
+export type FusedActivation = FusedActivationId;
 
 /** Unchecked kernels: arguments already validated, scalars already float32. */
 export interface RawGemm {

@@ -5,6 +5,8 @@ import { checkedActivations } from './activations.js';
 import { checkedGemm } from './gemm.js';
 import { checkedLosses } from './losses.js';
 import { loadNative, nativeLoadError, tryLoadNative } from './native.js';
+// Installs the address query behind every family's overlap check (SharedArrayBuffer clones).
+import './memory.js';
 import { checkedOptim } from './optim.js';
 import { referenceBackend } from './reference/index.js';
 import type { BackendName, Kernels, RawBackend } from './types.js';
@@ -25,6 +27,10 @@ function checked(raw: RawBackend): Kernels {
 export function defaultBackendName(): BackendName {
   if (choice !== 'auto') return choice;
   if (tryLoadNative()) return 'native';
+  // NODEGRAD_SIMD asks for one native path by name: not having it is the
+  // error the README promises, not a silent fall back to the reference.
+  const err = nativeLoadError()!;
+  if (process.env.NODEGRAD_SIMD !== undefined && err.message.includes('NODEGRAD_SIMD')) throw err;
   if (!warned) {
     warned = true;
     process.emitWarning(`${nativeLoadError()!.message}\n  Falling back to the pure-TypeScript reference backend (much slower).`, {

@@ -1,32 +1,28 @@
 // The optimizer kernels' contract: the unchecked form both backends implement
-// (RawOptim), the scalar preparation shared by the checked kernels and the
-// optimizer classes, and the checked public form (OptimKernels).
+// (RawOptim), the one mapping per optimizer from hyper-parameters to the
+// kernels' scalar block (used by the checked kernels and by the optimizer
+// classes alike), and the checked public form (OptimKernels).
 //
-// Every scalar is rounded to float32 here, once, in the same way for both
-// backends; step-dependent ones (Adam's bias corrections) are computed in
-// float64 from the float32 hyper-parameters and then rounded. The kernels keep
-// no state. How each formula is arranged: native/kernels/optim.h.
+// Hyper-parameters stay the caller's doubles until the mapping: every derived
+// constant (1−β, lr·β, lr·λ, the bias corrections) is computed in float64
+// from them and rounded to float32 once, when it is written into the block
+// (so 1−β is fround(1 − β), never 1 − fround(β)). The kernels keep no state.
+// How each formula is arranged: native/kernels/optim.h.
 import { checkF32, checkInteger, checkLength, checkNoOverlap, describe, rangeError, typeError } from '../errors.js';
+import { decodeStepResult, GUARD_APPLY, GUARD_OFF, scalarBlock, type OptimScalars } from './optim-scalars.js';
 
-/** Unchecked kernels: arguments validated, scalars float32 (see optim.h for the formulas). */
+/**
+ * Unchecked kernels: arguments validated, scalars in one block laid out as
+ * OPTIM_SCALARS. Each step returns 0, or (when the block's guard refused the
+ * step, writing nothing) 8·i + mask for the first element i whose new value
+ * would not be finite (decodeStepResult).
+ */
 export interface RawOptim {
-  sgdStep(param: Float32Array, grad: Float32Array, lr: number, scale: number, wd: number, decay: number): void;
-  momentumStep(
-    param: Float32Array, grad: Float32Array, m: Float32Array,
-    beta: number, a: number, p: number, q: number, nesterov: boolean,
-    scale: number, wd: number, decay: number,
-  ): void;
-  /** AdaGrad (b = c2 = 1) and RMSProp (b = β, c2 = 1−β). */
-  rmsStep(
-    param: Float32Array, grad: Float32Array, v: Float32Array,
-    lr: number, b: number, c2: number, eps: number, epsOutside: boolean,
-    scale: number, wd: number, decay: number,
-  ): void;
-  adamStep(
-    param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
-    alpha: number, k: number, beta1: number, c1: number, beta2: number, c2: number, eps: number,
-    scale: number, wd: number, decay: number,
-  ): void;
+  sgdStep(param: Float32Array, grad: Float32Array, scalars: Float32Array): number;
+  momentumStep(param: Float32Array, grad: Float32Array, m: Float32Array, scalars: Float32Array): number;
+  /** AdaGrad (b2 = c2 = 1) and RMSProp (b2 = β, c2 = 1−β). */
+  rmsStep(param: Float32Array, grad: Float32Array, v: Float32Array, scalars: Float32Array): number;
+  adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, scalars: Float32Array): number;
   /** Σ x², accumulated in float64. */
   sumSquares(x: Float32Array): number;
 }
@@ -39,6 +35,13 @@ export interface StepExtras {
   decoupledWeightDecay?: number;
   /** Multiplies the gradient first (the clip-by-global-norm factor). Default 1. */
   gradScale?: number;
+  /**
+   * An update that would make any element of the parameter or of the state
+   * non-finite: 'apply' writes it anyway (the default, and the fastest: one
+   * pass); 'refuse' writes nothing and throws a RangeError naming the array
+   * and element (a read-only pass first, then the writing pass).
+   */
+  nonFinite?: 'apply' | 'refuse';
 }
 export interface SgdOptions extends StepExtras {
   lr: number;
@@ -65,10 +68,19 @@ export interface AdamOptions extends StepExtras {
   beta1?: number;
   beta2?: number;
   eps?: number;
-  /** The step number t, an integer >= 1 (1 on the first step). */
-  step: number;
+  /** The step number t, an integer >= 1 (1 on the first step); not needed with biasCorrection1/2. */
+  step?: number;
   /** Keras's ε-hat form: ε added to √v instead of √v̂. Default false. */
   epsHat?: boolean;
+  /**
+   * Given bias corrections 1−β₁ᵗ and 1−β₂ᵗ (both or neither, each in (0, 1]),
+   * used as given instead of being computed from `step`: for callers that
+   * track βᵗ themselves, such as TF.js, which accumulates βᵗ in float32. The
+   * step is then TF.js's arrangement, m̂ = m/bc1, v̂ = v/bc2,
+   * θ ← θ − lr·(m̂/(√v̂ + ε)), each operation rounded to float32.
+   */
+  biasCorrection1?: number;
+  biasCorrection2?: number;
 }
 
 /** The public optimizer kernels (see README "optim"). */
@@ -88,7 +100,8 @@ export const DEFAULT_BETA1 = 0.9;
 export const DEFAULT_BETA2 = 0.999;
 
 // ---- hyper-parameter checks: a TypeError for a non-number, a RangeError
-// naming the parameter otherwise; each returns the value rounded to float32.
+// naming the parameter otherwise. Each checks the value as given AND after
+// rounding to float32, and returns it as given (the mapping rounds).
 
 function num(fn: string, arg: string, value: unknown, expected: string): number {
   if (typeof value !== 'number') throw typeError(fn, arg, expected, value);
@@ -102,7 +115,7 @@ export function checkNonNegative(fn: string, arg: string, value: unknown): numbe
   // 1e39 is finite, but rounds to Infinity in float32 and turns every parameter into NaN.
   const f = Math.fround(v);
   if (!Number.isFinite(f)) throw rangeError(fn, arg, 'a finite number >= 0 within float32 range (<= 3.4028234663852886e38)', describe(v));
-  return f;
+  return v;
 }
 
 /** β, β₁, β₂: in [0, 1), also after rounding to float32 (0.99999999 rounds to 1). */
@@ -110,14 +123,21 @@ export function checkBeta(fn: string, arg: string, value: unknown): number {
   const v = num(fn, arg, value, 'a number in [0, 1)');
   const f = Math.fround(v);
   if (!(v >= 0 && v < 1 && f < 1)) throw rangeError(fn, arg, 'a number in [0, 1)', describe(v));
-  return f;
+  return v;
 }
 
 /** ε: finite and > 0, also after rounding to float32. */
 export function checkEps(fn: string, arg: string, value: unknown): number {
   const v = num(fn, arg, value, 'a finite number > 0');
   if (!(Number.isFinite(v) && Math.fround(v) > 0 && Number.isFinite(Math.fround(v)))) throw rangeError(fn, arg, 'a finite number > 0', describe(v));
-  return Math.fround(v);
+  return v;
+}
+
+/** A bias correction 1−βᵗ: in (0, 1], also after rounding to float32. */
+export function checkBiasCorrection(fn: string, arg: string, value: unknown): number {
+  const v = num(fn, arg, value, 'a number in (0, 1]');
+  if (!(v > 0 && v <= 1 && Math.fround(v) > 0)) throw rangeError(fn, arg, 'a number in (0, 1]', describe(v));
+  return v;
 }
 
 export function checkChoice<T extends string>(fn: string, arg: string, value: unknown, choices: readonly T[]): T {
@@ -127,67 +147,71 @@ export function checkChoice<T extends string>(fn: string, arg: string, value: un
   return value as T;
 }
 
-// ---- scalar preparation (shared by the checked kernels and the classes) ----
-
-export interface CommonScalars {
-  scale: number;
-  wd: number;
-  decay: number;
-}
-
-/** Rounds lr·λ once: the decoupled decay factor. */
-export function commonScalars(fn: string, lr32: number, o: StepExtras): CommonScalars {
-  const scale = checkNonNegative(fn, 'gradScale', o.gradScale ?? 1);
-  const wd = checkNonNegative(fn, 'weightDecay', o.weightDecay ?? 0);
-  const lambda = checkNonNegative(fn, 'decoupledWeightDecay', o.decoupledWeightDecay ?? 0);
-  return { scale, wd, decay: Math.fround(lr32 * lambda) };
-}
-
-export interface MomentumScalars {
-  beta: number;
-  a: number;
-  p: number;
-  q: number;
-  nesterov: boolean;
-}
+// ---- the mapping: one function per optimizer, hyper-parameters (doubles,
+// validated) → the scalar block. Every value is rounded to float32 when the
+// block stores it, once.
 
 export const MOMENTUM_VARIANTS: readonly MomentumVariant[] = ['ema', 'classic', 'nesterov', 'keras', 'keras-nesterov'];
 
-/** Maps a variant onto m ← βm + a·g; θ ← θ − (p·m + q·g) (see optim.h). */
-export function momentumScalars(lr: number, beta: number, variant: MomentumVariant): MomentumScalars {
-  switch (variant) {
+function common(o: StepExtras & { lr: number }): Partial<OptimScalars> {
+  return {
+    scale: o.gradScale ?? 1,
+    wd: o.weightDecay ?? 0,
+    decay: o.lr * (o.decoupledWeightDecay ?? 0),
+    guard: o.nonFinite === 'refuse' ? GUARD_APPLY : GUARD_OFF,
+  };
+}
+
+export function sgdScalars(o: SgdOptions): Float32Array {
+  return scalarBlock({ ...common(o), lr: o.lr });
+}
+
+/** Maps a variant onto m ← b1·m + c1·g; θ ← θ − (lr·m + q·g) (see optim.h). */
+export function momentumScalars(o: MomentumOptions): Float32Array {
+  const lr = o.lr;
+  const beta = o.beta ?? DEFAULT_BETA;
+  const c = common(o);
+  switch (o.variant ?? 'ema') {
     case 'ema':
-      return { beta, a: Math.fround(1 - beta), p: lr, q: 0, nesterov: false };
+      return scalarBlock({ ...c, b1: beta, c1: 1 - beta, lr });
     case 'classic':
-      return { beta, a: 1, p: lr, q: 0, nesterov: false };
+      return scalarBlock({ ...c, b1: beta, c1: 1, lr });
     case 'nesterov':
-      return { beta, a: 1, p: Math.fround(lr * beta), q: lr, nesterov: true };
+      return scalarBlock({ ...c, b1: beta, c1: 1, lr: lr * beta, q: lr, nesterov: 1 });
     case 'keras':
-      return { beta, a: -lr, p: -1, q: 0, nesterov: false };
+      return scalarBlock({ ...c, b1: beta, c1: -lr, lr: -1 });
     case 'keras-nesterov':
-      return { beta, a: -lr, p: -beta, q: lr, nesterov: true };
+      return scalarBlock({ ...c, b1: beta, c1: -lr, lr: -beta, q: lr, nesterov: 1 });
   }
 }
 
-export interface AdamScalars {
-  alpha: number;
-  k: number;
-  c1: number;
-  c2: number;
+export function adagradScalars(o: AdagradOptions): Float32Array {
+  return scalarBlock({ ...common(o), lr: o.lr, b2: 1, c2: 1, eps: o.eps ?? DEFAULT_EPS, outside: o.epsPlacement === 'outside' ? 1 : 0 });
+}
+
+export function rmspropScalars(o: RmspropOptions): Float32Array {
+  const beta = o.beta ?? DEFAULT_BETA;
+  return scalarBlock({ ...common(o), lr: o.lr, b2: beta, c2: 1 - beta, eps: o.eps ?? DEFAULT_EPS, outside: o.epsPlacement === 'outside' ? 1 : 0 });
 }
 
 /**
- * Adam's step scalars for step t, in float64 from the float32 lr, β₁, β₂,
- * rounded once: alpha = lr/(1−β₁ᵗ), k = 1/√(1−β₂ᵗ); with epsHat alpha =
- * lr·√(1−β₂ᵗ)/(1−β₁ᵗ), k = 1.
+ * Adam's block for step t, in float64 from the caller's lr, β₁, β₂ (as
+ * PyTorch does): alpha = lr/(1−β₁ᵗ), k = 1/√(1−β₂ᵗ); with epsHat alpha =
+ * lr·√(1−β₂ᵗ)/(1−β₁ᵗ), k = 1. With given bias corrections: TF.js's
+ * arrangement, dividing by them as given (rounded to float32).
  */
-export function adamScalars(lr: number, beta1: number, beta2: number, t: number, epsHat: boolean): AdamScalars {
+export function adamScalars(o: AdamOptions): Float32Array {
+  const beta1 = o.beta1 ?? DEFAULT_BETA1;
+  const beta2 = o.beta2 ?? DEFAULT_BETA2;
+  const base = { ...common(o), b1: beta1, c1: 1 - beta1, b2: beta2, c2: 1 - beta2, eps: o.eps ?? DEFAULT_EPS };
+  if (o.biasCorrection1 !== undefined && o.biasCorrection2 !== undefined) {
+    return scalarBlock({ ...base, lr: o.lr, bc1: o.biasCorrection1, bc2: o.biasCorrection2, divide: 1 });
+  }
+  const t = o.step ?? 1;
   const bc1 = 1 - Math.pow(beta1, t);
   const bc2 = 1 - Math.pow(beta2, t);
-  const c1 = Math.fround(1 - beta1);
-  const c2 = Math.fround(1 - beta2);
-  if (epsHat) return { alpha: Math.fround((lr * Math.sqrt(bc2)) / bc1), k: 1, c1, c2 };
-  return { alpha: Math.fround(lr / bc1), k: Math.fround(1 / Math.sqrt(bc2)), c1, c2 };
+  if (o.epsHat === true) return scalarBlock({ ...base, lr: (o.lr * Math.sqrt(bc2)) / bc1, k: 1 });
+  return scalarBlock({ ...base, lr: o.lr / bc1, k: 1 / Math.sqrt(bc2) });
 }
 
 // ---- the checked kernels ----
@@ -208,60 +232,81 @@ function optionsObject(fn: string, o: unknown): Record<string, unknown> {
   return o as Record<string, unknown>;
 }
 
+function checkExtras(fn: string, o: StepExtras): void {
+  checkNonNegative(fn, 'gradScale', o.gradScale ?? 1);
+  checkNonNegative(fn, 'weightDecay', o.weightDecay ?? 0);
+  checkNonNegative(fn, 'decoupledWeightDecay', o.decoupledWeightDecay ?? 0);
+  checkChoice(fn, 'nonFinite', o.nonFinite ?? 'apply', ['apply', 'refuse'] as const);
+}
+
+/** Throws (nothing was written) when a guarded step refused; names the array and element. */
+function verdict(fn: string, names: readonly string[], code: number): void {
+  const r = decodeStepResult(code);
+  if (!r) return;
+  const which = r.arrays.map((j) => `${names[j]}[${r.index}]`).join(' and ');
+  throw rangeError(fn, 'the update', 'finite in every element (nonFinite: \'refuse\'; nothing was written)', `a non-finite ${which}`);
+}
+
 export function checkedOptim(raw: RawOptim): OptimKernels {
   return {
     sgdStep(param, grad, options) {
       const fn = 'sgdStep';
       checkArrays(fn, ['param', 'grad'], [param, grad]);
       const o = optionsObject(fn, options) as unknown as SgdOptions;
-      const lr = checkNonNegative(fn, 'lr', o.lr);
-      const c = commonScalars(fn, lr, o);
-      raw.sgdStep(param, grad, lr, c.scale, c.wd, c.decay);
+      checkNonNegative(fn, 'lr', o.lr);
+      checkExtras(fn, o);
+      verdict(fn, ['param'], raw.sgdStep(param, grad, sgdScalars(o)));
     },
     momentumStep(param, grad, m, options) {
       const fn = 'momentumStep';
       checkArrays(fn, ['param', 'grad', 'm'], [param, grad, m]);
       const o = optionsObject(fn, options) as unknown as MomentumOptions;
-      const lr = checkNonNegative(fn, 'lr', o.lr);
-      const beta = checkBeta(fn, 'beta', o.beta ?? DEFAULT_BETA);
-      const variant = checkChoice(fn, 'variant', o.variant ?? 'ema', MOMENTUM_VARIANTS);
-      const c = commonScalars(fn, lr, o);
-      const s = momentumScalars(lr, beta, variant);
-      raw.momentumStep(param, grad, m, s.beta, s.a, s.p, s.q, s.nesterov, c.scale, c.wd, c.decay);
+      checkNonNegative(fn, 'lr', o.lr);
+      checkBeta(fn, 'beta', o.beta ?? DEFAULT_BETA);
+      checkChoice(fn, 'variant', o.variant ?? 'ema', MOMENTUM_VARIANTS);
+      checkExtras(fn, o);
+      verdict(fn, ['param', 'm'], raw.momentumStep(param, grad, m, momentumScalars(o)));
     },
     adagradStep(param, grad, v, options) {
       const fn = 'adagradStep';
       checkArrays(fn, ['param', 'grad', 'v'], [param, grad, v]);
       const o = optionsObject(fn, options) as unknown as AdagradOptions;
-      const lr = checkNonNegative(fn, 'lr', o.lr);
-      const eps = checkEps(fn, 'eps', o.eps ?? DEFAULT_EPS);
-      const outside = checkChoice(fn, 'epsPlacement', o.epsPlacement ?? 'inside', ['inside', 'outside']) === 'outside';
-      const c = commonScalars(fn, lr, o);
-      raw.rmsStep(param, grad, v, lr, 1, 1, eps, outside, c.scale, c.wd, c.decay);
+      checkNonNegative(fn, 'lr', o.lr);
+      checkEps(fn, 'eps', o.eps ?? DEFAULT_EPS);
+      checkChoice(fn, 'epsPlacement', o.epsPlacement ?? 'inside', ['inside', 'outside']);
+      checkExtras(fn, o);
+      verdict(fn, ['param', 'v'], raw.rmsStep(param, grad, v, adagradScalars(o)));
     },
     rmspropStep(param, grad, v, options) {
       const fn = 'rmspropStep';
       checkArrays(fn, ['param', 'grad', 'v'], [param, grad, v]);
       const o = optionsObject(fn, options) as unknown as RmspropOptions;
-      const lr = checkNonNegative(fn, 'lr', o.lr);
-      const beta = checkBeta(fn, 'beta', o.beta ?? DEFAULT_BETA);
-      const eps = checkEps(fn, 'eps', o.eps ?? DEFAULT_EPS);
-      const outside = checkChoice(fn, 'epsPlacement', o.epsPlacement ?? 'inside', ['inside', 'outside']) === 'outside';
-      const c = commonScalars(fn, lr, o);
-      raw.rmsStep(param, grad, v, lr, beta, Math.fround(1 - beta), eps, outside, c.scale, c.wd, c.decay);
+      checkNonNegative(fn, 'lr', o.lr);
+      checkBeta(fn, 'beta', o.beta ?? DEFAULT_BETA);
+      checkEps(fn, 'eps', o.eps ?? DEFAULT_EPS);
+      checkChoice(fn, 'epsPlacement', o.epsPlacement ?? 'inside', ['inside', 'outside']);
+      checkExtras(fn, o);
+      verdict(fn, ['param', 'v'], raw.rmsStep(param, grad, v, rmspropScalars(o)));
     },
     adamStep(param, grad, m, v, options) {
       const fn = 'adamStep';
       checkArrays(fn, ['param', 'grad', 'm', 'v'], [param, grad, m, v]);
       const o = optionsObject(fn, options) as unknown as AdamOptions;
-      const lr = checkNonNegative(fn, 'lr', o.lr);
-      const beta1 = checkBeta(fn, 'beta1', o.beta1 ?? DEFAULT_BETA1);
-      const beta2 = checkBeta(fn, 'beta2', o.beta2 ?? DEFAULT_BETA2);
-      const eps = checkEps(fn, 'eps', o.eps ?? DEFAULT_EPS);
-      const t = checkInteger(fn, 'step', o.step, 1);
-      const c = commonScalars(fn, lr, o);
-      const s = adamScalars(lr, beta1, beta2, t, o.epsHat === true);
-      raw.adamStep(param, grad, m, v, s.alpha, s.k, beta1, s.c1, beta2, s.c2, eps, c.scale, c.wd, c.decay);
+      checkNonNegative(fn, 'lr', o.lr);
+      checkBeta(fn, 'beta1', o.beta1 ?? DEFAULT_BETA1);
+      checkBeta(fn, 'beta2', o.beta2 ?? DEFAULT_BETA2);
+      checkEps(fn, 'eps', o.eps ?? DEFAULT_EPS);
+      const given = o.biasCorrection1 !== undefined || o.biasCorrection2 !== undefined;
+      if (given) {
+        checkBiasCorrection(fn, 'biasCorrection1', o.biasCorrection1);
+        checkBiasCorrection(fn, 'biasCorrection2', o.biasCorrection2);
+        if (o.epsHat === true) throw rangeError(fn, 'epsHat', 'false with biasCorrection1/biasCorrection2 (they give TF.js\'s arrangement)', 'true');
+        if (o.step !== undefined) checkInteger(fn, 'step', o.step, 1);
+      } else {
+        checkInteger(fn, 'step', o.step, 1);
+      }
+      checkExtras(fn, o);
+      verdict(fn, ['param', 'm', 'v'], raw.adamStep(param, grad, m, v, adamScalars(o)));
     },
     sumOfSquares(x) {
       checkF32('sumOfSquares', 'x', x);

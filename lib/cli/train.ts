@@ -72,8 +72,8 @@ Options:
   --augment N          MNIST only: add N copies of the training images, each
                        shifted by one pixel in a random direction (default 2)
   --data FILE.csv      train on a CSV file instead of MNIST
-  --save DIR           write the trained model (model.json, model.safetensors,
-                       optimizer.json) to DIR (checked before training)
+  --save DIR           write the trained model (model.json, model-<id>.safetensors,
+                       optimizer-<id>.json) to DIR (checked before training)
   --report DIR         write report.html and report.svg (loss and metrics per
                        epoch), history.csv and history.json to DIR
   --diagnostics        per layer and epoch: gradient norm, dead ReLU units,

@@ -16,6 +16,8 @@ import { ProcessGroup } from './group.js';
 interface Arenas {
   readonly values: Float32Array;
   readonly grads: Float32Array;
+  /** Non-trained state (BatchNorm1d's running statistics), if the model has any. */
+  readonly bufferValues?: Float32Array;
 }
 
 /** The group each model was last trained with, data-parallel (save() writes on rank 0 only). */
@@ -90,6 +92,15 @@ export class DataParallel {
     this.scalar[0] = choices.indexOf(mine);
     await this.group.broadcast(this.scalar.subarray(0, 1), 0);
     return choices[this.scalar[0]!]!;
+  }
+
+  /**
+   * Rank 0's buffers (running statistics) on every rank, before each forward
+   * pass, as PyTorch's DDP does (broadcast_buffers): each rank's own batches
+   * would otherwise move them apart.
+   */
+  async syncBuffers(model: Arenas): Promise<void> {
+    if (model.bufferValues && model.bufferValues.length > 0) await this.group.broadcast(model.bufferValues, 0);
   }
 
   /** The mean gradient over ranks, in place. */

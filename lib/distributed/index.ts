@@ -1,5 +1,6 @@
 // Data-parallel training across processes and machines, on Gloo:
 // `const group = await distributed.init()` then `model.fit(x, y, { distributed: group })`.
+import { mkdirSync } from 'node:fs';
 import { ProcessGroup } from './group.js';
 import { loadCollectives } from './native.js';
 import { resolveOptions, type InitOptions } from './options.js';
@@ -16,6 +17,8 @@ export type { InitOptions } from './options.js';
 export async function init(options?: InitOptions): Promise<ProcessGroup> {
   const o = resolveOptions(options);
   const addon = loadCollectives();
+  // Gloo's file store needs its directory; every rank may create it.
+  if (o.store.startsWith('file:')) mkdirSync(o.store.slice(5), { recursive: true });
   const native = await addon.createGroup(o);
   return new ProcessGroup(native, o.rank, o.worldSize, o.timeoutMs);
 }

@@ -16,6 +16,7 @@ import { checkObject, rangeError, typeError } from '../errors.js';
 import { layerFromJSON, type Layer } from '../layers/layer.js';
 import { Rng } from '../random.js';
 import { Sequential, type SequentialJSON } from '../model/sequential.js';
+import { assertFree } from '../train/plan-guard.js';
 import type { Optimizer, Schedule } from '../optim/index.js';
 import { commit, idOfFile, newSaveId, SAVE_ID, serialised } from './checkpoint.js';
 import { fsOps } from './fs-ops.js';
@@ -72,6 +73,7 @@ export function weightsToSafetensors(model: Sequential, metadata: Record<string,
  * corrupt.
  */
 export function loadWeights(model: Sequential, bytes: Uint8Array, source = 'weights'): void {
+  assertFree('loadWeights', model); // a background fit or predictAsync is using the weights
   try {
     const file = readSafetensors(bytes, source);
     loadTorchTensors(torchLayout(model), file.tensors, source);
@@ -164,6 +166,11 @@ function codeOf(e: unknown): string {
 
 class Missing extends ModelFileError {}
 
+/** A problem this module found itself: the cause is the TypeError/RangeError a lower layer would have thrown. */
+function refusal(path: string, what: string, Cls: typeof TypeError | typeof RangeError): ModelFileError {
+  return new ModelFileError(path, what, { cause: new Cls(what) });
+}
+
 async function readWhole(path: string): Promise<Buffer> {
   try {
     return await fsOps.readFile(path);
@@ -184,7 +191,7 @@ function parseModelJson(text: string, path: string): ModelJSON {
     throw new ModelFileError(path, `not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const bad = (what: string): never => {
-    throw new ModelFileError(path, what, { cause: new TypeError(what) });
+    throw refusal(path, what, TypeError);
   };
   if (!isObject(j) || j.format !== FORMAT) bad(`not a nodegrad model file (format must be "${FORMAT}")`);
   const o = j as Record<string, unknown>;
@@ -306,9 +313,9 @@ function parseOptimizerFile(text: string, path: string, version: number, id: str
     throw new ModelFileError(path, `not valid JSON (${(e as Error).message})`, { cause: e });
   }
   if (version === 1) return j;
-  if (!isObject(j) || j.format !== OPTIMIZER_FORMAT) throw new ModelFileError(path, `not a nodegrad optimizer file (format must be "${OPTIMIZER_FORMAT}")`);
+  if (!isObject(j) || j.format !== OPTIMIZER_FORMAT) throw refusal(path, `not a nodegrad optimizer file (format must be "${OPTIMIZER_FORMAT}")`, TypeError);
   if (j.saveId !== id) {
-    throw new ModelFileError(path, `belongs to save ${JSON.stringify(j.saveId) ?? 'undefined'}, not to save "${id}" that model.json describes (files of different saves mixed)`);
+    throw refusal(path, `belongs to save ${JSON.stringify(j.saveId) ?? 'undefined'}, not to save "${id}" that model.json describes (files of different saves mixed)`, RangeError);
   }
   return j.state;
 }
@@ -372,7 +379,7 @@ export type Compile = (model: Sequential, options: { optimizer: Optimizer; loss:
 export async function loadCompiled(dir: string, options: LoadOptions, compile: Compile): Promise<Sequential> {
   const { model, training, optimizerState, files } = await loadModel(dir, options);
   if (!training) {
-    if (options.schedule !== undefined) throw new ModelFileError(files.model, 'load: schedule was given but the model was saved without a training configuration');
+    if (options.schedule !== undefined) throw refusal(files.model, 'load: schedule was given but the model was saved without a training configuration', RangeError);
     return model;
   }
   let optimizer: Optimizer;

@@ -1,10 +1,11 @@
-// Maps a Sequential's parameters to the state-dict names and layouts of the
-// same network built with PyTorch's nn.Sequential: Linear weights stored
-// [out, in] (ours are [in, out], so they are transposed), biases [out], a
-// PReLU's α as "weight". A Dense with a fused activation is two modules in
+// Maps a Sequential's parameters (and buffers) to the state-dict names and
+// layouts of the same network built with PyTorch's nn.Sequential: Linear
+// weights stored [out, in] (ours are [in, out], so they are transposed),
+// biases [out]; every other layer's parameters and buffers under their own
+// names (a PReLU's α is "weight", BatchNorm1d's running statistics
+// "running_mean", …). A Dense with a fused activation is two modules in
 // PyTorch (Linear, then the activation), so it takes two indices there.
 import { Dense } from '../layers/dense.js';
-import { PReLU } from '../layers/prelu.js';
 import type { Layer } from '../layers/layer.js';
 import type { Sequential } from '../model/sequential.js';
 import type { NamedTensor } from './safetensors.js';
@@ -17,8 +18,10 @@ export interface TorchSlot {
   shape: number[];
   /** Our layer index and parameter, for messages. */
   where: string;
-  /** Index of the parameter in the model's parameters() order. */
+  /** Index of the parameter in the model's parameters() order (-1 for a buffer). */
   param: number;
+  /** Index of the buffer in the model's buffers() order, for a buffer. */
+  buffer?: number;
   /** [rows, cols] of our [in, out] matrix when the file holds its transpose. */
   transpose?: [number, number];
 }
@@ -38,8 +41,10 @@ export function torchSlots(layers: readonly Layer[]): TorchSlot[] {
   const slots: TorchSlot[] = [];
   let slot = 0;
   let param = 0;
+  let buffer = 0;
   layers.forEach((layer, i) => {
     const specs = layer.paramSpecs();
+    const bufferSpecs = layer.bufferSpecs();
     const index = new Map(specs.map((s, j) => [s.name, param + j]));
     param += specs.length;
     const where = `layers[${i}] (${layer.className})`;
@@ -49,12 +54,10 @@ export function torchSlots(layers: readonly Layer[]): TorchSlot[] {
       slot += layer.activation === null ? 1 : 2;
       return;
     }
-    if (layer instanceof PReLU) {
-      const shape = specs[0]!.shape;
-      slots.push({ name: `${slot}.weight`, shape: [shape[0]!], where: `${where} alpha`, param: index.get('weight')! });
-    } else if (specs.length > 0) {
-      throw new Error(`torch layout: layers[${i}] (${layer.className}) has parameters this file format does not know how to name`);
-    }
+    // Every other layer's parameters and buffers keep their own names in the
+    // PyTorch module of the same position (PReLU's α is "weight" there, as here).
+    specs.forEach((sp) => slots.push({ name: `${slot}.${sp.name}`, shape: [...sp.shape], where: `${where} ${sp.name}`, param: index.get(sp.name)! }));
+    bufferSpecs.forEach((b) => slots.push({ name: `${slot}.${b.name}`, shape: [...b.shape], where: `${where} ${b.name}`, param: -1, buffer: buffer++ }));
     slot += 1;
   });
   return slots;
@@ -62,7 +65,8 @@ export function torchSlots(layers: readonly Layer[]): TorchSlot[] {
 
 export function torchLayout(model: Sequential): TorchTensorSpec[] {
   const params = model.parameters();
-  return torchSlots(model.layers).map((s) => ({ ...s, value: params[s.param]!.value.data }));
+  const buffers = model.buffers();
+  return torchSlots(model.layers).map((s) => ({ ...s, value: s.buffer !== undefined ? buffers[s.buffer]!.value.data : params[s.param]!.value.data }));
 }
 
 /** The model's parameters as file tensors (weights transposed to [out, in]). */

@@ -17,6 +17,7 @@ import {
   type BoundActivation,
   type GeluApproximate,
 } from './activation-kernels.js';
+import { typeError } from '../errors.js';
 import { BatchBuffer, Layer, registerLayer } from './layer.js';
 
 /** What every activation layer shares: feature-preserving, no parameters, reused buffers. */
@@ -74,12 +75,19 @@ function entryOf(name: ActivationName): ActivationEntry {
   return ACTIVATIONS.find((e) => e.name === name)!;
 }
 
-/** The constructor of an entry's layer: `new LeakyReLU(alpha?)`, `new GELU(approximate?)`, `new ReLU()`. */
+/** The constructor of an entry's layer: `new LeakyReLU(alpha?)`, `new GELU({ approximate? })` (PyTorch's keyword), `new ReLU()`. */
 export type ActivationLayerClass<E extends ActivationEntry> = E['param'] extends 'alpha'
   ? new (alpha?: number) => ActivationLayer & { readonly className: E['layer']; readonly alpha: number }
   : E['param'] extends 'approximate'
-    ? new (approximate?: GeluApproximate) => ActivationLayer & { readonly className: E['layer']; readonly approximate: GeluApproximate }
+    ? new (options?: { approximate?: GeluApproximate }) => ActivationLayer & { readonly className: E['layer']; readonly approximate: GeluApproximate }
     : new () => ActivationLayer & { readonly className: E['layer'] };
+
+/** The constructor argument of an entry's layer as the registry and the classes read it from a config. */
+function argFromConfig(entry: ActivationEntry, c: Record<string, unknown>): unknown {
+  if (entry.param === 'alpha') return c.alpha;
+  if (entry.param === 'approximate') return { approximate: c.approximate };
+  return undefined;
+}
 
 function layerClass(entry: ActivationEntry): new (value?: unknown) => ActivationLayer {
   const name = entry.layer;
@@ -89,7 +97,13 @@ function layerClass(entry: ActivationEntry): new (value?: unknown) => Activation
     protected readonly param: ActivationParam;
     constructor(value?: unknown) {
       super();
-      this.param = activationParam(name, entry, entry.param === 'alpha' ? 'alpha' : 'approximate', value);
+      if (entry.param === 'approximate') {
+        // An options object { approximate? }, as PyTorch's keyword argument.
+        if (value !== undefined && (value === null || typeof value !== 'object')) throw typeError(name, 'options', 'an object { approximate? }', value);
+        this.param = activationParam(name, entry, 'options.approximate', (value as { approximate?: unknown } | undefined)?.approximate);
+      } else {
+        this.param = activationParam(name, entry, 'alpha', value);
+      }
     }
     /** α (entries with an α parameter). */
     get alpha(): number | undefined {
@@ -102,7 +116,7 @@ function layerClass(entry: ActivationEntry): new (value?: unknown) => Activation
   };
   // `constructor.name` and stack traces say ReLU, not an anonymous class.
   Object.defineProperty(cls, 'name', { value: name });
-  registerLayer(name, (c) => new cls(entry.param === 'alpha' ? c.alpha : entry.param === 'approximate' ? c.approximate : undefined));
+  registerLayer(name, (c) => new cls(argFromConfig(entry, c)));
   return cls;
 }
 

@@ -26,7 +26,7 @@ import {
   type BoundActivation,
   type GeluApproximate,
 } from './activation-kernels.js';
-import { initWeights, INIT_NAMES, type InitName } from './init.js';
+import { checkInit, initWeights, type Init } from './init.js';
 import { BatchBuffer, Layer, registerLayer, type BoundParam, type ParamSpec } from './layer.js';
 
 /** Any activation of the family's list, by kernel name. */
@@ -42,7 +42,7 @@ export interface DenseOptions {
   /** Whether the layer has a bias (default true). */
   bias?: boolean;
   /** Weight initialiser: 'he' for the ReLU family, 'glorot' otherwise by default. */
-  init?: InitName;
+  init?: Init;
 }
 
 export class Dense extends Layer {
@@ -52,7 +52,7 @@ export class Dense extends Layer {
   /** GELU's form ('none' for every other activation). */
   readonly approximate: GeluApproximate;
   readonly hasBias: boolean;
-  readonly init: InitName;
+  readonly init: Init;
   private readonly fused: boolean;
   private readonly param: ActivationParam;
   private kernels: BoundActivation | undefined;
@@ -77,9 +77,7 @@ export class Dense extends Layer {
       throw rangeError(fn, 'options.activation', `${oneOf(ACTIVATION_NAMES)} or null`, JSON.stringify(activation));
     }
     if (typeof bias !== 'boolean') throw typeError(fn, 'options.bias', 'a boolean', bias);
-    if (init !== undefined && !INIT_NAMES.includes(init)) {
-      throw rangeError(fn, 'options.init', `one of ${INIT_NAMES.map((a) => `'${a}'`).join(', ')}`, JSON.stringify(init));
-    }
+    if (init !== undefined) checkInit(fn, 'options.init', init);
     const entry = activation === null ? undefined : activationEntryOf(activation);
     this.param = entry ? activationParam(fn, entry, entry.param === 'alpha' ? 'options.alpha' : 'options.approximate', entry.param === 'alpha' ? options.alpha : options.approximate) : { kind: 'none' };
     // An α given with an activation that has none is unused, but still refused when not a finite number (as before the list).
@@ -100,7 +98,7 @@ export class Dense extends Layer {
       alpha: c.alpha as number | undefined,
       approximate: c.approximate as GeluApproximate | undefined,
       bias: c.bias as boolean | undefined,
-      init: c.init as InitName | undefined,
+      init: c.init as Init | undefined,
     });
   }
 
@@ -132,7 +130,9 @@ export class Dense extends Layer {
   override paramSpecs(): ParamSpec[] {
     const { inF, outF } = this;
     const specs: ParamSpec[] = [{ name: 'weight', shape: [inF, outF], init: (v, rng) => initWeights(this.init, v, inF, outF, rng) }];
-    if (this.hasBias) specs.push({ name: 'bias', shape: [outF], init: (v) => v.fill(0) });
+    // PyTorch's nn.Linear draws its bias from U(±1/√fanIn) too; every other scheme starts biases at 0.
+    const biasInit = (v: Float32Array, rng: Rng) => (this.init === 'torch' ? initWeights('torch', v, inF, outF, rng) : v.fill(0));
+    if (this.hasBias) specs.push({ name: 'bias', shape: [outF], init: biasInit });
     return specs;
   }
 

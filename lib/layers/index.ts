@@ -8,4 +8,11 @@ export { ACTIVATION_NAMES, IMPLEMENTED_ACTIVATIONS } from './activation-kernels.
 export type { ActivationName, GeluApproximate } from './activation-kernels.js';
 export { PReLU } from './prelu.js';
 export type { PReLUOptions } from './prelu.js';
-export type { InitName } from './init.js';
+export type { Init, InitName } from './init.js';
+export { INIT_NAMES } from './init.js';
+export { Dropout } from './dropout.js';
+export { LayerNorm } from './layer-norm.js';
+export type { LayerNormOptions } from './layer-norm.js';
+export { BatchNorm1d } from './batch-norm.js';
+export type { BatchNorm1dOptions } from './batch-norm.js';
+export type { Buffer, BufferSpec } from './layer.js';

@@ -18,6 +18,23 @@ export interface ParamSpec {
   init(value: Float32Array, rng: Rng): void;
 }
 
+/**
+ * State a layer keeps that is not trained (BatchNorm1d's running statistics):
+ * saved and loaded with the parameters, never seen by an optimizer.
+ */
+export interface BufferSpec {
+  /** Local name, e.g. "running_mean" (PyTorch's state-dict name). */
+  readonly name: string;
+  readonly shape: readonly number[];
+  init(value: Float32Array): void;
+}
+
+/** A buffer as bound by the model, named like a parameter ("1.running_mean"). */
+export interface Buffer {
+  readonly name: string;
+  readonly value: Tensor;
+}
+
 /** A parameter's value and gradient views, as bound by the model. */
 export interface BoundParam {
   readonly value: Tensor;
@@ -35,6 +52,7 @@ export abstract class Layer {
   abstract readonly className: string;
   private built = false;
   private params: readonly Parameter[] = [];
+  private bufs: readonly Buffer[] = [];
   protected raw!: RawBackend;
   /** This layer's random stream, derived from the model's seed (for what it draws while training, e.g. dropout masks). */
   protected rng!: Rng;
@@ -69,6 +87,25 @@ export abstract class Layer {
 
   /** Called by the model with one BoundParam per ParamSpec, in order. */
   protected bindParams(_params: readonly BoundParam[]): void {}
+
+  /** The buffers this layer keeps (after build). */
+  bufferSpecs(): BufferSpec[] {
+    return [];
+  }
+
+  /** Called by the model with one Tensor per BufferSpec, in order. */
+  protected bindBuffers(_buffers: readonly Tensor[]): void {}
+
+  /** @internal Called by the model with one Buffer per BufferSpec, in order. */
+  bindBufferViews(buffers: readonly Buffer[]): void {
+    this.bufs = buffers;
+    this.bindBuffers(buffers.map((b) => b.value));
+  }
+
+  /** This layer's buffers, named as in the owning model; empty before build. */
+  buffers(): readonly Buffer[] {
+    return this.bufs;
+  }
 
   /** True once a model has built this layer (a layer belongs to one model). */
   get isBuilt(): boolean {

@@ -11,6 +11,7 @@ import { compileModel, requireCompiled, type Compiled } from '../train/compile.j
 import { evaluate } from '../train/evaluate.js';
 import { fit } from '../train/fit.js';
 import { predict } from '../train/predict.js';
+import { predictAsync, type PredictAsyncOptions } from '../train/plan-predict.js';
 import type { CompilableModel, CompileOptions, EvaluateOptions, FitOptions, History, Logs } from '../train/types.js';
 
 export abstract class Model implements CompilableModel {
@@ -61,5 +62,10 @@ export abstract class Model implements CompilableModel {
   /** Outputs for x ([rows, outputs]), written into `out` when given. */
   predict(x: Tensor, out?: Tensor, options: EvaluateOptions = {}): Tensor {
     return predict(this, x, out, options.batchSize);
+  }
+
+  /** predict on a worker thread (the native plan's forward pass); calls on one model queue. */
+  predictAsync(x: Tensor, options?: PredictAsyncOptions): Promise<Tensor> {
+    return predictAsync(this, x, options);
   }
 }

@@ -6,8 +6,11 @@
 import { savesNothing } from '../distributed/data-parallel.js';
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from '../backend/index.js';
 import { checkF32, checkInteger, checkObject, rangeError, typeError } from '../errors.js';
+import { exportIfAsked, tfjsModelJsonIn, type SaveFormat } from '../io/formats.js';
 import { loadCompiled, saveModel, type LoadOptions as FileLoadOptions } from '../io/model-files.js';
-import { Layer, layerFromJSON, type LayerJSON, type ParamSpec } from '../layers/layer.js';
+import { importTfjsJson } from '../io/tfjs-import.js';
+import { fromStateDict, type FromStateDictOptions } from '../io/torch-import.js';
+import { Layer, layerFromJSON, type Buffer, type LayerJSON, type ParamSpec } from '../layers/layer.js';
 import type { Parameter } from '../parameter.js';
 import { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
@@ -27,11 +30,17 @@ export interface SequentialOptions {
 export interface SaveOptions {
   /** Also save the optimizer state, so training resumes exactly (default true). */
   optimizer?: boolean;
+  /** 'nodegrad' (default), 'tfjs' (a TF.js Layers model.json + shards in `dir`) or 'onnx' (`dir` is the .onnx file). */
+  format?: SaveFormat;
+  /** tfjs, onnx: append a softmax so the export outputs probabilities instead of logits (default false). */
+  softmax?: boolean;
 }
 
 /** backend: of the model and its optimizer (default: the default backend); schedule: see lib/io/optimizer-config.ts. */
 export interface LoadOptions extends FileLoadOptions {
   backend?: BackendName;
+  /** TF.js models: drop a final softmax instead of refusing it (nodegrad models output logits). */
+  dropFinalSoftmax?: boolean;
 }
 
 export interface SequentialJSON {
@@ -48,7 +57,10 @@ export class Sequential extends Model {
   readonly values: Float32Array;
   /** All gradients, laid out as `values`. */
   readonly grads: Float32Array;
+  /** Every layer's buffers (non-trained state such as running statistics), contiguous; empty when none has any. */
+  readonly bufferValues: Float32Array;
   private readonly params: readonly Parameter[];
+  private readonly bufferList: readonly Buffer[];
   private readonly raw: RawBackend;
   private lastBatch = -1;
 
@@ -116,6 +128,23 @@ export class Sequential extends Model {
       });
       layers[i]!.bind(bound);
     });
+    // Buffers (non-trained state, e.g. running statistics) in an arena of their own.
+    const bufferSpecs = layers.map((l: Layer) => l.bufferSpecs());
+    this.bufferValues = new Float32Array(bufferSpecs.flat().reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1), 0));
+    const buffers: Buffer[] = [];
+    let bOffset = 0;
+    bufferSpecs.forEach((list, i) => {
+      const bound = list.map((s) => {
+        const size = s.shape.reduce((a: number, b: number) => a * b, 1);
+        const value = new Tensor(this.bufferValues.subarray(bOffset, bOffset + size), s.shape);
+        bOffset += size;
+        s.init(value.data);
+        return { name: `${i}.${s.name}`, value };
+      });
+      buffers.push(...bound);
+      layers[i]!.bindBufferViews(bound);
+    });
+    this.bufferList = Object.freeze(buffers);
 
     this.layers = Object.freeze([...layers]);
     this.params = Object.freeze(params);
@@ -174,12 +203,15 @@ export class Sequential extends Model {
    */
   save(dir: string, options: SaveOptions = {}): Promise<void> {
     if (savesNothing(this)) return Promise.resolve();
-    const c = this.compiled;
     try {
-      checkObject('save', 'options', options, 'an object { optimizer? }');
+      checkObject('save', 'options', options, 'an object { optimizer?, format?, softmax? }');
     } catch (e) {
       return Promise.reject(e);
     }
+    // format 'tfjs' / 'onnx' (lib/io/formats.ts): an export, not a checkpoint.
+    const exported = exportIfAsked(this, dir, options);
+    if (exported) return exported;
+    const c = this.compiled;
     const withOptimizer = options.optimizer ?? true;
     return saveModel(this, dir, {
       training: c ? { loss: c.lossName, metrics: c.metricNames, optimizer: c.optimizer } : null,
@@ -188,13 +220,26 @@ export class Sequential extends Model {
   }
 
   /** A model saved by save(); compiled again (optimizer state included) when the files hold a training configuration. */
-  static load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
+  static async load(dir: string, options: LoadOptions = {}): Promise<Sequential> {
+    // A TF.js Layers model.json (modelTopology + weightsManifest) is imported instead.
+    const tfjs = await tfjsModelJsonIn(dir);
+    if (tfjs !== null) return importTfjsJson(tfjs, dir, options);
     return loadCompiled(dir, options, (model, o) => {
       model.compile({ optimizer: o.optimizer, loss: o.loss as LossName, metrics: o.metrics as MetricName[] });
     });
   }
 
+  /** A model of `layers` with the weights of a PyTorch nn.Sequential state_dict saved as safetensors (lib/io/torch-import.ts). */
+  static fromStateDict(file: string | Uint8Array, layers: readonly Layer[], options?: FromStateDictOptions): Promise<Sequential> {
+    return fromStateDict(file, layers, options);
+  }
+
   /** Parameters in layer order (a Dense: weight, then bias; a PReLU: its α as "weight"). */
+  /** Every layer's buffers, in layer order, named like parameters ("1.running_mean"). */
+  buffers(): readonly Buffer[] {
+    return this.bufferList;
+  }
+
   parameters(): readonly Parameter[] {
     return this.params;
   }

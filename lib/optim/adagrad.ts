@@ -1,6 +1,7 @@
 // AdaGrad: v ← v + g², θ ← θ − η g / √(v+ε) (ε outside the root with
 // epsPlacement 'outside'); v starts at initialAccumulator.
-import { checkChoice, checkEps, checkNonNegative, type EpsPlacement, type RawOptim } from '../backend/optim.js';
+import { adagradScalars, checkChoice, checkEps, checkNonNegative, type EpsPlacement, type RawOptim } from '../backend/optim.js';
+import { withGuard } from '../backend/optim-scalars.js';
 import type { Parameter } from '../parameter.js';
 import { commonHyper, Optimizer, type CommonHyper, type OptimizerOptions, type OptimizerSpec, type ParamGroup } from './base.js';
 import { conventionOf } from './convention.js';
@@ -12,8 +13,8 @@ export interface AdagradHyper extends CommonHyper {
 }
 export type AdagradOptions = Partial<AdagradHyper> & OptimizerOptions;
 
-export function adagradUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, state: readonly Float32Array[], h: AdagradHyper, lr: number, _t: number, scale: number): void {
-  raw.rmsStep(value, grad, state[0]!, lr, 1, 1, h.eps, h.epsPlacement === 'outside', scale, h.weightDecay, Math.fround(lr * h.decoupledWeightDecay));
+export function adagradUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, state: readonly Float32Array[], h: AdagradHyper, lr: number, _t: number, scale: number, guard: number): number {
+  return raw.rmsStep(value, grad, state[0]!, withGuard(adagradScalars({ ...h, lr, gradScale: scale }), guard));
 }
 
 /** Defaults: note lr 0.01, ε 1e-8 inside, v₀ 0; PyTorch lr 0.01, ε 1e-10 outside, v₀ 0; Keras 3 lr 0.001, ε 1e-7 inside, v₀ 0.1. */

@@ -2,6 +2,7 @@
 // epsHat: Keras's form, ε added to √v. AdamW: the same with decoupled weight
 // decay θ ← θ − ηλθ on by default.
 import { adamScalars, checkBeta, checkEps, type RawOptim } from '../backend/optim.js';
+import { withGuard } from '../backend/optim-scalars.js';
 import { typeError } from '../errors.js';
 import type { Parameter } from '../parameter.js';
 import { commonHyper, Optimizer, type CommonHyper, type OptimizerOptions, type OptimizerSpec, type ParamGroup } from './base.js';
@@ -15,9 +16,8 @@ export interface AdamHyper extends CommonHyper {
 }
 export type AdamOptions = Partial<AdamHyper> & OptimizerOptions;
 
-export function adamUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, state: readonly Float32Array[], h: AdamHyper, lr: number, t: number, scale: number): void {
-  const s = adamScalars(lr, h.beta1, h.beta2, t, h.epsHat);
-  raw.adamStep(value, grad, state[0]!, state[1]!, s.alpha, s.k, h.beta1, s.c1, h.beta2, s.c2, h.eps, scale, h.weightDecay, Math.fround(lr * h.decoupledWeightDecay));
+export function adamUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, state: readonly Float32Array[], h: AdamHyper, lr: number, t: number, scale: number, guard: number): number {
+  return raw.adamStep(value, grad, state[0]!, state[1]!, withGuard(adamScalars({ ...h, lr, step: t, gradScale: scale }), guard));
 }
 
 /**

@@ -5,9 +5,11 @@
 // one backend kernel per span.
 import { rawBackend, type BackendName } from '../backend/index.js';
 import { checkNonNegative, type RawOptim } from '../backend/optim.js';
-import { describe, rangeError, typeError } from '../errors.js';
+import { describe, isDetached, rangeError, typeError } from '../errors.js';
 import type { Parameter } from '../parameter.js';
-import { checkKeys, makeGroups, type Group } from './groups.js';
+import { decodeStepResult, GUARD_APPLY, GUARD_CHECK, GUARD_OFF } from '../backend/optim-scalars.js';
+import { checkKeys, makeGroups, type Group, type Span } from './groups.js';
+import { NonFiniteUpdateError } from './non-finite.js';
 import type { Schedule } from './schedules.js';
 import { checkStateDict, groupStates, type OptimizerStateDict } from './state-dict.js';
 
@@ -55,7 +57,11 @@ export interface OptimizerSpec<H extends CommonHyper> {
   validate(fn: string, prefix: string, h: Record<string, unknown>): H;
   /** Value the state arrays start at (AdaGrad's initial accumulator). */
   initialState(h: H): number;
-  /** The step on one span: `lr` is the scheduled float32 lr, `t` the step number (1-based). */
+  /**
+   * The step on one span: `lr` is the scheduled lr (a double: the mapping
+   * rounds), `t` the step number (1-based), `guard` the kernels' guard mode;
+   * returns the kernel's result (0, or the refused element, see optim-scalars.ts).
+   */
   update(
     raw: RawOptim,
     value: Float32Array,
@@ -65,7 +71,8 @@ export interface OptimizerSpec<H extends CommonHyper> {
     lr: number,
     t: number,
     scale: number,
-  ): void;
+    guard: number,
+  ): number;
 }
 
 /** Validates lr, weightDecay and decoupledWeightDecay. */
@@ -132,7 +139,7 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
     return this.gradNorm;
   }
 
-  /** The groups with their (float32-rounded) hyper-parameters. */
+  /** The groups with their hyper-parameters (as given: the kernels' mapping rounds derived constants once). */
   get paramGroups(): ReadonlyArray<{ readonly params: readonly Parameter[]; readonly hyper: Readonly<H> }> {
     return this.groupList.map((g) => ({ params: g.params, hyper: { ...g.hyper } }));
   }
@@ -140,6 +147,7 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
   /** One update of every parameter: one kernel call per coalesced span. */
   step(): void {
     const fn = `${this.spec.name}.step`;
+    this.checkAttached(fn);
     const factor: unknown = this.schedule ? this.schedule(this.t) : 1;
     if (typeof factor !== 'number') throw typeError(fn, 'schedule(step)', 'a number', factor);
     const lrs = this.groupList.map((g, i) => {
@@ -147,16 +155,64 @@ export abstract class Optimizer<H extends CommonHyper = CommonHyper> {
       if (!(Number.isFinite(lr) && lr >= 0)) {
         throw rangeError(fn, `scheduled lr of group ${i}`, 'a finite number >= 0', describe(lr));
       }
-      return Math.fround(lr);
+      return lr;
     });
     const scale = this.clipScale();
     const t = this.t + 1;
-    for (let i = 0; i < this.groupList.length; i++) {
-      const g = this.groupList[i]!;
-      if (!g.arenas) this.allocate(g);
-      for (const s of g.spans) this.spec.update(this.raw, s.value, s.grad, s.state, g.hyper, lrs[i]!, t, scale);
+    const fresh = this.groupList.filter((g) => !g.arenas);
+    for (const g of fresh) this.allocate(g);
+    // Nothing is written unless every span's update is finite: one span is
+    // checked and written by one guarded call; several are all checked first.
+    const work = this.groupList.flatMap((g, i) => g.spans.map((s) => ({ g, s, lr: lrs[i]! })));
+    const call = (w: (typeof work)[number], guard: number): number => this.spec.update(this.raw, w.s.value, w.s.grad, w.s.state, w.g.hyper, w.lr, t, scale, guard);
+    const single = work.length === 1;
+    for (const w of work) {
+      const code = call(w, single ? GUARD_APPLY : GUARD_CHECK);
+      if (code !== 0) {
+        for (const g of fresh) g.arenas = null;
+        throw this.refusal(fn, w.g, w.s, code, t);
+      }
     }
+    if (!single) for (const w of work) call(w, GUARD_OFF);
     this.t = t;
+  }
+
+  private refusal(fn: string, g: Group<H>, s: Span, code: number, t: number): NonFiniteUpdateError {
+    const r = decodeStepResult(code)!;
+    // The span's element → its parameter (spans() lays parameters out in order).
+    let at = s.offset + r.index;
+    let param = g.params[0]!;
+    for (const p of g.params) {
+      param = p;
+      if (at < p.value.data.length) break;
+      at -= p.value.data.length;
+    }
+    const what = r.arrays.map((j) => (j === 0 ? 'value' : this.spec.slots[j - 1]!));
+    const named = what.map((w) => (w === 'value' ? 'its value' : `its state ${w}`)).join(' and ');
+    return new NonFiniteUpdateError(
+      `${fn}: step ${t} would make ${named} non-finite for parameter '${param.name}' at element ${at}; the step was not applied (nothing changed)`,
+      param.name,
+      what,
+      at,
+    );
+  }
+
+  /**
+   * The parameters' memory must still be there: a model arena transferred
+   * to a worker (detached) leaves every view of it empty, and the kernel
+   * would then report a length mismatch about an argument the caller never
+   * passed. Named here by the parameter instead.
+   */
+  private checkAttached(fn: string): void {
+    const grouped = this.groupList.length > 1;
+    this.groupList.forEach((g, i) => {
+      g.params.forEach((p, j) => {
+        const at = `${grouped ? `groups[${i}].` : ''}params[${j}] (${p.name})`;
+        if (isDetached(p.value.data) || isDetached(p.grad.data)) {
+          throw new TypeError(`${fn}: ${at} has detached memory (its ArrayBuffer was transferred, e.g. to a worker); build the optimizer again over parameters with attached memory`);
+        }
+      });
+    });
   }
 
   /** Sets every gradient to 0. */

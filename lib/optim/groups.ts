@@ -2,7 +2,7 @@
 // of them with their own hyper-parameters) checked and resolved, and each
 // group's parameters coalesced into spans, so that parameters laid out one
 // after the other (a model's arena) are updated by one kernel call.
-import { checkF32, rangeError, typeError } from '../errors.js';
+import { checkF32, checkKnownKeys, rangeError, typeError } from '../errors.js';
 import type { Parameter } from '../parameter.js';
 import type { CommonHyper, OptimizerSpec, ParamGroup } from './base.js';
 
@@ -23,9 +23,7 @@ export interface Group<H> {
 }
 
 export function checkKeys(fn: string, prefix: string, obj: object, allowed: readonly string[]): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) throw typeError(fn, `${prefix}${k}`, `one of the known options (${allowed.join(', ')})`, 'an unknown option');
-  }
+  checkKnownKeys(fn, prefix, obj, allowed);
 }
 
 function isGroup(x: unknown): x is ParamGroup<unknown> {

@@ -17,6 +17,7 @@ export { Momentum, type MomentumHyper, type MomentumOptions } from './momentum.j
 export { AdaGrad, type AdagradHyper, type AdagradOptions } from './adagrad.js';
 export { RMSProp, type RmspropHyper, type RmspropOptions } from './rmsprop.js';
 export { Adam, AdamW, type AdamHyper, type AdamOptions } from './adam.js';
+export { NonFiniteUpdateError } from './non-finite.js';
 export * from './schedules.js';
 
 export { OPTIMIZER_NAMES, isOptimizerName, type OptimizerName } from './names.js';

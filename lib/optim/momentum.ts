@@ -3,6 +3,7 @@
 // 'nesterov' (PyTorch: θ ← θ − η(g + βm)), 'keras' (velocity m ← βm − ηg,
 // θ ← θ + m) and 'keras-nesterov' (θ ← θ + βm − ηg).
 import { checkBeta, checkChoice, MOMENTUM_VARIANTS, momentumScalars, type MomentumVariant, type RawOptim } from '../backend/optim.js';
+import { withGuard } from '../backend/optim-scalars.js';
 import type { Parameter } from '../parameter.js';
 import { commonHyper, Optimizer, type CommonHyper, type OptimizerOptions, type OptimizerSpec, type ParamGroup } from './base.js';
 import { conventionOf } from './convention.js';
@@ -13,9 +14,8 @@ export interface MomentumHyper extends CommonHyper {
 }
 export type MomentumOptions = Partial<MomentumHyper> & OptimizerOptions;
 
-export function momentumUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, state: readonly Float32Array[], h: MomentumHyper, lr: number, _t: number, scale: number): void {
-  const s = momentumScalars(lr, h.beta, h.variant);
-  raw.momentumStep(value, grad, state[0]!, s.beta, s.a, s.p, s.q, s.nesterov, scale, h.weightDecay, Math.fround(lr * h.decoupledWeightDecay));
+export function momentumUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, state: readonly Float32Array[], h: MomentumHyper, lr: number, _t: number, scale: number, guard: number): number {
+  return raw.momentumStep(value, grad, state[0]!, withGuard(momentumScalars({ ...h, lr, gradScale: scale }), guard));
 }
 
 /** Defaults: note lr 0.01, 'ema'; PyTorch lr 0.001, 'classic'; Keras 3 lr 0.01, 'keras'; β 0.9 in all. */

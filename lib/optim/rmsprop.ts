@@ -1,6 +1,7 @@
 // RMSProp: v ← βv + (1−β)g², θ ← θ − η g / √(v+ε) (ε outside the root with
 // epsPlacement 'outside').
-import { checkBeta, checkChoice, checkEps, type EpsPlacement, type RawOptim } from '../backend/optim.js';
+import { checkBeta, checkChoice, checkEps, rmspropScalars, type EpsPlacement, type RawOptim } from '../backend/optim.js';
+import { withGuard } from '../backend/optim-scalars.js';
 import type { Parameter } from '../parameter.js';
 import { commonHyper, Optimizer, type CommonHyper, type OptimizerOptions, type OptimizerSpec, type ParamGroup } from './base.js';
 import { conventionOf } from './convention.js';
@@ -12,8 +13,8 @@ export interface RmspropHyper extends CommonHyper {
 }
 export type RmspropOptions = Partial<RmspropHyper> & OptimizerOptions;
 
-export function rmspropUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, state: readonly Float32Array[], h: RmspropHyper, lr: number, _t: number, scale: number): void {
-  raw.rmsStep(value, grad, state[0]!, lr, h.beta, Math.fround(1 - h.beta), h.eps, h.epsPlacement === 'outside', scale, h.weightDecay, Math.fround(lr * h.decoupledWeightDecay));
+export function rmspropUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, state: readonly Float32Array[], h: RmspropHyper, lr: number, _t: number, scale: number, guard: number): number {
+  return raw.rmsStep(value, grad, state[0]!, withGuard(rmspropScalars({ ...h, lr, gradScale: scale }), guard));
 }
 
 /** Defaults: note lr 0.001, β 0.9, ε 1e-8 inside; PyTorch lr 0.01, β (alpha) 0.99, ε 1e-8 outside; Keras 3 lr 0.001, β (rho) 0.9, ε 1e-7 inside. */

@@ -134,6 +134,7 @@ export function scheduleFromConfig(c: unknown, at = 'schedule', depth = 0): Sche
       if (!Array.isArray(o.phases)) throw typeError(fn, `${at}.phases`, 'an array', o.phases);
       const phases = (o.phases as unknown[]).map((p, i) => {
         if (p === null || typeof p !== 'object') throw typeError(fn, `${at}.phases[${i}]`, 'an object { schedule, steps }', p);
+        for (const k of Object.keys(p)) if (k !== 'schedule' && k !== 'steps') throw rangeError(fn, `${at}.phases[${i}].${k}`, 'absent (known: schedule, steps)', 'present');
         const { schedule, steps } = p as Record<string, unknown>;
         if (typeof steps !== 'number') throw typeError(fn, `${at}.phases[${i}].steps`, 'a number', steps);
         return { schedule: scheduleFromConfig(schedule, `${at}.phases[${i}].schedule`, depth + 1), steps };

@@ -1,5 +1,6 @@
 // SGD: θ ← θ − η g.
-import type { RawOptim } from '../backend/optim.js';
+import { sgdScalars, type RawOptim } from '../backend/optim.js';
+import { withGuard } from '../backend/optim-scalars.js';
 import type { Parameter } from '../parameter.js';
 import { commonHyper, Optimizer, type CommonHyper, type OptimizerOptions, type OptimizerSpec, type ParamGroup } from './base.js';
 import { conventionOf } from './convention.js';
@@ -8,8 +9,8 @@ export type SgdHyper = CommonHyper;
 export type SgdOptions = Partial<SgdHyper> & OptimizerOptions;
 
 /** The pure step on one span. */
-export function sgdUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, _state: readonly Float32Array[], h: SgdHyper, lr: number, _t: number, scale: number): void {
-  raw.sgdStep(value, grad, lr, scale, h.weightDecay, Math.fround(lr * h.decoupledWeightDecay));
+export function sgdUpdate(raw: RawOptim, value: Float32Array, grad: Float32Array, _state: readonly Float32Array[], h: SgdHyper, lr: number, _t: number, scale: number, guard: number): number {
+  return raw.sgdStep(value, grad, withGuard(sgdScalars({ ...h, lr, gradScale: scale }), guard));
 }
 
 /** Default lr: 0.01 (note, Keras 3), 0.001 (PyTorch). */

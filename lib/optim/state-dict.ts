@@ -5,6 +5,7 @@ import { checkInteger, describe, rangeError, typeError } from '../errors.js';
 import type { CommonHyper, HyperValue, OptimizerSpec } from './base.js';
 import { decodeF32, encodeF32 } from './codec.js';
 import { checkKeys, type Group } from './groups.js';
+import { checkSlotValues } from './state-check.js';
 
 export interface GroupStateDict {
   hyper: Record<string, HyperValue>;
@@ -82,6 +83,7 @@ function checkGroupState<H extends CommonHyper>(fn: string, at: string, gd: Grou
   const arenas = spec.slots.map((s) => {
     const a = decodeF32(gd.state![s], g.size);
     if (!a) throw rangeError(fn, `${at}.state.${s}`, `base64 of ${g.size} float32 values`, describe(gd.state![s]));
+    checkSlotValues(fn, at, s, a, g.params);
     return a;
   });
   return { hyper, arenas };

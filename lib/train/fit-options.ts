@@ -1,7 +1,7 @@
 // fit's arguments: every option checked (nothing is trained or changed when
 // one is wrong), defaults filled in, and the validation set split off.
 import { DataParallel } from '../distributed/data-parallel.js';
-import { checkInteger, checkObject, describe, rangeError, typeError } from '../errors.js';
+import { checkInteger, checkKnownKeys, describe, isDetached, rangeError, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { Compiled } from './compile.js';
 import { checkSamples, outputWidth } from './predict.js';
@@ -21,41 +21,113 @@ export interface PreparedFit {
   signal: AbortSignal | undefined;
   verbose: 0 | 1 | 2;
   yieldEveryMs: number;
+  /** Train on the native plan in an AsyncWorker where it applies (plan-fit.ts). */
+  background: boolean;
+  chunkMs: number;
   /** Data-parallel training over a process group (fit's `distributed` option). */
   dp: DataParallel | undefined;
 }
 
+// Typed as a record over FitOptions' (and Callback's) keys, so an option or
+// hook added to the types without being added here fails to compile instead
+// of being refused at run time as unknown.
+const FIT_OPTION_KEYS: Record<keyof FitOptions, true> = {
+  epochs: true,
+  batchSize: true,
+  shuffle: true,
+  seed: true,
+  validationSplit: true,
+  validationData: true,
+  callbacks: true,
+  signal: true,
+  verbose: true,
+  yieldEveryMs: true,
+  distributed: true,
+  callbacksOnAllRanks: true,
+  background: true,
+  chunkMs: true,
+};
+const FIT_OPTIONS = Object.keys(FIT_OPTION_KEYS);
+const HOOK_KEYS: Record<keyof Callback, true> = {
+  onTrainBegin: true,
+  onBatchBegin: true,
+  onTrainEnd: true,
+  onEpochBegin: true,
+  onEpochEnd: true,
+  onBatchEnd: true,
+  onBatchForward: true,
+  onNonFiniteLoss: true,
+};
+const HOOKS = Object.keys(HOOK_KEYS) as (keyof Callback)[];
+
+/** The model's input features when it declares them (Sequential does). */
+export function inputWidth(model: TrainableModel): number | undefined {
+  const f = (model as unknown as { inputFeatures?: unknown }).inputFeatures;
+  return typeof f === 'number' ? f : undefined;
+}
+
+/** Every parameter's memory attached (an arena transferred to a worker is detached), else a TypeError naming it. */
+export function checkModelAttached(fn: string, model: TrainableModel): void {
+  for (const p of model.parameters()) {
+    if (isDetached(p.value.data) || isDetached(p.grad.data)) {
+      throw new TypeError(`${fn}: the model's parameter ${p.name} has detached memory (its ArrayBuffer was transferred, e.g. to a worker)`);
+    }
+  }
+}
+
+function checkCallbacks(fn: string, v: unknown): Callback[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw typeError(fn, 'callbacks', 'an array of callbacks', v);
+  v.forEach((cb: unknown, i) => {
+    if (cb === null || typeof cb !== 'object') throw typeError(fn, `callbacks[${i}]`, 'an object with hooks (onEpochEnd, ...)', cb);
+    for (const h of HOOKS) {
+      const f = (cb as Record<string, unknown>)[h];
+      if (f !== undefined && typeof f !== 'function') throw typeError(fn, `callbacks[${i}].${h}`, 'a function', f);
+    }
+  });
+  return [...(v as Callback[])];
+}
+
 export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: unknown, o: FitOptions): PreparedFit {
   const fn = 'fit';
-  checkObject(fn, 'options', o);
+  if (o === null || typeof o !== 'object') throw typeError(fn, 'options', 'an object', o);
+  checkKnownKeys(fn, 'options.', o, FIT_OPTIONS);
+  checkModelAttached(fn, model);
   const epochs = checkInteger(fn, 'epochs', o.epochs ?? 1, 1);
   const batchSize = checkInteger(fn, 'batchSize', o.batchSize ?? 32, 1);
   const yieldEveryMs = o.yieldEveryMs ?? 10;
-  if (typeof yieldEveryMs !== 'number') throw typeError(fn, 'yieldEveryMs', 'a number >= 0', yieldEveryMs);
-  if (!(yieldEveryMs >= 0)) throw rangeError(fn, 'yieldEveryMs', 'a number >= 0', describe(yieldEveryMs));
+  if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) throw new RangeError(`${fn}: yieldEveryMs must be a number >= 0, got ${String(yieldEveryMs)}`);
+  const background = o.background ?? true;
+  if (typeof background !== 'boolean') throw new TypeError(`${fn}: background must be a boolean, got ${String(background)}`);
+  const chunkMs = o.chunkMs ?? 4;
+  if (typeof chunkMs !== 'number' || !(chunkMs > 0 && chunkMs <= 60_000)) throw new RangeError(`${fn}: chunkMs must be a number in (0, 60000], got ${String(chunkMs)}`);
   const verbose = o.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw rangeError(fn, 'verbose', '0, 1 or 2', describe(verbose));
-  if (o.seed !== undefined) {
-    if (typeof o.seed !== 'number') throw typeError(fn, 'seed', 'an integer', o.seed);
-    if (!Number.isInteger(o.seed)) throw rangeError(fn, 'seed', 'an integer', describe(o.seed));
-  }
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw typeError(fn, 'signal', 'an AbortSignal', o.signal);
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`${fn}: verbose must be 0, 1 or 2, got ${String(verbose)}`);
+  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw new RangeError(`${fn}: seed must be an integer, got ${String(o.seed)}`);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${fn}: signal must be an AbortSignal`);
+  if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') throw typeError(fn, 'shuffle', 'a boolean', o.shuffle);
+  const checkedCallbacks = checkCallbacks(fn, o.callbacks);
   const dp = DataParallel.from(fn, o.distributed);
   // Callbacks and the progress bar run on rank 0 unless asked otherwise.
   const quiet = dp !== undefined && !dp.isRoot && o.callbacksOnAllRanks !== true;
-  const callbacks = quiet ? [] : [...(o.callbacks ?? [])];
-  if (x instanceof Tensor) checkSamples(fn, 'x', x);
+  const callbacks = quiet ? [] : checkedCallbacks;
+  if (x instanceof Tensor && x.rank !== 2) throw new RangeError(`${fn}: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  const inputs = inputWidth(model);
+  if (x instanceof Tensor && inputs !== undefined && x.shape[1] !== inputs) {
+    throw new RangeError(`${fn}: x must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
+  }
   const outputs = x instanceof Tensor ? outputWidth(model, x.shape[1]!) : 0;
-  let all = toDataSet(fn, x, y, c.lossName, outputs);
+  const shape = { inputs, outputs };
+  let all = toDataSet(fn, x, y, c.lossName, shape);
   let val: DataSet | undefined;
   if (o.validationData !== undefined && o.validationSplit !== undefined) {
     throw rangeError(fn, 'validationData', 'left out when validationSplit is given (give one of them)', 'both');
   }
   if (o.validationData !== undefined) {
     const vd = o.validationData;
-    if (!Array.isArray(vd) || vd.length !== 2) throw typeError(fn, 'validationData', 'an array [x, y]', vd);
-    val = toDataSet(fn, vd[0], vd[1], c.lossName, outputs, 'validationData[0]', 'validationData[1]');
-    if (val.features !== all.features) throw rangeError(fn, 'validationData[0]', `of ${all.features} features like x`, `${val.features} features`);
+    if (!Array.isArray(vd) || vd.length !== 2) throw new TypeError(`${fn}: validationData must be [x, y]`);
+    val = toDataSet(fn, vd[0], vd[1], c.lossName, shape, 'validationData[0]', 'validationData[1]');
+    if (val.features !== all.features) throw new RangeError(`${fn}: validationData[0] must have ${all.features} features like x, got ${val.features}`);
   } else if (o.validationSplit !== undefined) {
     const s = o.validationSplit;
     if (typeof s !== 'number') throw typeError(fn, 'validationSplit', 'in (0, 1)', s);
@@ -80,6 +152,8 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
     signal: o.signal,
     verbose: quiet ? 0 : verbose,
     yieldEveryMs,
+    background,
+    chunkMs,
     dp,
   };
 }

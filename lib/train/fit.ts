@@ -5,14 +5,16 @@
 // evaluate.ts's Evaluation.
 import { stateError } from '../errors.js';
 import { Rng } from '../random.js';
+import { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Tensor } from '../tensor.js';
 import { whileBusy } from './busy.js';
 import type { Compiled } from './compile.js';
 import { Evaluation } from './evaluate.js';
 import { prepareFit, type PreparedFit } from './fit-options.js';
+import { planFor, runPlanned } from './plan-fit.js';
 import { createProgress } from './progress.js';
-import { BatchBuffers } from './targets.js';
-import type { Callback, FitOptions, History, Logs, NonFiniteAction, TrainableModel, TrainingContext, TrainingParams } from './types.js';
+import { BatchBuffers, nonFiniteData } from './targets.js';
+import type { Callback, FitOptions, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** Thrown by fit when its AbortSignal fires; `history` holds the completed epochs. */
 export class AbortError extends Error {
@@ -43,7 +45,17 @@ async function call(r: unknown): Promise<void> {
 
 /** Runs training; the model is marked busy for its whole duration. */
 export function fit(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
-  return whileBusy('fit', model, () => run(model, c, prepareFit(model, c, x, y, options)));
+  return whileBusy('fit', model, async () => {
+    const p = prepareFit(model, c, x, y, options);
+    // In the background where the plan applies (plan-fit.ts); else step by step here.
+    let fallback = 'background: false';
+    if (p.background) {
+      const plan = planFor(model, c, p);
+      if (typeof plan !== 'string') return { ...(await runPlanned(model, c, p, plan, AbortError)), background: true };
+      fallback = plan;
+    }
+    return { ...(await run(model, c, p)), background: false, fallback };
+  });
 }
 
 async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<History> {
@@ -72,7 +84,8 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     },
   };
 
-  const buffers = new BatchBuffers(train, batchSize, outputs, samples);
+  // A batch never holds more rows than an epoch: a batchSize beyond it allocates only what is used.
+  const buffers = new BatchBuffers(train, Math.min(batchSize, samples), outputs, samples);
   const order = new Int32Array(train.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
   const rng = new Rng(dp ? await dp.begin(arenas(model), p.seed) : p.seed);
@@ -91,6 +104,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
 
   for (const cb of callbacks) await call(cb.onTrainBegin?.(ctx));
   for (epoch = 0; epoch < p.epochs && !stopRequested; epoch++) {
+    batchIndex = 0; // an abort here is before the epoch's first batch
     if (aborted()) abort();
     for (const cb of callbacks) await call(cb.onEpochBegin?.(epoch, ctx));
     if (p.shuffle) rng.shuffle(order);
@@ -105,10 +119,15 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         lastYield = performance.now();
       }
       if (dp === undefined && aborted()) abort();
+      for (const cb of callbacks) {
+        const r = cb.onBatchBegin?.(batchIndex, ctx);
+        if (isThenable(r)) await r;
+      }
       const begin = batchIndex * batchSize;
       const end = Math.min(begin + batchSize, epochOrder.length);
       const n = end - begin;
       buffers.gather(epochOrder, begin, end);
+      if (dp) await dp.syncBuffers(arenas(model));
       model.zeroGrad();
       const pred = model.forward(buffers.x, true);
       for (const cb of callbacks) cb.onBatchForward?.(batchIndex, ctx);
@@ -129,9 +148,12 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         const mine = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
         const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
         if (action === 'throw') {
-          throw stateError(
-            'fit',
-            `the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
+          // The data first: NaN in x is not cured by a lower learning rate.
+          const data = nonFiniteData(buffers.x.data, train.features, buffers.t, train.targetWidth, (i) => epochOrder[begin + i]!);
+          const why = data ? `: ${data}` : '';
+          const advice = data ? 'clean the data' : 'lower the learning rate';
+          throw new Error(
+            `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}${why}; that batch's update was not applied (${advice}, or decide with a callback's onNonFiniteLoss)`,
           );
         }
         if (action === 'stop') {
@@ -147,7 +169,24 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       }
       model.backward(buffers.g, NO_INPUT_GRADIENT);
       if (dp) await dp.reduceGrads(arenas(model));
-      c.optimizer.step();
+      try {
+        c.optimizer.step();
+      } catch (e) {
+        // A finite loss whose update would overflow: the optimizer applied
+        // nothing; the same choices as a non-finite loss, naming what
+        // overflowed. (Data-parallel ranks hold the same reduced gradients,
+        // so they refuse the same step; the action is agreed all the same.)
+        if (!(e instanceof NonFiniteUpdateError)) throw e;
+        const mine = decide(callbacks, { epoch, batch: batchIndex, loss, update: e }, ctx);
+        const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
+        const where = `epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps} (loss ${loss})`;
+        if (action === 'throw') throw new Error(`fit: at ${where}, ${e.message} (lower the learning rate, or decide with a callback's onNonFiniteLoss)`, { cause: e });
+        if (action === 'stop') {
+          ctx.stop(`the update of '${e.parameter}' became non-finite at epoch ${epoch + 1}, batch ${batchIndex + 1}`);
+          break;
+        }
+        continue; // 'skip'
+      }
       lossSum += loss * stepRows;
       rows += stepRows;
       batchLogs.size = n;
@@ -199,11 +238,11 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
 const NON_FINITE_ACTIONS: readonly NonFiniteAction[] = ['throw', 'stop', 'skip'];
 
 /** The flat arenas a data-parallel fit broadcasts and reduces (Sequential has them). */
-function arenas(model: TrainableModel): { values: Float32Array; grads: Float32Array } {
-  return model as unknown as { values: Float32Array; grads: Float32Array };
+function arenas(model: TrainableModel): { values: Float32Array; grads: Float32Array; bufferValues?: Float32Array } {
+  return model as unknown as { values: Float32Array; grads: Float32Array; bufferValues?: Float32Array };
 }
 
-function decide(callbacks: readonly Callback[], info: { epoch: number; batch: number; loss: number }, ctx: TrainingContext): NonFiniteAction {
+function decide(callbacks: readonly Callback[], info: NonFiniteLoss, ctx: TrainingContext): NonFiniteAction {
   for (const cb of callbacks) {
     const a = cb.onNonFiniteLoss?.(info, ctx);
     if (a === 'throw' || a === 'stop' || a === 'skip') return a;

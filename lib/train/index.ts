@@ -2,6 +2,7 @@
 export { earlyStopping } from './callbacks.js';
 export type { EarlyStoppingOptions } from './callbacks.js';
 export { AbortError } from './fit.js';
+export type { PredictAsyncOptions } from './plan-predict.js';
 export { diagnostics } from './diagnostics.js';
 export { METRIC_NAMES } from './metrics.js';
 export type { DiagnosticsOptions, LayerDiagnostics } from './diagnostics.js';

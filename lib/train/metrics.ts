@@ -15,12 +15,17 @@ export interface Metric {
   sum(pred: Float32Array, target: Targets, n: number, width: number): number;
 }
 
-/** Index of the largest value of row `r`, the first on ties. */
+/**
+ * Index of the largest value of row `r`, the first on ties; -1 when the row
+ * holds a NaN (a NaN prediction names no class, so it is never correct).
+ */
 function argmax(a: Float32Array, r: number, width: number): number {
   let best = 0;
   let v = a[r * width]!;
+  if (v !== v) return -1;
   for (let j = 1; j < width; j++) {
     const x = a[r * width + j]!;
+    if (x !== x) return -1;
     if (x > v) {
       v = x;
       best = j;
@@ -35,7 +40,8 @@ const categorical: Omit<Metric, 'name'> = {
     let hits = 0;
     for (let r = 0; r < n; r++) {
       const want = t.kind === 'labels' ? t.labels[r]! : argmax(t.values, r, width);
-      if (argmax(pred, r, width) === want) hits++;
+      const got = argmax(pred, r, width);
+      if (got >= 0 && got === want) hits++;
     }
     return hits;
   },
@@ -49,8 +55,11 @@ function binary(threshold: number): Omit<Metric, 'name'> {
       const v = t.kind === 'values' ? t.values : undefined;
       let hits = 0;
       for (let i = 0; i < n * width; i++) {
+        const p = pred[i]!;
+        // A NaN prediction is neither side of the threshold: never a hit.
+        if (p !== p) continue;
         const want = v ? v[i]! >= 0.5 : false;
-        if (pred[i]! > threshold === want) hits++;
+        if (p > threshold === want) hits++;
       }
       return hits;
     },
@@ -71,12 +80,31 @@ const mae: Omit<Metric, 'name'> = {
   },
 };
 
+/**
+ * Refuses a metric that does not measure anything for this loss and width:
+ * categoricalAccuracy over one output (its argmax is always 0), and
+ * binaryAccuracy with softmaxCrossEntropy (its outputs are logits of one
+ * class among several, and its targets may be class labels, not 0/1 values).
+ */
+function checkFits(name: MetricName, loss: LossName, outputs: number): void {
+  if (name === 'categoricalAccuracy' && outputs < 2) {
+    throw new RangeError(`compile: metrics 'categoricalAccuracy' needs a model with 2 or more outputs (one per class), got ${outputs}; use 'binaryAccuracy'`);
+  }
+  if (name === 'accuracy' && loss === 'softmaxCrossEntropy' && outputs < 2) {
+    throw new RangeError(`compile: metrics 'accuracy' with loss 'softmaxCrossEntropy' needs a model with 2 or more outputs (one per class), got ${outputs}`);
+  }
+  if (name === 'binaryAccuracy' && loss === 'softmaxCrossEntropy') {
+    throw new RangeError("compile: metrics 'binaryAccuracy' does not fit loss 'softmaxCrossEntropy' (class labels or class probabilities); use 'accuracy' or 'categoricalAccuracy'");
+  }
+}
+
 /** Resolves metric names for a loss; 'loss' itself is always reported and skipped here. */
 export function createMetrics(names: readonly MetricName[], loss: LossName, outputs: number): Metric[] {
   const out: Metric[] = [];
   for (const [i, n] of names.entries()) {
     const name = checkOneOf('compile', `metrics[${i}]`, METRIC_NAMES, n);
     if (name === 'loss') continue;
+    checkFits(name, loss, outputs);
     if (name === 'mae') out.push({ name, ...mae });
     else if (name === 'categoricalAccuracy' || (name === 'accuracy' && outputs > 1 && loss !== 'binaryCrossEntropy')) out.push({ name, ...categorical });
     else out.push({ name, ...binary(loss === 'binaryCrossEntropy' ? 0 : 0.5) });

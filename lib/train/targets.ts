@@ -1,5 +1,5 @@
 // Validation of x/y pairs and the reused mini-batch buffers.
-import { rangeError, shapeOf, typeError } from '../errors.js';
+import { checkF32, rangeError, shapeOf } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { LossName, Targets } from '../losses.js';
 
@@ -17,16 +17,59 @@ function isTensor(t: unknown): t is Tensor {
   return t instanceof Tensor;
 }
 
+/** What the model fixes about a data set: its input and output widths. */
+export interface DataShape {
+  /** The model's input features (undefined: any). */
+  inputs: number | undefined;
+  outputs: number;
+}
+
+/** The first non-finite element of `a` (rows of `width`) as [row, column], or undefined. */
+function firstNonFinite(a: Float32Array, width: number): [number, number] | undefined {
+  // x − x is 0 for finite x and NaN for NaN and ±Inf: one subtraction and compare per element.
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v - v !== 0) return [Math.floor(i / width), i % width];
+  }
+  return undefined;
+}
+
 /**
- * Checks x [n, features] and y against the loss and the model's output
- * width (`outputs`), naming `fn` and the arguments in errors.
+ * Why a batch's loss is not finite, when the data is the reason: the first
+ * NaN/±Inf of the batch's inputs or targets, named by its row in the data
+ * set (`rowOf(i)` maps batch row i back) and its column. Run only after a
+ * non-finite loss: an up-front scan of every fit's x costs a fifth of an
+ * epoch (bench/integrity/run.mjs), this costs nothing until it is needed.
  */
-export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, outputs: number, xName = 'x', yName = 'y'): DataSet {
-  if (!isTensor(x)) throw typeError(fn, xName, 'a Tensor', x);
-  if (!isTensor(y)) throw typeError(fn, yName, 'a Tensor', y);
-  if (x.rank !== 2) throw rangeError(fn, xName, 'of shape [samples, features]', shapeOf(x.shape));
+export function nonFiniteData(x: Float32Array, features: number, t: Targets, width: number, rowOf: (i: number) => number): string | undefined {
+  const inX = firstNonFinite(x, features);
+  if (inX) return `x holds ${x[inX[0] * features + inX[1]]} at row ${rowOf(inX[0])}, column ${inX[1]}`;
+  if (t.kind === 'values') {
+    const inY = firstNonFinite(t.values, width);
+    if (inY) return `y holds ${t.values[inY[0] * width + inY[1]]} at row ${rowOf(inY[0])}, column ${inY[1]}`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks x [n, features] and y against the loss and the model (its input
+ * and output widths), naming `fn` and the arguments in errors. Everything a
+ * fit, evaluate or predict needs to know about the data is checked here,
+ * before any callback runs or any state changes.
+ */
+export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, shape: DataShape, xName = 'x', yName = 'y'): DataSet {
+  const { inputs, outputs } = shape;
+  if (!isTensor(x)) throw new TypeError(`${fn}: ${xName} must be a Tensor, got ${describeValue(x)}`);
+  if (!isTensor(y)) throw new TypeError(`${fn}: ${yName} must be a Tensor, got ${describeValue(y)}`);
+  // A Tensor's buffer can be detached (transferred) after construction.
+  checkF32(fn, `${xName}.data`, x.data);
+  checkF32(fn, `${yName}.data`, y.data);
+  if (x.rank !== 2) throw new RangeError(`${fn}: ${xName} must have shape [samples, features], got [${x.shape.join(', ')}]`);
   const rows = x.shape[0]!;
   const features = x.shape[1]!;
+  if (inputs !== undefined && features !== inputs) {
+    throw new RangeError(`${fn}: ${xName} must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
+  }
   if (y.rank < 1 || y.shape[0] !== rows) {
     throw rangeError(fn, yName, `a Tensor of ${rows} rows like ${xName}`, shapeOf(y.shape));
   }
@@ -45,7 +88,29 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, ou
   if (width !== outputs || y.rank > 2) {
     throw rangeError(fn, yName, `of shape [${rows}, ${outputs}] to match the model's ${outputs} outputs`, shapeOf(y.shape));
   }
+  checkTargetRange(fn, yName, loss, y.data, width);
   return { x: x.data, rows, features, targets: { kind: 'values', values: y.data }, targetWidth: width };
+}
+
+/**
+ * Targets the loss is defined for: binary cross-entropy and softmax
+ * cross-entropy with probability targets take values in [0, 1] (outside it
+ * the loss is not a cross-entropy and can be negative).
+ */
+function checkTargetRange(fn: string, yName: string, loss: LossName, t: Float32Array, width: number): void {
+  if (loss !== 'binaryCrossEntropy' && loss !== 'softmaxCrossEntropy') return;
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i]!;
+    if (!(v >= 0 && v <= 1)) {
+      const what = loss === 'binaryCrossEntropy' ? 'binaryCrossEntropy targets' : 'softmaxCrossEntropy probability targets';
+      throw new RangeError(`${fn}: ${yName} must hold ${what} in [0, 1], got ${v} at row ${Math.floor(i / width)}, column ${i % width}`);
+    }
+  }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
 }
 
 /** Row views of a data set [begin, end) without copying. */

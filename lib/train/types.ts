@@ -2,6 +2,7 @@
 // on what a model and an optimizer do, not on their classes.
 import type { BackendName } from '../backend/index.js';
 import type { LossName } from '../losses.js';
+import type { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Optimizer, OptimizerName } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
 import type { Tensor } from '../tensor.js';
@@ -77,6 +78,8 @@ export interface NonFiniteLoss {
   epoch: number;
   batch: number;
   loss: number;
+  /** Set when the loss was finite but the optimizer refused an update that would have made a parameter or its state non-finite. */
+  update?: NonFiniteUpdateError;
 }
 
 /** What to do with a batch whose loss is NaN or ±Inf: 'throw' (the default), 'stop' training, or 'skip' the update. */
@@ -91,6 +94,11 @@ export interface Callback {
   onEpochEnd?(epoch: number, logs: Logs, ctx: TrainingContext): MaybePromise<void>;
   /** `logs` is reused between batches: copy what you keep. */
   onBatchEnd?(batch: number, logs: Logs, ctx: TrainingContext): MaybePromise<void>;
+  /**
+   * Called before each batch (on the main-thread path before its forward
+   * pass; in the background, between chunks, just before that batch's onBatchEnd).
+   */
+  onBatchBegin?(batch: number, ctx: TrainingContext): MaybePromise<void>;
   /** Called after each training forward pass, before the backward pass (diagnostics read activations here). */
   onBatchForward?(batch: number, ctx: TrainingContext): void;
   /** Decides what a NaN/±Inf loss does; the first callback returning an action wins. */
@@ -114,8 +122,16 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** 0 silent, 1 a progress line (live on a TTY), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
-  /** Yield to the event loop when this many ms passed since the last yield. */
+  /** Yield to the event loop when this many ms passed since the last yield (the main-thread path only). */
   yieldEveryMs?: number;
+  /**
+   * Train on a worker thread, in chunks of steps, where the model compiles
+   * into a native plan (default true; see README "Training inside a server").
+   * false, or a model the plan cannot run, trains step by step on the main thread.
+   */
+  background?: boolean;
+  /** Target length of one background chunk in ms (default 4). */
+  chunkMs?: number;
 }
 
 export interface History {
@@ -126,4 +142,8 @@ export interface History {
   stopReason: 'completed' | 'stopped' | 'aborted';
   /** Set when a callback stopped training (e.g. 'early stopping: val_loss did not improve for 3 epochs'). */
   stopMessage?: string;
+  /** Whether the fit ran in the background on the native plan. */
+  background?: boolean;
+  /** Why it did not (the plan's reason, or 'background: false'). */
+  fallback?: string;
 }

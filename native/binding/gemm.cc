@@ -16,46 +16,46 @@ namespace binding {
 namespace {
 
 // The GEMM table of the registry each function carries (register.h).
-const GemmKernels* g_table(const Napi::CallbackInfo& info) { return tables(info).gemm; }
+const GemmKernels* g_table(const CallInfo& info) { return tables(info).gemm; }
 
-// denseForward's activation: the activation family's kernel for this ISA, so
-// a fused layer gives exactly the bits of gemm + bias then the activation.
-// act is FusedActivation (lib/backend/gemm.ts): 0 none, 1 relu, 2 leakyRelu,
-// 3 elu, 4 sigmoid, 5 tanh.
+// denseForward's activation: the activation family's kernel of the same
+// registry, so a fused layer gives exactly the bits of gemm + bias then the
+// activation. The ids come from NODEGRAD_FUSED_ACTIVATIONS
+// (activations_list.h), shared with FUSED_ACTIVATIONS in
+// lib/backend/families/activations.ts.
+constexpr int kFusedCount = 0
+#define NODEGRAD_X(id, field, js, kind) +1
+    NODEGRAD_FUSED_ACTIVATIONS(NODEGRAD_X)
+#undef NODEGRAD_X
+    ;
+
 GemmEpilogue epilogue(const KernelRegistry& reg, const float* bias, int act, float alpha) {
   const ActivationKernels* t = reg.activations;
   GemmEpilogue e{bias, nullptr, nullptr, alpha};
+#define NODEGRAD_EPI_none(field)
+#define NODEGRAD_EPI_unary(field) e.act = t->field;
+#define NODEGRAD_EPI_unary_alpha(field) e.act_alpha = t->field;
+#define NODEGRAD_X(id, field, js, kind) \
+  case id:                              \
+    NODEGRAD_EPI_##kind(field) break;
   switch (act) {
-    case 1:
-      e.act = t->relu;
-      break;
-    case 2:
-      e.act_alpha = t->leaky_relu;
-      break;
-    case 3:
-      e.act_alpha = t->elu;
-      break;
-    case 4:
-      e.act = t->sigmoid;
-      break;
-    case 5:
-      e.act = t->tanh;
-      break;
+    NODEGRAD_FUSED_ACTIVATIONS(NODEGRAD_X)
     default:
       break;
   }
+#undef NODEGRAD_X
   return e;
 }
 
 // x·y as an element count, or a RangeError when it cannot be one.
-size_t product(const Napi::CallbackInfo& info, size_t x, size_t y, const char* what) {
+size_t product(const CallInfo& info, size_t x, size_t y, const char* what) {
   if (y != 0 && x > SIZE_MAX / y) {
     throw Napi::RangeError::New(info.Env(), std::string(what) + " is too large");
   }
   return x * y;
 }
 
-Napi::Value gemm_fn(const Napi::CallbackInfo& info) {
+Napi::Value gemm_fn(const CallInfo& info) {
   F32View a = f32_arg(info, 0, "a"), b = f32_arg(info, 1, "b"), c = f32_arg(info, 2, "c");
   size_t m = size_arg(info, 3, "m"), n = size_arg(info, 4, "n"), k = size_arg(info, 5, "k");
   expect_length(info, a, product(info, m, k, "m*k"), "a");
@@ -67,7 +67,7 @@ Napi::Value gemm_fn(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value dense_forward_fn(const Napi::CallbackInfo& info) {
+Napi::Value dense_forward_fn(const CallInfo& info) {
   F32View x = f32_arg(info, 0, "x"), w = f32_arg(info, 1, "w");
   F32View bias{nullptr, 0};
   const bool has_bias = !info[2].IsNull() && !info[2].IsUndefined();
@@ -79,8 +79,9 @@ Napi::Value dense_forward_fn(const Napi::CallbackInfo& info) {
   expect_length(info, y, product(info, m, n, "m*n"), "y");
   if (has_bias) expect_length(info, bias, n, "bias");
   double act = number_arg(info, 7, "act");
-  if (!(act >= 0 && act <= 5) || act != static_cast<double>(static_cast<int>(act))) {
-    throw Napi::RangeError::New(info.Env(), "act must be a FusedActivation (0..5)");
+  if (!(act >= 0 && act < kFusedCount) || act != static_cast<double>(static_cast<int>(act))) {
+    throw Napi::RangeError::New(
+        info.Env(), "act must be a FusedActivation (0.." + std::to_string(kFusedCount - 1) + ")");
   }
   GemmEpilogue epi = epilogue(tables(info), has_bias ? bias.data : nullptr, static_cast<int>(act),
                               f32_scalar_arg(info, 8, "alpha"));
@@ -88,7 +89,7 @@ Napi::Value dense_forward_fn(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value column_sums_fn(const Napi::CallbackInfo& info) {
+Napi::Value column_sums_fn(const CallInfo& info) {
   F32View a = f32_arg(info, 0, "a"), out = f32_arg(info, 1, "out");
   size_t m = size_arg(info, 2, "m"), n = size_arg(info, 3, "n");
   expect_length(info, a, product(info, m, n, "m*n"), "a");
@@ -99,7 +100,7 @@ Napi::Value column_sums_fn(const Napi::CallbackInfo& info) {
 
 // The blocking this process's GEMM uses and the caches it was derived from:
 // tests take their tile-boundary sizes from it, the bench reports it.
-Napi::Value gemm_blocking_fn(const Napi::CallbackInfo& info) {
+Napi::Value gemm_blocking_fn(const CallInfo& info) {
   Napi::Env env = info.Env();
   const GemmKernels* kt = g_table(info);
   const GemmBlocking& bl = kt->blocking;
@@ -121,7 +122,7 @@ Napi::Value gemm_blocking_fn(const Napi::CallbackInfo& info) {
   return o;
 }
 
-Napi::Value set_threads_fn(const Napi::CallbackInfo& info) {
+Napi::Value set_threads_fn(const CallInfo& info) {
   double v = number_arg(info, 0, "n");
   if (!(v >= 1 && v <= 1024) || v != static_cast<double>(static_cast<size_t>(v))) {
     throw Napi::RangeError::New(info.Env(), "n must be an integer from 1 to 1024");
@@ -130,19 +131,19 @@ Napi::Value set_threads_fn(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value get_threads_fn(const Napi::CallbackInfo& info) {
+Napi::Value get_threads_fn(const CallInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(threadpool::get_threads()));
 }
 
 }  // namespace
 
 void register_gemm(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
-  export_fn(env, exports, reg, "gemm", gemm_fn);
-  export_fn(env, exports, reg, "denseForward", dense_forward_fn);
-  export_fn(env, exports, reg, "columnSums", column_sums_fn);
-  export_fn(env, exports, reg, "gemmBlocking", gemm_blocking_fn);
-  export_fn(env, exports, reg, "setThreads", set_threads_fn);
-  export_fn(env, exports, reg, "getThreads", get_threads_fn);
+  export_fn<gemm_fn>(env, exports, reg, "gemm");
+  export_fn<dense_forward_fn>(env, exports, reg, "denseForward");
+  export_fn<column_sums_fn>(env, exports, reg, "columnSums");
+  export_fn<gemm_blocking_fn>(env, exports, reg, "gemmBlocking");
+  export_fn<set_threads_fn>(env, exports, reg, "setThreads");
+  export_fn<get_threads_fn>(env, exports, reg, "getThreads");
 }
 
 }  // namespace binding

@@ -14,9 +14,9 @@ namespace binding {
 namespace {
 
 // The loss table of the registry each function carries (register.h).
-const LossKernels& table(const Napi::CallbackInfo& info) { return *tables(info).losses; }
+const LossKernels& table(const CallInfo& info) { return *tables(info).losses; }
 
-Napi::Value elementwise(const Napi::CallbackInfo& info,
+Napi::Value elementwise(const CallInfo& info,
                         double (*fn)(const float*, const float*, float*, size_t)) {
   F32View p = f32_arg(info, 0, "pred");
   F32View t = f32_arg(info, 1, "target");
@@ -26,12 +26,12 @@ Napi::Value elementwise(const Napi::CallbackInfo& info,
   return Napi::Number::New(info.Env(), fn(p.data, t.data, g.data, p.length));
 }
 
-Napi::Value mse(const Napi::CallbackInfo& info) { return elementwise(info, table(info).mse); }
+Napi::Value mse(const CallInfo& info) { return elementwise(info, table(info).mse); }
 
-Napi::Value bce(const Napi::CallbackInfo& info) { return elementwise(info, table(info).bce); }
+Napi::Value bce(const CallInfo& info) { return elementwise(info, table(info).bce); }
 
-void row_shape(const Napi::CallbackInfo& info, const F32View& logits, const F32View& grad,
-               size_t* n, size_t* classes) {
+void row_shape(const CallInfo& info, const F32View& logits, const F32View& grad, size_t* n,
+               size_t* classes) {
   *n = size_arg(info, 3, "n");
   *classes = size_arg(info, 4, "classes");
   if (*classes != 0 && *n > logits.length / *classes) {
@@ -41,7 +41,7 @@ void row_shape(const Napi::CallbackInfo& info, const F32View& logits, const F32V
   expect_length(info, grad, *n * *classes, "grad");
 }
 
-Napi::Value softmax_ce(const Napi::CallbackInfo& info) {
+Napi::Value softmax_ce(const CallInfo& info) {
   F32View z = f32_arg(info, 0, "logits");
   F32View t = f32_arg(info, 1, "target");
   F32View g = f32_arg(info, 2, "grad");
@@ -51,7 +51,7 @@ Napi::Value softmax_ce(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), table(info).softmax_ce(z.data, t.data, g.data, n, classes));
 }
 
-Napi::Value softmax_ce_labels(const Napi::CallbackInfo& info) {
+Napi::Value softmax_ce_labels(const CallInfo& info) {
   F32View z = f32_arg(info, 0, "logits");
   Napi::Value lv = info[1];
   if (!lv.IsTypedArray() || lv.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
@@ -78,10 +78,10 @@ Napi::Value softmax_ce_labels(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void register_losses(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
-  export_fn(env, exports, reg, "mse", mse);
-  export_fn(env, exports, reg, "softmaxCrossEntropy", softmax_ce);
-  export_fn(env, exports, reg, "softmaxCrossEntropyLabels", softmax_ce_labels);
-  export_fn(env, exports, reg, "binaryCrossEntropy", bce);
+  export_fn<mse>(env, exports, reg, "mse");
+  export_fn<softmax_ce>(env, exports, reg, "softmaxCrossEntropy");
+  export_fn<softmax_ce_labels>(env, exports, reg, "softmaxCrossEntropyLabels");
+  export_fn<bce>(env, exports, reg, "binaryCrossEntropy");
 }
 
 }  // namespace binding

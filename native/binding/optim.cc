@@ -1,8 +1,16 @@
-// N-API layer of the optimizer kernels. Positional arguments match RawOptim
-// in lib/backend/optim.ts; TypeScript has validated lengths, aliasing and
-// hyper-parameters, this re-checks only lengths (memory safety).
-#include "../kernels/optim.h"
+// N-API layer of the optimizer kernels: stepName(param, grad, ...state,
+// scalars) with `scalars` one Float32Array laid out as optim::Scalars (the
+// field names are exported as optimScalarFields, so TypeScript can check its
+// own list against this one). TypeScript has validated lengths, aliasing and
+// hyper-parameters; this re-checks lengths (memory safety) and overlap on the
+// memory addresses (two JS objects, e.g. a structuredClone'd
+// SharedArrayBuffer, can share memory that the TypeScript identity check
+// cannot see).
+#include <cstdint>
+#include <cstring>
+#include <string>
 
+#include "../kernels/optim.h"
 #include "args.h"
 #include "register.h"
 
@@ -13,64 +21,117 @@ namespace {
 // The optimizer table of the registry each function carries (register.h).
 const optim::OptimKernels* table(const Napi::CallbackInfo& info) { return tables(info).optim; }
 
-// Reads the three trailing Common scalars starting at `at`.
-optim::Common common_args(const Napi::CallbackInfo& info, size_t at) {
-  return {f32_scalar_arg(info, at, "scale"), f32_scalar_arg(info, at + 1, "weightDecay"),
-          f32_scalar_arg(info, at + 2, "decay")};
+optim::Scalars scalars_arg(const Napi::CallbackInfo& info, size_t index) {
+  F32View b = f32_arg(info, index, "scalars");
+  expect_length(info, b, optim::kScalarCount, "scalars");
+  optim::Scalars s;
+  std::memcpy(&s, b.data, sizeof s);
+  return s;
 }
 
-// sgdStep(param, grad, lr, scale, wd, decay)
+struct Named {
+  const char* name;
+  F32View view;
+};
+
+// The same wording as checkNoOverlap in TypeScript (lib/errors.ts): the
+// earlier argument is named as the one that must be separate.
+void expect_disjoint(const Napi::CallbackInfo& info, const char* fn, const Named* a, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    for (size_t j = i + 1; j < count; j++) {
+      const F32View& x = a[i].view;
+      const F32View& y = a[j].view;
+      if (x.length == 0 || y.length == 0) continue;
+      const auto x0 = reinterpret_cast<uintptr_t>(x.data), y0 = reinterpret_cast<uintptr_t>(y.data);
+      const uintptr_t x1 = x0 + 4 * x.length, y1 = y0 + 4 * y.length;
+      if (!(x0 < y1 && y0 < x1)) continue;
+      const bool same = x0 == y0 && x1 == y1;
+      throw Napi::RangeError::New(info.Env(), std::string(fn) + ": " + a[i].name +
+                                                  " must be memory separate from " + a[j].name +
+                                                  ", got " +
+                                                  (same ? "the same memory as " : "memory overlapping ") +
+                                                  a[j].name);
+    }
+  }
+}
+
+// sgdStep(param, grad, scalars) -> StepResult
 Napi::Value sgd_step(const Napi::CallbackInfo& info) {
   F32View p = f32_arg(info, 0, "param"), g = f32_arg(info, 1, "grad");
   expect_length(info, g, p.length, "grad");
-  optim::SgdArgs a{common_args(info, 3), f32_scalar_arg(info, 2, "lr")};
-  table(info)->sgd(p.data, g.data, p.length, a);
-  return info.Env().Undefined();
+  const Named all[] = {{"param", p}, {"grad", g}};
+  expect_disjoint(info, "sgdStep", all, 2);
+  const optim::Scalars s = scalars_arg(info, 2);
+  return Napi::Number::New(info.Env(), table(info)->sgd(p.data, g.data, p.length, s));
 }
 
-// momentumStep(param, grad, m, beta, a, p, q, nesterov, scale, wd, decay)
+// momentumStep(param, grad, m, scalars) -> StepResult
 Napi::Value momentum_step(const Napi::CallbackInfo& info) {
   F32View p = f32_arg(info, 0, "param"), g = f32_arg(info, 1, "grad"), m = f32_arg(info, 2, "m");
   expect_length(info, g, p.length, "grad");
   expect_length(info, m, p.length, "m");
-  optim::MomentumArgs a{common_args(info, 8),         f32_scalar_arg(info, 3, "beta"),
-                        f32_scalar_arg(info, 4, "a"), f32_scalar_arg(info, 5, "p"),
-                        f32_scalar_arg(info, 6, "q"), bool_arg(info, 7) ? 1 : 0};
-  table(info)->momentum(p.data, g.data, m.data, p.length, a);
-  return info.Env().Undefined();
+  const Named all[] = {{"param", p}, {"grad", g}, {"m", m}};
+  expect_disjoint(info, "momentumStep", all, 3);
+  const optim::Scalars s = scalars_arg(info, 3);
+  return Napi::Number::New(info.Env(), table(info)->momentum(p.data, g.data, m.data, p.length, s));
 }
 
-// rmsStep(param, grad, v, lr, b, c2, eps, epsOutside, scale, wd, decay)
+// rmsStep(param, grad, v, scalars) -> StepResult (AdaGrad and RMSProp)
 Napi::Value rms_step(const Napi::CallbackInfo& info) {
   F32View p = f32_arg(info, 0, "param"), g = f32_arg(info, 1, "grad"), v = f32_arg(info, 2, "v");
   expect_length(info, g, p.length, "grad");
   expect_length(info, v, p.length, "v");
-  optim::RmsArgs a{common_args(info, 8),           f32_scalar_arg(info, 3, "lr"),
-                   f32_scalar_arg(info, 4, "b"),   f32_scalar_arg(info, 5, "c2"),
-                   f32_scalar_arg(info, 6, "eps"), bool_arg(info, 7) ? 1 : 0};
-  table(info)->rms(p.data, g.data, v.data, p.length, a);
-  return info.Env().Undefined();
+  const Named all[] = {{"param", p}, {"grad", g}, {"v", v}};
+  expect_disjoint(info, "rmsStep", all, 3);
+  const optim::Scalars s = scalars_arg(info, 3);
+  return Napi::Number::New(info.Env(), table(info)->rms(p.data, g.data, v.data, p.length, s));
 }
 
-// adamStep(param, grad, m, v, alpha, k, beta1, c1, beta2, c2, eps, scale, wd, decay)
+// adamStep(param, grad, m, v, scalars) -> StepResult
 Napi::Value adam_step(const Napi::CallbackInfo& info) {
   F32View p = f32_arg(info, 0, "param"), g = f32_arg(info, 1, "grad");
   F32View m = f32_arg(info, 2, "m"), v = f32_arg(info, 3, "v");
   expect_length(info, g, p.length, "grad");
   expect_length(info, m, p.length, "m");
   expect_length(info, v, p.length, "v");
-  optim::AdamArgs a{common_args(info, 11),         f32_scalar_arg(info, 4, "alpha"),
-                    f32_scalar_arg(info, 5, "k"),  f32_scalar_arg(info, 6, "beta1"),
-                    f32_scalar_arg(info, 7, "c1"), f32_scalar_arg(info, 8, "beta2"),
-                    f32_scalar_arg(info, 9, "c2"), f32_scalar_arg(info, 10, "eps")};
-  table(info)->adam(p.data, g.data, m.data, v.data, p.length, a);
-  return info.Env().Undefined();
+  const Named all[] = {{"param", p}, {"grad", g}, {"m", m}, {"v", v}};
+  expect_disjoint(info, "adamStep", all, 4);
+  const optim::Scalars s = scalars_arg(info, 4);
+  return Napi::Number::New(info.Env(),
+                           table(info)->adam(p.data, g.data, m.data, v.data, p.length, s));
 }
 
 // sumSquares(x) -> number
 Napi::Value sum_squares(const Napi::CallbackInfo& info) {
   F32View x = f32_arg(info, 0, "x");
   return Napi::Number::New(info.Env(), table(info)->sum_squares(x.data, x.length));
+}
+
+// memoryAddress(typedArray) -> the address of its first byte, as a number
+// (user-space addresses fit in 53 bits on every supported platform). Every
+// family's overlap check (lib/backend/memory.ts) asks this for views over two
+// different SharedArrayBuffer objects, which may be clones over one memory.
+Napi::Value memory_address(const Napi::CallbackInfo& info) {
+  napi_typedarray_type type;
+  size_t length = 0, offset = 0;
+  void* data = nullptr;
+  napi_value buffer;
+  if (info.Length() < 1 || !info[0].IsTypedArray() ||
+      napi_get_typedarray_info(info.Env(), info[0], &type, &length, &data, &buffer, &offset) != napi_ok) {
+    throw Napi::TypeError::New(info.Env(), "memoryAddress: view must be a typed array");
+  }
+  return Napi::Number::New(info.Env(), static_cast<double>(reinterpret_cast<uintptr_t>(data)));
+}
+
+Napi::Array scalar_fields(Napi::Env env) {
+  static const char* const kNames[] = {
+#define NODEGRAD_OPTIM_NAME(name) #name,
+      NODEGRAD_OPTIM_SCALARS(NODEGRAD_OPTIM_NAME)
+#undef NODEGRAD_OPTIM_NAME
+  };
+  Napi::Array out = Napi::Array::New(env, optim::kScalarCount);
+  for (uint32_t i = 0; i < optim::kScalarCount; i++) out.Set(i, Napi::String::New(env, kNames[i]));
+  return out;
 }
 
 }  // namespace
@@ -81,6 +142,8 @@ void register_optim(Napi::Env env, Napi::Object exports, const KernelRegistry& r
   export_fn(env, exports, reg, "rmsStep", rms_step);
   export_fn(env, exports, reg, "adamStep", adam_step);
   export_fn(env, exports, reg, "sumSquares", sum_squares);
+  exports.Set("optimScalarFields", scalar_fields(env));
+  exports.Set("memoryAddress", Napi::Function::New(env, memory_address, "memoryAddress"));
 }
 
 }  // namespace binding

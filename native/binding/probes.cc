@@ -16,8 +16,7 @@ namespace binding {
 
 namespace {
 
-size_t bounded(const Napi::CallbackInfo& info, size_t index, const char* name, size_t lo,
-               size_t hi) {
+size_t bounded(const CallInfo& info, size_t index, const char* name, size_t lo, size_t hi) {
   size_t v = size_arg(info, index, name);
   if (v < lo || v > hi) {
     throw Napi::RangeError::New(info.Env(), std::string(name) + " must be in [" +
@@ -27,23 +26,23 @@ size_t bounded(const Napi::CallbackInfo& info, size_t index, const char* name, s
   return v;
 }
 
-const ProbeKernels& table(const Napi::CallbackInfo& info) { return *tables(info).probes; }
+const ProbeKernels& table(const CallInfo& info) { return *tables(info).probes; }
 
-Napi::Value fma_gflops(const Napi::CallbackInfo& info) {
+Napi::Value fma_gflops(const CallInfo& info) {
   size_t threads = bounded(info, 0, "threads", 1, 1024);
   size_t iterations = bounded(info, 1, "iterations", 1, size_t(1) << 40);
   double r = probe_fma_gflops(table(info), static_cast<unsigned>(threads), iterations);
   return Napi::Number::New(info.Env(), r);
 }
 
-Napi::Value copy_gbps(const Napi::CallbackInfo& info) {
+Napi::Value copy_gbps(const CallInfo& info) {
   // 1 << 28 floats (1 GiB per buffer) is far beyond any cache.
   size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
   size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
   return Napi::Number::New(info.Env(), probe_copy_gbps(table(info), n, repeats));
 }
 
-Napi::Value update_gbps(const Napi::CallbackInfo& info) {
+Napi::Value update_gbps(const CallInfo& info) {
   size_t n = bounded(info, 0, "n", 1, size_t(1) << 28);
   size_t repeats = bounded(info, 1, "repeats", 1, size_t(1) << 20);
   return Napi::Number::New(info.Env(), probe_update_gbps(table(info), n, repeats));
@@ -52,9 +51,9 @@ Napi::Value update_gbps(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void register_probes(Napi::Env env, Napi::Object exports, const KernelRegistry& reg) {
-  export_fn(env, exports, reg, "probeFmaGflops", fma_gflops);
-  export_fn(env, exports, reg, "probeCopyGbps", copy_gbps);
-  export_fn(env, exports, reg, "probeUpdateGbps", update_gbps);
+  export_fn<fma_gflops>(env, exports, reg, "probeFmaGflops");
+  export_fn<copy_gbps>(env, exports, reg, "probeCopyGbps");
+  export_fn<update_gbps>(env, exports, reg, "probeUpdateGbps");
 }
 
 }  // namespace binding

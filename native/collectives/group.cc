@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -34,6 +35,12 @@ void sum_f32(void* c, const void* a, const void* b, size_t n) {
   const float* x = static_cast<const float*>(a);
   const float* y = static_cast<const float*>(b);
   for (size_t i = 0; i < n; i++) out[i] = x[i] + y[i];
+}
+
+// Gloo's messages carry "[path/file.cc:123] " locations; the user needs the words.
+std::string words(const std::string& what) {
+  static const std::regex location(R"(\[[^\]]*\.(cc|h):[0-9]+\] ?)");
+  return std::regex_replace(what, location, "");
 }
 
 }  // namespace
@@ -74,13 +81,10 @@ Group::Group(const GroupOptions& o) : rank_(o.rank), size_(o.world_size), timeou
     device_.reset();
     store_.reset();
     server_.reset();
-    std::string msg = e.what();
-    // Gloo prefixes its messages with [file:line]; keep only the words.
-    const size_t br = msg.find("] ");
-    if (!msg.empty() && msg[0] == '[' && br != std::string::npos) msg = msg.substr(br + 2);
+    const std::string msg = words(e.what());
     throw std::runtime_error("rendezvous of rank " + std::to_string(rank_) + " of " +
-                             std::to_string(size_) + " through " + o.store + " failed within " +
-                             std::to_string(timeout_.count()) + " ms: " + msg);
+                             std::to_string(size_) + " through " + o.store + " failed (timeout " +
+                             std::to_string(timeout_.count()) + " ms): " + msg);
   }
 }
 
@@ -123,9 +127,7 @@ std::string Group::lost_peers() const {
 }
 
 void Group::fail(const char* op, const std::exception& e) {
-  std::string msg = e.what();
-  const size_t br = msg.find("] ");
-  if (!msg.empty() && msg[0] == '[' && br != std::string::npos) msg = msg.substr(br + 2);
+  const std::string msg = words(e.what());
   const std::string lost = lost_peers();
   // A group whose peer is gone cannot be used again: close it so that later
   // calls fail at once instead of waiting for another timeout.

@@ -131,12 +131,15 @@ double bce_scalar(const float* logits, const float* target, float* grad, size_t 
 }
 
 const LossKernels* loss_kernels_scalar() {
-  static const LossKernels table = {mse_scalar, softmax_ce_scalar, softmax_ce_labels_scalar,
-                                    bce_scalar};
+  static const LossKernels table = [] {
+    LossKernels t{};
+    t.mse = mse_scalar;
+    t.softmax_ce = softmax_ce_scalar;
+    t.softmax_ce_labels = softmax_ce_labels_scalar;
+    t.bce = bce_scalar;
+    return t;
+  }();
   return &table;
 }
-
-// No NEON loss kernels yet: pick_table falls back to scalar.
-const LossKernels* loss_kernels_neon() { return nullptr; }
 
 }  // namespace nodegrad

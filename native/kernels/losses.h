@@ -1,8 +1,9 @@
 // Loss kernels: each writes the gradient of the MEAN loss w.r.t. its first
 // argument into `grad` (already divided by the count of the mean) and returns
-// the mean loss. Declarations and a plain struct only: it is included by the
-// ISA units, compiled with ISA flags, where an inline function instantiated
-// could be picked by the linker for baseline callers.
+// the mean loss. Declarations and a plain struct only: the ISA units
+// (losses_{avx2,avx512,neon}.cc over losses_body.inc) include this header,
+// and inline code here could be instantiated with their ISA flags and then
+// picked by the linker for baseline callers.
 #pragma once
 
 #include <cstddef>
@@ -28,6 +29,7 @@ struct LossKernels {
 
 const LossKernels* loss_kernels_scalar();
 const LossKernels* loss_kernels_avx2();
+const LossKernels* loss_kernels_avx512();
 const LossKernels* loss_kernels_neon();
 
 // The scalar kernels, shared by the SIMD tables for the parts that have no

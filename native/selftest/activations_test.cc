@@ -23,11 +23,13 @@ namespace {
 // different libm may round differently only at a float32 boundary). SIMD: the
 // polynomial exp (documented in activations_avx2.cc), measured by the sweep
 // below and rounded up by one ulp of headroom for untested inputs.
+// Φ (GELU's normal CDF): measured 6 (the tail polynomial near a = 1.5),
+// +1 headroom; gelu = x·Φ measured 6 as well; silu = x·σ measured 3.
 struct Bounds {
-  int64_t exp, sigmoid, tanh, elu, derived;
+  int64_t exp, sigmoid, tanh, elu, derived, cdf, gelu, silu;
 };
-constexpr Bounds kScalarBounds = {0, 1, 1, 1, 1};
-constexpr Bounds kSimdBounds = {2, 3, 2, 2, 3};
+constexpr Bounds kScalarBounds = {0, 1, 1, 1, 1, 1, 1, 1};
+constexpr Bounds kSimdBounds = {2, 3, 2, 2, 3, 7, 7, 4};
 
 struct Path {
   Isa isa;
@@ -377,6 +379,22 @@ NODEGRAD_TEST(activations_exp_error_sweep) {
     std::printf("  [%s] tanh: max %lld ulp (at %.9g)\n", isa_name(p.isa), static_cast<long long>(t),
                 wx);
     NODEGRAD_CHECK(t <= p.b.tanh, "tanh error bound");
+    // Φ and GELU down to where their results leave float's normal range.
+    auto phi = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+    const int64_t c = sweep_sym(12.5f, false, stride, p.math->normal_cdf, phi, &wx);
+    std::printf("  [%s] normal cdf: max %lld ulp (at %.9g)\n", isa_name(p.isa),
+                static_cast<long long>(c), wx);
+    NODEGRAD_CHECK(c <= p.b.cdf, "normal cdf error bound");
+    const int64_t g = sweep_sym(
+        12.0f, false, stride, k.gelu, [&](double x) { return x * phi(x); }, &wx);
+    std::printf("  [%s] gelu: max %lld ulp (at %.9g)\n", isa_name(p.isa), static_cast<long long>(g),
+                wx);
+    NODEGRAD_CHECK(g <= p.b.gelu, "gelu error bound");
+    const int64_t si = sweep_sym(
+        80.0f, false, stride, k.silu, [](double x) { return x * sigmoid_ref(x); }, &wx);
+    std::printf("  [%s] silu: max %lld ulp (at %.9g)\n", isa_name(p.isa),
+                static_cast<long long>(si), wx);
+    NODEGRAD_CHECK(si <= p.b.silu, "silu error bound");
     const int64_t el = sweep_sym(
         40.0f, true, stride, [&k](const float* x, float* y, size_t n) { k.elu(x, y, n, 1.0f); },
         [](double x) { return elu_ref(x, 1.0); }, &wx);

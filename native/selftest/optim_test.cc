@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,15 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * 4) == 0);
 }
 
+// A block with only the given fields set (every other field 0, guard off).
+Scalars block(std::initializer_list<std::pair<float Scalars::*, float>> fields) {
+  Scalars s;
+  std::memset(&s, 0, sizeof s);
+  s.scale = 1;
+  for (const auto& f : fields) s.*(f.first) = f.second;
+  return s;
+}
+
 struct Arrays {
   std::vector<float> p, g, m, v;
   explicit Arrays(size_t n)
@@ -43,14 +54,32 @@ struct Arrays {
         v(pattern(n, 4, 0, 0.01f)) {}
   // Run every kernel once, with weight decay and a clip scale on.
   void run(const OptimKernels* k) {
-    const Common c{0.5f, 0.01f, 0.001f};
     const size_t n = p.size();
-    k->sgd(p.data(), g.data(), n, SgdArgs{c, 0.1f});
-    k->momentum(p.data(), g.data(), m.data(), n, MomentumArgs{c, 0.9f, 1, 0.09f, 0.1f, 1});
-    k->rms(p.data(), g.data(), v.data(), n, RmsArgs{c, 0.01f, 0.9f, 0.1f, 1e-8f, 0});
-    k->rms(p.data(), g.data(), v.data(), n, RmsArgs{c, 0.01f, 1, 1, 1e-8f, 1});
-    k->adam(p.data(), g.data(), m.data(), v.data(), n,
-            AdamArgs{c, 0.01f, 1.5f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f});
+    for (float guard : {0.0f, 1.0f}) {
+      auto S = [&](std::initializer_list<std::pair<float Scalars::*, float>> f) {
+        Scalars s = block(f);
+        s.scale = 0.5f;
+        s.wd = 0.01f;
+        s.decay = 0.001f;
+        s.guard = guard;
+        return s;
+      };
+      k->sgd(p.data(), g.data(), n, S({{&Scalars::lr, 0.1f}}));
+      k->momentum(p.data(), g.data(), m.data(), n,
+                  S({{&Scalars::b1, 0.9f}, {&Scalars::c1, 1}, {&Scalars::lr, 0.09f}, {&Scalars::q, 0.1f}, {&Scalars::nesterov, 1}}));
+      k->rms(p.data(), g.data(), v.data(), n,
+             S({{&Scalars::lr, 0.01f}, {&Scalars::b2, 0.9f}, {&Scalars::c2, 0.1f}, {&Scalars::eps, 1e-8f}}));
+      k->rms(p.data(), g.data(), v.data(), n,
+             S({{&Scalars::lr, 0.01f}, {&Scalars::b2, 1}, {&Scalars::c2, 1}, {&Scalars::eps, 1e-8f}, {&Scalars::outside, 1}}));
+      const auto adam = S({{&Scalars::lr, 0.01f}, {&Scalars::k, 1.5f}, {&Scalars::b1, 0.9f}, {&Scalars::c1, 0.1f},
+                           {&Scalars::b2, 0.999f}, {&Scalars::c2, 0.001f}, {&Scalars::eps, 1e-8f}});
+      k->adam(p.data(), g.data(), m.data(), v.data(), n, adam);
+      Scalars tfjs = adam;
+      tfjs.divide = 1;
+      tfjs.bc1 = 0.19f;
+      tfjs.bc2 = 0.002f;
+      k->adam(p.data(), g.data(), m.data(), v.data(), n, tfjs);
+    }
   }
 };
 
@@ -81,13 +110,42 @@ NODEGRAD_TEST(optim_adam_first_step_known_value) {
       const float alpha = static_cast<float>(0.001 / 0.1);
       const float k = static_cast<float>(1.0 / std::sqrt(0.001));
       table(isa)->adam(p.data(), g.data(), m.data(), v.data(), n,
-                       AdamArgs{{1, 0, 0}, alpha, k, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f});
+                       block({{&Scalars::lr, alpha}, {&Scalars::k, k}, {&Scalars::b1, 0.9f}, {&Scalars::c1, 0.1f},
+                              {&Scalars::b2, 0.999f}, {&Scalars::c2, 0.001f}, {&Scalars::eps, 1e-8f}}));
       const std::string where = std::string(isa_name(isa)) + " n=" + std::to_string(n);
       for (size_t i = 0; i < n; i++) {
         NODEGRAD_CHECK(std::fabs(p[i] - 0.999) < 4e-7, "theta " + where);
         NODEGRAD_CHECK(std::fabs(m[i] - 0.05) < 1e-8, "m " + where);
         NODEGRAD_CHECK(std::fabs(v[i] - 0.00025) < 1e-10, "v " + where);
       }
+    }
+  }
+}
+
+// The guard: an update that would overflow v at element 13 (g^2 > FLT_MAX)
+// is refused on every ISA, every array keeps its bits, and the code names
+// element 13 and v alone (mask 4: m' = 2e18 stays finite, and theta's
+// update m'/(sqrt(inf) + eps) is 0).
+NODEGRAD_TEST(optim_guard_refuses_and_names_the_element) {
+  for (Isa isa : available_isas()) {
+    for (size_t n : {14u, 17u, 40u}) {
+      Arrays a(n);
+      a.g[13] = 2e19f;
+      const Arrays before = a;
+      const auto s = block({{&Scalars::lr, 0.01f}, {&Scalars::k, 1}, {&Scalars::b1, 0.9f}, {&Scalars::c1, 0.1f},
+                            {&Scalars::b2, 0.999f}, {&Scalars::c2, 0.001f}, {&Scalars::eps, 1e-8f},
+                            {&Scalars::guard, 1}});
+      const std::string where = std::string(isa_name(isa)) + " n=" + std::to_string(n);
+      const double code = table(isa)->adam(a.p.data(), a.g.data(), a.m.data(), a.v.data(), n, s);
+      NODEGRAD_CHECK(code == 8.0 * 13 + 4, "code " + std::to_string(code) + " " + where);
+      NODEGRAD_CHECK(same_bits(a.p, before.p) && same_bits(a.m, before.m) && same_bits(a.v, before.v),
+                     "unchanged " + where);
+      // SGD: theta = 3e38 - 1 * (-3e38) overflows; check-only mode reports it too.
+      a.p[n - 1] = 3e38f;
+      a.g[n - 1] = -3e38f;
+      auto sg = block({{&Scalars::lr, 1}, {&Scalars::guard, 2}});
+      NODEGRAD_CHECK(table(isa)->sgd(a.p.data(), a.g.data(), n, sg) == 8.0 * (n - 1) + 1, "sgd " + where);
+      NODEGRAD_CHECK(a.p[n - 1] == 3e38f, "sgd unchanged " + where);
     }
   }
 }

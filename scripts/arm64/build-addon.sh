@@ -21,7 +21,7 @@ napi_inc=$(node -p "require('node-addon-api').include_dir")
 
 mkdir -p build-arm64
 out=build-arm64/nodegrad.node
-build_native "$CXX" "$out" "" -shared "native native/kernels native/binding" \
+build_native "$CXX" "$out" "" -shared "native native/kernels native/plan native/binding" \
   -O3 -fPIC -fexceptions -fvisibility=hidden -fvisibility-inlines-hidden -Wall -Wextra \
   -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS -DNODE_ADDON_API_DISABLE_DEPRECATED -DNODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS \
   -DBUILDING_NODE_EXTENSION -DNODE_GYP_MODULE_NAME=nodegrad \

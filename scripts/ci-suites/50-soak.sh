@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# CI: a short soak of the training workload, 15 s of optimizer steps then 15 s
-# of model.fit (`npm run soak` runs 60 s of each, at least 200k steps, with a
+# CI: a short soak of the training workload, 15 s of optimizer steps, 15 s
+# of model.fit in the background and 15 s of model.fit on the main thread
+# (`npm run soak` runs 60 s of each, at least 200k steps, with a
 # 5 MB bound; here the bound is proportional: 5·15/60 = 1.25 MB). 8 s runs
 # left too little margin: model.fit's RSS moved by up to 0.64 MB in 8 s.
 # $1: file to write "passed failed" into.

@@ -18,6 +18,11 @@
 //   fit-signal             SIGTERM (handler: process.exit(0)) during a long fit
 //   fit-exit-worker-busy   a worker thread is inside fit; this thread exits
 //   has-fit                prints whether the package has model.fit
+// and, where fit trains in the background (the native plan in an AsyncWorker):
+//   fit-exit-during-chunk  process.exit(0) from a timer, which can only fire
+//                          while a chunk of steps runs on the libuv pool
+//   fit-main-mid-epoch     fit-mid-epoch on the main-thread path (background: false)
+//   predict-async-exit     process.exit(0) while a predictAsync runs
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { root } from './ensure-dist.mjs';
 import { makeFitter, makeTrainer } from './workload.mjs';
@@ -81,6 +86,24 @@ if (!isMainThread) {
       let told = false;
       await fitter(backend).fit(100000, [{ onBatchEnd: () => (told ? undefined : ((told = true), console.log('ready'))) }], { yieldEveryMs: 5 });
       break;
+    }
+    case 'fit-exit-during-chunk': {
+      let armed = false;
+      const arm = () => {
+        if (!armed) setTimeout(() => process.exit(0), 30);
+        armed = true;
+      };
+      await fitter(backend).fit(100000, [{ onBatchEnd: arm }], { chunkMs: 50 });
+      break;
+    }
+    case 'fit-main-mid-epoch':
+      await fitter(backend).fit(2, [{ onBatchEnd: (b) => (b === 3 ? process.exit(0) : undefined) }], { background: false });
+      break;
+    case 'predict-async-exit': {
+      const m = new lib.Sequential([new lib.Dense(256, 512, { activation: 'relu' }), new lib.Dense(512, 10)], { backend });
+      const x = lib.Tensor.randn([backend === 'native' ? 20000 : 200, 256], { seed: 1 });
+      setTimeout(() => process.exit(0), 5);
+      for (;;) await m.predictAsync(x);
     }
     case 'fit-exit-worker-busy': {
       const w = new Worker(new URL(import.meta.url), { workerData: { backend, fit: true } });

@@ -7,8 +7,11 @@
 // Modes (--via, default both):
 //   step  zeroGrad/forward/loss/backward/optimizer step per batch
 //         (Sequential + Adam where the package has them, else the kernel loop)
-//   fit   model.fit called again and again, 25 epochs (200 steps) each
-//   both  step, then fit where the package has model.fit
+//   fit   model.fit called again and again, 25 epochs (200 steps) each, in
+//         the background (the native plan in an AsyncWorker; fails if the fit
+//         did not run there on the native backend)
+//   fit-main  the same on the main-thread path (background: false)
+//   both  step, fit, then fit-main where the package has model.fit
 // Usage: node --expose-gc scripts/reliability/soak.mjs [--seconds 60]
 //        [--min-steps 200000] [--bound-mb 5] [--via both|step|fit] [--counts FILE]
 //        [--inject-leak BYTES]   retain BYTES per 200 steps: proves the check can fail
@@ -38,17 +41,22 @@ const backendName = process.env.NODEGRAD_SOAK_BACKEND ?? 'native';
 
 /** A chunk of 200 training steps at a time, resolving to the last loss. */
 function trainerFor(mode) {
-  if (mode === 'fit') {
+  if (mode === 'fit' || mode === 'fit-main') {
     const f = makeFitter(lib, { seed: 7, backend: backendName });
     if (!f) return undefined;
+    const background = mode === 'fit';
     let steps = 0;
     return {
-      kind: 'model.fit',
+      kind: background ? 'model.fit, background' : 'model.fit, main thread',
       get steps() {
         return steps;
       },
       async chunk() {
-        const h = await f.fit(25);
+        const h = await f.fit(25, [], { background });
+        // Where the package has the background path, make sure it is the one soaked.
+        if (h.background !== undefined && backendName === 'native' && h.background !== background) {
+          throw new Error(`soak: fit ran ${h.background ? 'in the background' : 'on the main thread'} (${h.fallback ?? ''}), expected the other`);
+        }
         steps += 200;
         return h.history.loss[h.history.loss.length - 1];
       },
@@ -128,12 +136,12 @@ async function soak(trainer) {
 
 let passed = 0;
 let failed = 0;
-for (const mode of via === 'both' ? ['step', 'fit'] : [via]) {
+for (const mode of via === 'both' ? ['step', 'fit', 'fit-main'] : [via]) {
   const trainer = trainerFor(mode);
   if (!trainer) {
     // Only 'both' tolerates a package without fit (say so); asking for fit is an error.
     console.log(`soak [model.fit]: not run, this package has no model.fit`);
-    if (via === 'fit') failed++;
+    if (via !== 'both') failed++;
     continue;
   }
   const [p, f] = await soak(trainer);

@@ -21,6 +21,8 @@ export type Arg =
     }
   | { role: 'out' | 'inout'; name: string; /** inputs it may be exactly the same memory as */ mayAlias?: readonly string[] }
   | { role: 'scalar'; name: string; optional?: boolean }
+  /** a string from `values` (GELU's approximate); anything else is a TypeError */
+  | { role: 'choice'; name: string; values: readonly string[]; optional?: boolean }
   | { role: 'size'; name: string }
   | {
       role: 'options';
@@ -305,6 +307,13 @@ function mutations(spec: KernelSpec, fnName: string): Array<{ label: string; app
       out.push({
         label: `${arg.name}: not a number`,
         apply: (args, v) => ({ call: replace(args, i, NON_NUMBERS[v % NON_NUMBERS.length]), expect: type(arg.name) }),
+      });
+    }
+    if (arg.role === 'choice') {
+      const bogus: unknown[] = ['bogus', 1, true, {}];
+      out.push({
+        label: `${arg.name}: not one of ${arg.values.join(', ')}`,
+        apply: (args, v) => ({ call: replace(args, i, bogus[v % bogus.length]), expect: type(arg.name) }),
       });
     }
     if (arg.role === 'size') {

@@ -34,12 +34,17 @@ export interface Out {
   Mv: number;
 }
 
-/** One element's step. Hyper-parameters are rounded to float32 first, as the kernels' boundary does. */
+/**
+ * One element's step. The factors the kernels multiply by are the float32
+ * roundings of what the caller gave (lr, β, ε, ...); every derived constant
+ * (1−β, the bias corrections, lr·λ) is exact arithmetic on the caller's
+ * doubles (issue 13.9: never 1 − fround(β)).
+ */
 export function oracleStep(kind: Kind, h: Hyper, th: number, g0: number, m: number, v: number): Out {
   const lr = f(h.lr);
   const s = f(h.gradScale ?? 1);
   const wd = f(h.weightDecay ?? 0);
-  const decay = f(lr * f(h.decoupledWeightDecay ?? 0));
+  const decay = f(h.lr * (h.decoupledWeightDecay ?? 0));
   const g = s * g0 + wd * th;
   const Mg = Math.abs(s * g0) + Math.abs(wd * th);
   const thd = th - decay * th;
@@ -51,7 +56,7 @@ export function oracleStep(kind: Kind, h: Hyper, th: number, g0: number, m: numb
       const b = f(h.beta ?? 0.9);
       const variant = h.variant ?? 'ema';
       const keras = variant === 'keras' || variant === 'keras-nesterov';
-      const a = variant === 'ema' ? 1 - b : keras ? -lr : 1;
+      const a = variant === 'ema' ? 1 - (h.beta ?? 0.9) : keras ? -lr : 1;
       const m1 = b * m + a * g;
       const Mm = Math.abs(b * m) + Math.abs(a) * Mg;
       let th1: number;
@@ -65,7 +70,7 @@ export function oracleStep(kind: Kind, h: Hyper, th: number, g0: number, m: numb
     case 'adagrad':
     case 'rmsprop': {
       const b = kind === 'adagrad' ? 1 : f(h.beta ?? 0.9);
-      const c = kind === 'adagrad' ? 1 : 1 - b;
+      const c = kind === 'adagrad' ? 1 : 1 - (h.beta ?? 0.9);
       const eps = f(h.eps ?? 1e-8);
       const v1 = b * v + c * g * g;
       const den = h.epsPlacement === 'outside' ? Math.sqrt(v1) + eps : Math.sqrt(v1 + eps);
@@ -76,11 +81,12 @@ export function oracleStep(kind: Kind, h: Hyper, th: number, g0: number, m: numb
       const b2 = f(h.beta2 ?? 0.999);
       const eps = f(h.eps ?? 1e-8);
       const t = h.step ?? 1;
-      const m1 = b1 * m + (1 - b1) * g;
-      const v1 = b2 * v + (1 - b2) * g * g;
-      const Mm = Math.abs(b1 * m) + (1 - b1) * Mg;
-      const bc1 = 1 - Math.pow(b1, t);
-      const bc2 = 1 - Math.pow(b2, t);
+      const [beta1, beta2] = [h.beta1 ?? 0.9, h.beta2 ?? 0.999];
+      const m1 = b1 * m + (1 - beta1) * g;
+      const v1 = b2 * v + (1 - beta2) * g * g;
+      const Mm = Math.abs(b1 * m) + (1 - beta1) * Mg;
+      const bc1 = 1 - Math.pow(beta1, t);
+      const bc2 = 1 - Math.pow(beta2, t);
       let step: number;
       let Mstep: number;
       if (h.epsHat) {

@@ -186,6 +186,28 @@ function realRm(p: string): void {
   rmSync(p, { recursive: true, force: true });
 }
 
+describe('version-1 directories', () => {
+  it('still load: model.safetensors, optimizer.json (a bare state dict), training.optimizer { name, options }', async () => {
+    const { dir, m } = await savedModel();
+    const j = readJson(join(dir, 'model.json'));
+    writeFileSync(join(dir, 'model.safetensors'), readFileSync(join(dir, j.weights)));
+    writeFileSync(join(dir, 'optimizer.json'), JSON.stringify(readJson(join(dir, j.optimizerState)).state));
+    rmSync(join(dir, j.weights));
+    rmSync(join(dir, j.optimizerState));
+    const v1 = {
+      format: 'nodegrad.model',
+      version: 1,
+      model: j.model,
+      training: { loss: 'mse', metrics: ['mae'], optimizer: { name: 'adam', options: j.training.optimizer.groups[0].hyper } },
+      weights: 'model.safetensors',
+      optimizerState: 'optimizer.json',
+    };
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(v1));
+    const l = await Sequential.load(dir, { backend: 'reference' });
+    expect(modelState(l)).toBe(modelState(m).replace(/"grads":"[0-9a-f]*"/, `"grads":"${'0'.repeat(2 * 4 * m.grads.length)}"`));
+  });
+});
+
 describe('a checkpoint is one whole save or the previous one (item 2)', () => {
   /** A model whose weights all equal its optimizer's step count: a mix of two saves shows as a mismatch. */
   function tagged(): { m: Sequential; advance(): void } {

@@ -9,6 +9,10 @@ import type { Kernels } from '../../lib/backend/index.js';
 import { Rng } from '../../lib/random.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 import { sameValue, ulpDistance } from '../helpers/floats.js';
+import * as erf from '../../lib/backend/reference/erf.js';
+import { backwardSlack, forwardSlack, TOLERANCES as SHARED } from '../shared/activation-tolerances.mjs';
+
+const { erfc, normalCdf, normalPdf } = erf;
 
 type Path = 'reference' | 'scalar' | 'simd';
 
@@ -67,7 +71,17 @@ interface UnaryCase {
   run(k: Kernels, x: Float32Array, y: Float32Array): void;
   formula(x: number): number;
   tol: Tol;
+  /** Extra absolute slack at x on native paths (results in the subnormal range). */
+  slack?: (x: number) => number;
 }
+
+// GELU's tanh form as x·σ(2u), 2u = 2·√(2/π)·(x + 0.044715·x³): the same
+// function as x·(1 + tanh u)/2 without its cancellation for x < 0.
+const twoU = (x: number): number => 2 * Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3);
+const twoUPrime = (x: number): number => 2 * Math.sqrt(2 / Math.PI) * (1 + 3 * 0.044715 * x * x);
+const clamp30 = (x: number): number => Math.min(30, Math.max(-30, x));
+/** GELU's and SiLU's bounds, with their reasons: test/shared/activation-tolerances.mjs. */
+const shared = (name: keyof typeof SHARED): Tol => ({ reference: 0, scalar: SHARED[name].scalar, simd: SHARED[name].simd });
 
 const LEAKY = fround(0.3);
 const ELU = fround(0.7);
@@ -85,6 +99,17 @@ const unaryCases: UnaryCase[] = [
   { name: 'sigmoid', run: (k, x, y) => k.sigmoid(x, y), formula: sigmoid64, tol: { reference: 0, scalar: 1, simd: 3 } },
   // tanh: measured ≤ 1 (polynomial below 0.55, 1 - 2/(e+1) above); +1 headroom.
   { name: 'tanh', run: (k, x, y) => k.tanh(x, y), formula: Math.tanh, tol: { reference: 0, scalar: 1, simd: 2 } },
+  // GELU, SiLU: bounds and reasons in test/shared/activation-tolerances.mjs;
+  // subnormal results also get forwardSlack (gradual underflow of Φ and σ).
+  { name: 'gelu', run: (k, x, y) => k.gelu(x, y), formula: (x) => x * normalCdf(x), tol: shared('gelu'), slack: forwardSlack },
+  {
+    name: "gelu (approximate: 'tanh')",
+    run: (k, x, y) => k.gelu(x, y, 'tanh'),
+    formula: (x) => x * sigmoid64(twoU(x)),
+    tol: shared('geluTanh'),
+    slack: forwardSlack,
+  },
+  { name: 'silu', run: (k, x, y) => k.silu(x, y), formula: (x) => x * sigmoid64(x), tol: shared('silu'), slack: forwardSlack },
 ];
 
 interface BackwardCase {
@@ -96,7 +121,10 @@ interface BackwardCase {
   tol: Tol;
   /** Extra absolute slack per |dy| (see eluBackward). */
   subnormalSlack?: number;
+  /** Extra absolute slack at (a, dy) on native paths (GELU', SiLU': see the shared file). */
+  slack?: (a: number, g: number) => number;
 }
+
 
 const backwardCases: BackwardCase[] = [
   // Selects, never multiplies by a mask: a NaN dy where x <= 0 gives 0.
@@ -143,6 +171,36 @@ const backwardCases: BackwardCase[] = [
     input: 'tanh',
     tol: { reference: 0, scalar: 0, simd: 3 },
   },
+  // GELU', SiLU': they cross zero, so besides the ulps the bound is in ulps
+  // of Σ|terms| (test/shared/activation-tolerances.mjs, with the reasons).
+  {
+    name: 'geluBackward',
+    run: (k, x, g, d) => k.geluBackward(x, g, d),
+    formula: (x, g) => g * (normalCdf(x) + x * normalPdf(x)),
+    input: 'x',
+    tol: shared('geluBackward'),
+    slack: (x, g) => backwardSlack('geluBackward', x, g, erf),
+  },
+  // Beyond |x| = 30 the value is exactly 0 or dy (the kernels clamp x there; so does this formula).
+  {
+    name: "geluBackward (approximate: 'tanh')",
+    run: (k, x, g, d) => k.geluBackward(x, g, d, 'tanh'),
+    formula: (x, g) => {
+      const c = clamp30(x);
+      return g * (sigmoid64(twoU(c)) * (1 + c * sigmoid64(-twoU(c)) * twoUPrime(c)));
+    },
+    input: 'x',
+    tol: shared('geluTanhBackward'),
+    slack: (x, g) => backwardSlack('geluTanhBackward', x, g, erf),
+  },
+  {
+    name: 'siluBackward',
+    run: (k, x, g, d) => k.siluBackward(x, g, d),
+    formula: (x, g) => g * (sigmoid64(x) * (1 + x * sigmoid64(-x))),
+    input: 'x',
+    tol: shared('siluBackward'),
+    slack: (x, g) => backwardSlack('siluBackward', x, g, erf),
+  },
 ];
 
 const LENGTHS = [0, 1, 2, 3, 5, 7, 8, 9, 13, 15, 16, 17, 31, 33, 61, 127, 1000, 1009, 1_000_000];
@@ -182,7 +240,8 @@ for (const b of backendsUnderTest()) {
         const x = inputs(n, n + 1);
         const y = new Float32Array(n).fill(-7);
         c.run(k, x, y);
-        expect(firstBad(y, [x], (i) => c.formula(x[i]!), c.tol[path])).toBeUndefined();
+        const slack = c.slack && path !== 'reference' ? (i: number) => c.slack!(x[i]!) : undefined;
+        expect(firstBad(y, [x], (i) => c.formula(x[i]!), c.tol[path], slack)).toBeUndefined();
         // NaN in, NaN out, whatever the tolerance.
         for (let i = 0; i < n; i++) if (Number.isNaN(x[i]!)) expect(y[i]).toBeNaN();
       });
@@ -202,7 +261,14 @@ for (const b of backendsUnderTest()) {
         const g = gradients(n, n + 9);
         const d = new Float32Array(n).fill(-7);
         c.run(k, a, g, d);
-        const slack = c.subnormalSlack && path !== 'reference' ? (i: number) => Math.abs(g[i]!) * c.subnormalSlack! : undefined;
+        const slack =
+          path === 'reference'
+            ? undefined
+            : c.slack
+              ? (i: number) => c.slack!(a[i]!, g[i]!)
+              : c.subnormalSlack
+                ? (i: number) => Math.abs(g[i]!) * c.subnormalSlack!
+                : undefined;
         expect(firstBad(d, [a, g], (i) => c.formula(a[i]!, g[i]!), c.tol[path], slack)).toBeUndefined();
       });
       it(`${c.name} in place (dx = dy, dx = x) gives the same bits [${b.label}]`, () => {
@@ -389,6 +455,31 @@ for (const b of backendsUnderTest()) {
       expect(d[2]).toBe(4); // x = 0 takes the α·e^0 = α side: 1·1·4
     });
 
+    // Values from Python's math.erfc/math.exp/math.tanh (float64), not from
+    // this package: GELU and SiLU as PyTorch defines them (the tanh form as
+    // 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)))). Bounds: the SIMD ones above.
+    it(`gelu / silu: values computed with Python's math module [${b.label}]`, () => {
+      const y = run1((x, o) => k.gelu(x, o), [1, -1, -3, 0, -0]);
+      close(y[0]!, 0.8413447460685429, SHARED.gelu.simd);
+      close(y[1]!, -0.15865525393145707, SHARED.gelu.simd);
+      close(y[2]!, -0.004049694094890287, SHARED.gelu.simd);
+      expect(y[3]).toBe(0);
+      const t = run1((x, o) => k.gelu(x, o, 'tanh'), [1, -1]);
+      close(t[0]!, 0.8411919906082768, 4);
+      close(t[1]!, -0.15880800939172324, 4);
+      const s = run1((x, o) => k.silu(x, o), [1, -2, NaN]);
+      close(s[0]!, 0.7310585786300049, 4);
+      close(s[1]!, -0.2384058440442351, 4);
+      expect(s[2]).toBeNaN();
+      // GELU'(0) = Φ(0) = 1/2, SiLU'(0) = σ(0) = 1/2; a NaN dy stays NaN.
+      const d = new Float32Array(2);
+      k.geluBackward(Float32Array.from([0, 0]), Float32Array.from([1, NaN]), d);
+      expect(d[0]).toBe(0.5);
+      expect(d[1]).toBeNaN();
+      k.siluBackward(Float32Array.from([0, 0]), Float32Array.from([4, 1]), d);
+      expect(Array.from(d)).toEqual([2, 0.5]);
+    });
+
     it(`prelu: per-feature α over rows [${b.label}]`, () => {
       const x = Float32Array.from([-1, 2, -3, 4]);
       const alpha = Float32Array.from([0.5, 0.25]);
@@ -403,3 +494,25 @@ for (const b of backendsUnderTest()) {
     });
   });
 }
+
+// The float64 erfc the GELU formulas above rely on, against Python's
+// math.erfc (an independent implementation): within 1e-13 relative.
+describe('reference erfc', () => {
+  it.each([
+    [-1.5, 1.9661051464753108],
+    [0.3, 0.6713732405408726],
+    [1.9, 0.0072095707647425325],
+    [2.0, 0.004677734981047265],
+    [3.5, 7.430983723414128e-7],
+    [6.0, 2.1519736712498916e-17],
+    [10.0, 2.088487583762545e-45],
+  ])('erfc(%d)', (t, want) => {
+    expect(Math.abs(erfc(t) - want)).toBeLessThanOrEqual(1e-13 * want);
+  });
+  it('limits and NaN', () => {
+    expect(erfc(Infinity)).toBe(0);
+    expect(erfc(-Infinity)).toBe(2);
+    expect(erfc(NaN)).toBeNaN();
+    expect(normalCdf(0)).toBe(0.5);
+  });
+});

@@ -248,7 +248,12 @@ describe('Sequential construction errors (no backend work)', () => {
       /^Dense: options\.activation must be one of 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'(, 'gelu')?(, 'silu')? or null, got "softmax"$/,
     );
     // @ts-expect-error deliberately wrong
-    expect(() => new Dense(3, 3, { init: 'xavier' })).toThrow(new RangeError(`Dense: options.init must be one of 'he', 'glorot', 'zeros', got "xavier"`));
+    expect(() => new Dense(3, 3, { init: 'xavier' })).toThrow(
+      new RangeError(
+        `Dense: options.init must be one of 'he', 'glorot', 'heNormal', 'heUniform', 'glorotNormal', 'glorotUniform', 'lecunNormal', 'lecunUniform', 'torch', 'zeros', 'ones' or { constant: number }, got "xavier"`,
+      ),
+    );
+    expect(() => new Dense(3, 3, { init: { constant: NaN } })).toThrow(/Dense: options.init.constant must be a finite number, got NaN/);
     expect(() => new Dense(3, 3, { activation: 'elu', alpha: NaN })).toThrow(new RangeError('Dense: options.alpha must be a finite number, got NaN'));
     expect(() => new LeakyReLU(Infinity)).toThrow(new RangeError('LeakyReLU: alpha must be a finite number, got Infinity'));
     // @ts-expect-error deliberately wrong

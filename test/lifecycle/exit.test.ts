@@ -24,6 +24,9 @@ const stages: Array<{ stage: string; code: number; signal?: NodeJS.Signals }> = 
         { stage: 'fit-uncaught', code: 1 },
         { stage: 'fit-signal', code: 0, signal: 'SIGTERM' as const },
         { stage: 'fit-exit-worker-busy', code: 0 },
+        { stage: 'fit-exit-during-chunk', code: 0 },
+        { stage: 'fit-main-mid-epoch', code: 0 },
+        { stage: 'predict-async-exit', code: 0 },
       ]
     : []),
 ];

@@ -26,7 +26,7 @@ describe('constructors reject invalid hyper-parameters', () => {
     ['clipNorm 0', () => new SGD(p, { clipNorm: 0 }), RangeError, 'SGD: clipNorm must be a finite number > 0, got 0'],
     ['variant unknown', () => new Momentum(p, { variant: 'heavy' as never }), TypeError, "Momentum: variant must be 'ema' | 'classic' | 'nesterov' | 'keras' | 'keras-nesterov', got string \"heavy\""],
     ['convention unknown', () => new Adam(p, { convention: 'jax' as never }), TypeError, "Adam: convention must be 'note' | 'pytorch' | 'keras', got string \"jax\""],
-    ['unknown option', () => new Adam(p, { learningRate: 0.1 } as never), TypeError, 'Adam: learningRate must be one of the known options'],
+    ['unknown option', () => new Adam(p, { learningRate: 0.1 } as never), TypeError, 'Adam: learningRate is not a known option (known: lr, weightDecay, decoupledWeightDecay, beta1, beta2, eps, epsHat, backend, clipNorm, schedule, convention)'],
     ['group lr < 0', () => new SGD([{ params: p, lr: -2 }]), RangeError, 'SGD: groups[0].lr must be a finite number >= 0, got -2'],
     ['group beta', () => new Momentum([{ params: [p[0]!] }, { params: [p[1]!], beta: 2 }]), RangeError, 'Momentum: groups[1].beta must be a number in [0, 1), got 2'],
     ['params not an array', () => new SGD(undefined as never), TypeError, 'SGD: params must be an array of parameters or of parameter groups, got undefined'],
@@ -88,7 +88,7 @@ describe('loadStateDict rejects a state that does not fit, changing nothing', ()
     ['a shape', edit((s) => (g0(s).shapes[0] = [3, 2])), RangeError, 'Adam.loadStateDict: state.groups[0].shapes[0] must be [2, 3], got [3, 2]'],
     ['state of the wrong length', edit((s) => (g0(s).state.m = Buffer.alloc(4 * 8).toString('base64'))), RangeError, 'Adam.loadStateDict: state.groups[0].state.m must be base64 of 9 float32 values'],
     ['state not base64', edit((s) => (g0(s).state.v = '@@@@')), RangeError, 'Adam.loadStateDict: state.groups[0].state.v must be base64 of 9 float32 values'],
-    ['a slot of another optimizer', edit((s) => (g0(s).state.velocity = g0(s).state.m)), TypeError, 'Adam.loadStateDict: state.groups[0].state.velocity must be one of the known options'],
+    ['a slot of another optimizer', edit((s) => (g0(s).state.velocity = g0(s).state.m)), TypeError, 'Adam.loadStateDict: state.groups[0].state.velocity is not a known option (known: m, v)'],
     ['missing hyper-parameter', edit((s) => delete g0(s).hyper.beta2), RangeError, "Adam.loadStateDict: state.groups[0].hyper must be an object with 'beta2', got no such key"],
     ['invalid hyper-parameter', edit((s) => (g0(s).hyper.eps = 0)), RangeError, 'Adam.loadStateDict: state.groups[0].hyper.eps must be a finite number > 0, got 0'],
   ];

@@ -79,7 +79,7 @@ describe('nodegrad CLI', () => {
       [['train', '--data', ragged, '--backend', 'reference'], `nodegrad: ${ragged}:2: expected 3 columns, got 2`],
       [['train', '--data', bad, '--augment', '1'], 'nodegrad: --augment applies to the MNIST images only, not to --data'],
       [['train', '--schedule', 'step'], 'nodegrad: --schedule must be one of cosine|constant, got "step"'],
-      [['fly'], 'nodegrad: unknown command "fly" (commands: train, predict, evaluate, demo, kernels, launch; see nodegrad --help)'],
+      [['fly'], 'nodegrad: unknown command "fly" (commands: train, predict, evaluate, demo, kernels, launch, export; see nodegrad --help)'],
       [['demo', 'exploding'], 'nodegrad: demo: unknown demo "exploding" (available: vanishing)'],
     ];
     for (const [args, message] of cases) {

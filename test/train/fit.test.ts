@@ -3,6 +3,31 @@ import { Adam, AbortError, Dense, earlyStopping, Sequential, SGD, Tensor, type C
 import { backendsUnderTest } from '../helpers/backends.js';
 import { bits, blobs, smallModel } from './helpers.js';
 
+/**
+ * A callback that, after batch 1 of epoch 0, sets the weights so that the
+ * next forward pass overflows (NaN in x is refused before training, and a
+ * loss is summed in double, so only non-finite outputs make it non-finite):
+ * the first layer's outputs all tanh(1) ≈ 0.76, the second layer's weights
+ * 3e38, so each output is 16 · 0.76 · 3e38 > float32's maximum: +Infinity.
+ * The weights themselves stay finite. `restore()` puts the saved ones back.
+ */
+function overflowAfterBatch1(m: Sequential): Callback & { restore(): void } {
+  let saved: Float32Array | undefined;
+  return {
+    onBatchEnd(batch) {
+      if (batch !== 1 || saved) return;
+      saved = m.values.slice();
+      const [w0, b0, w1] = m.parameters();
+      w0!.value.data.fill(0);
+      b0!.value.data.fill(1);
+      w1!.value.data.fill(3e38);
+    },
+    restore() {
+      m.values.set(saved!);
+    },
+  };
+}
+
 for (const b of backendsUnderTest()) {
   describe(`fit [${b.label}]`, () => {
     it('is reproducible bit for bit with a seed, and the seed matters', async () => {
@@ -68,10 +93,9 @@ for (const b of backendsUnderTest()) {
 
     it('stops with an error naming epoch and batch when the loss is not finite', async () => {
       const { x, y } = blobs(40, 6);
-      x.data[4 * 21] = NaN; // row 21: batch 3 (rows 16..23) with batchSize 8, unshuffled
       const m = smallModel(b.name).compile({ optimizer: 'sgd', loss: 'softmaxCrossEntropy' });
-      await expect(m.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 })).rejects.toThrow(
-        /^fit: the loss became NaN at epoch 1, batch 3 of 5; that batch's update was not applied/,
+      await expect(m.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, callbacks: [overflowAfterBatch1(m)] })).rejects.toThrow(
+        /^fit: the loss became (Infinity|NaN) at epoch 1, batch 3 of 5; that batch's update was not applied/,
       );
       expect(m.optimizer!.stepCount).toBe(2);
       expect(m.values.every(Number.isFinite)).toBe(true);
@@ -81,22 +105,23 @@ for (const b of backendsUnderTest()) {
 
     it('lets a callback skip or stop on a non-finite loss', async () => {
       const { x, y } = blobs(40, 6);
-      x.data[4 * 21] = NaN;
       const skip = smallModel(b.name).compile({ optimizer: 'sgd', loss: 'softmaxCrossEntropy' });
-      const h = await skip.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, callbacks: [{ onNonFiniteLoss: () => 'skip' }] });
+      const poison = overflowAfterBatch1(skip);
+      const skipper: Callback = { onNonFiniteLoss: () => (poison.restore(), 'skip') };
+      const h = await skip.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, callbacks: [poison, skipper] });
       expect(h.stopReason).toBe('completed');
-      expect(skip.optimizer!.stepCount).toBe(8);
+      expect(skip.optimizer!.stepCount).toBe(9); // 10 batches, one skipped
       expect(skip.values.every(Number.isFinite)).toBe(true);
       const stop = smallModel(b.name).compile({ optimizer: 'sgd', loss: 'softmaxCrossEntropy' });
-      const seen: unknown[] = [];
+      const seen: { epoch: number; batch: number; loss: number }[] = [];
       const h2 = await stop.fit(x, y, {
         epochs: 2,
         batchSize: 8,
         shuffle: false,
         verbose: 0,
-        callbacks: [{ onNonFiniteLoss: (info) => (seen.push(info), 'stop') }],
+        callbacks: [overflowAfterBatch1(stop), { onNonFiniteLoss: (info) => (seen.push(info), 'stop') }],
       });
-      expect(seen).toEqual([{ epoch: 0, batch: 2, loss: NaN }]);
+      expect(seen.map((i) => [i.epoch, i.batch, Number.isFinite(i.loss)])).toEqual([[0, 2, false]]);
       expect(h2.stopReason).toBe('stopped');
       expect(stop.optimizer!.stepCount).toBe(2);
     });
@@ -113,6 +138,9 @@ for (const b of backendsUnderTest()) {
       expect(m.predict(x).shape).toEqual([64, 3]);
     });
 
+    // On the main thread (background: false) an abort from onBatchEnd stops
+    // at the next batch; the background path stops at the end of the running
+    // chunk (test/plan/safety.test.ts).
     it('aborts at a batch boundary; a following fit continues exactly', async () => {
       const { x, y } = blobs(64, 8);
       const straight = smallModel(b.name).compile({ optimizer: 'adam', loss: 'softmaxCrossEntropy' });
@@ -121,7 +149,7 @@ for (const b of backendsUnderTest()) {
       const m = smallModel(b.name).compile({ optimizer: 'adam', loss: 'softmaxCrossEntropy' });
       const ac = new AbortController();
       const stopAt: Callback = { onBatchEnd: (i) => void (i === 2 && ac.abort(new Error('enough'))) };
-      const err = await m.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0, signal: ac.signal, callbacks: [stopAt] }).catch((e: unknown) => e);
+      const err = await m.fit(x, y, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0, signal: ac.signal, callbacks: [stopAt], background: false }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AbortError);
       expect((err as AbortError).message).toBe('fit: aborted at epoch 1, before batch 4 of 8');
       expect(((err as AbortError).cause as Error).message).toBe('enough');

@@ -2,6 +2,7 @@
 // from the float32 inputs, scaled, and rounded once to float32 on store.
 import { FusedActivation, type RawGemm } from '../gemm.js';
 import { referenceActivations as act } from './activations.js';
+import { ACTIVATIONS } from '../families/activations.js';
 
 export const referenceGemm: RawGemm = {
   gemm(a, b, c, m, n, k, transA, transB, alpha, beta) {
@@ -45,19 +46,19 @@ export const referenceGemm: RawGemm = {
   },
 };
 
-function applyInPlace(y: Float32Array, activation: FusedActivation, alpha: number): void {
-  switch (activation) {
-    case FusedActivation.none:
-      return;
-    case FusedActivation.relu:
-      return act.relu(y, y);
-    case FusedActivation.leakyRelu:
-      return act.leakyRelu(y, y, alpha);
-    case FusedActivation.elu:
-      return act.elu(y, y, alpha);
-    case FusedActivation.sigmoid:
-      return act.sigmoid(y, y);
-    case FusedActivation.tanh:
-      return act.tanh(y, y);
+// Fused id -> the activation kernel applied in place (with α, or GELU's
+// form), derived from the family's list.
+const fusedKernels = new Map<number, (y: Float32Array, alpha: number) => void>();
+for (const e of ACTIVATIONS) {
+  const k = act[e.name] as (x: Float32Array, y: Float32Array, p?: number) => void;
+  if (e.param === 'approximate') {
+    Object.values(e.approximate).forEach((id, form) => fusedKernels.set(id, (y) => k(y, y, form)));
+  } else {
+    fusedKernels.set(e.fused, (y, alpha) => k(y, y, alpha));
   }
+}
+
+function applyInPlace(y: Float32Array, activation: FusedActivation, alpha: number): void {
+  if (activation === FusedActivation.none) return;
+  fusedKernels.get(activation)!(y, alpha);
 }

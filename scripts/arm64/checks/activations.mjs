@@ -4,6 +4,8 @@
 // once, which is what the reference computes), per path.
 import { bounded, exact, perPath, ulps } from './compare.mjs';
 import { rng, seedOf, SIZES, uniform, withSpecials } from './inputs.mjs';
+import * as erf from '../../../dist/backend/reference/erf.js';
+import { backwardSlack, forwardSlack, TOLERANCES } from '../../../test/shared/activation-tolerances.mjs';
 
 // Forward inputs span exp's interesting range and the edge values.
 const fwdInput = (r, n) => withSpecials(r, n, -12, 12);
@@ -114,7 +116,45 @@ const eluBackwardTol = (args) => {
   return perPath(bounded(1, slack), bounded(3, slack));
 };
 
+// GELU and SiLU: the shared tolerances (test/shared/activation-tolerances.mjs,
+// reasons there). GELU's raw kernels take `approximate` as 0 (none) or 1 (tanh).
+const sharedFwd = (key) => (args) => {
+  const [xs] = args;
+  const t = TOLERANCES[key];
+  return perPath(bounded(t.scalar, (i) => forwardSlack(xs[i])), bounded(t.simd, (i) => forwardSlack(xs[i])));
+};
+const sharedBwd = (key) => (args) => {
+  const [xs, dy] = args;
+  const t = TOLERANCES[key];
+  const slack = (i) => backwardSlack(key, xs[i], dy[i], erf);
+  return perPath(bounded(t.scalar, slack), bounded(t.simd, slack));
+};
+const geluForms = (build) => [0, 1].flatMap((form) => build(form).map((c) => ({ ...c, label: `${c.label} approximate=${form}` })));
+const gelu = {
+  params: ['x', 'y', 'approximate'],
+  cases: () =>
+    geluForms((form) =>
+      elementwise(`gelu/${form}`, (r, n) => [fwdInput(r, n), new Float32Array(n), form], { 1: sharedFwd(form ? 'geluTanh' : 'gelu') }, { 1: 0 }),
+    ),
+};
+const geluBackward = {
+  params: ['x', 'dy', 'dx', 'approximate'],
+  cases: () =>
+    geluForms((form) =>
+      elementwise(
+        `geluBackward/${form}`,
+        (r, n) => [fwdInput(r, n), dyInput(r, n), new Float32Array(n), form],
+        { 2: sharedBwd(form ? 'geluTanhBackward' : 'geluBackward') },
+        { 2: 1 },
+      ),
+    ),
+};
+
 export const checks = {
+  gelu,
+  geluBackward,
+  silu: unary('silu', sharedFwd('silu')),
+  siluBackward: backward('siluBackward', x, sharedBwd('siluBackward')),
   relu: unary('relu', exact),
   reluBackward: backward('reluBackward', x, exact),
   leakyRelu: unary('leakyRelu', exact, [0.01, 0.3, -2]),

@@ -6,19 +6,20 @@
 import { bounded } from './compare.mjs';
 import { rng, seedOf, SIZES, uniform } from './inputs.mjs';
 
+const { readBlock, scalarBlock } = await import(new URL('../../../dist/backend/optim-scalars.js', import.meta.url).href);
+
 const U = 2 ** -24;
 // The suite's bound (test/kernels/optim.test.ts): each backend is within
 // K·u·M of the float64 formula, M the sum of the magnitudes of the terms a
 // value is built from and K = 16 (about ten float32 roundings per value plus
 // the float32 step scalars, with headroom); native vs reference: 2K.
 const C = 32;
-const f = Math.fround;
 
 // Gradient preprocessing magnitudes: |scale·g| + |wd·θ|, and θ's own terms.
 const gmag = (g0, th, scale, wd) => Math.abs(scale * g0) + Math.abs(wd * th);
 const thmag = (th, decay) => Math.abs(th) + Math.abs(decay * th);
 
-function stepCases(name, variants, make, out) {
+function stepCases(name, variants, make, out, ret) {
   const cases = [];
   for (const [vname, hp] of Object.entries(variants)) {
     for (const n of SIZES) {
@@ -26,6 +27,7 @@ function stepCases(name, variants, make, out) {
         label: `${vname} n=${n}`,
         args: () => make(rng(seedOf(`${name}/${vname}/${n}`)), n, hp),
         out,
+        ret,
       });
     }
   }
@@ -50,17 +52,21 @@ const sgdVariants = {
   plain: { lr: 0.01, c: PLAIN },
   extras: { lr: 0.1, c: EXTRAS },
 };
+// Each variant is a scalar block (dist/backend/optim-scalars.js: the one
+// layout both backends read), written as its named fields.
 const momentumVariants = {
-  // The note's EMA: a = 1−β, p = lr.
-  ema: { beta: 0.9, a: 0.1, p: 0.01, q: 0, nesterov: false, c: PLAIN },
-  classic: { beta: 0.9, a: 1, p: 0.01, q: 0, nesterov: false, c: EXTRAS },
-  nesterov: { beta: 0.9, a: 1, p: 0.009, q: 0.01, nesterov: true, c: PLAIN },
-  keras: { beta: 0.9, a: -0.01, p: -1, q: 0, nesterov: false, c: PLAIN },
+  // The note's EMA: c1 = 1−β, lr = lr.
+  ema: { b1: 0.9, c1: 0.1, lr: 0.01, c: PLAIN },
+  classic: { b1: 0.9, c1: 1, lr: 0.01, c: EXTRAS },
+  nesterov: { b1: 0.9, c1: 1, lr: 0.009, q: 0.01, nesterov: 1, c: PLAIN },
+  keras: { b1: 0.9, c1: -0.01, lr: -1, c: PLAIN },
 };
 const rmsVariants = {
-  adagrad: { lr: 0.01, b: 1, c2: 1, eps: 1e-8, outside: false, c: PLAIN },
-  'adagrad-outside': { lr: 0.01, b: 1, c2: 1, eps: 1e-8, outside: true, c: EXTRAS },
-  rmsprop: { lr: 0.001, b: 0.9, c2: 0.1, eps: 1e-8, outside: false, c: EXTRAS },
+  adagrad: { lr: 0.01, b2: 1, c2: 1, eps: 1e-8, c: PLAIN },
+  'adagrad-outside': { lr: 0.01, b2: 1, c2: 1, eps: 1e-8, outside: 1, c: EXTRAS },
+  rmsprop: { lr: 0.001, b2: 0.9, c2: 0.1, eps: 1e-8, c: EXTRAS },
+  // The guard's check-then-write path, on finite data (it writes).
+  'rmsprop-guarded': { lr: 0.001, b2: 0.9, c2: 0.1, eps: 1e-8, guard: 1, c: PLAIN },
 };
 // Bias corrections for step t as the TS layer computes them (float64, then float32).
 function adamHp(lr, t, epsHat, c) {
@@ -68,87 +74,121 @@ function adamHp(lr, t, epsHat, c) {
   const b2 = 0.999;
   const alpha = epsHat ? (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t) : lr / (1 - b1 ** t);
   const k = epsHat ? 1 : 1 / Math.sqrt(1 - b2 ** t);
-  return { alpha, k, beta1: b1, c1: 1 - b1, beta2: b2, c2: 1 - b2, eps: 1e-8, c };
+  return { lr: alpha, k, b1, c1: 1 - b1, b2, c2: 1 - b2, eps: 1e-8, c };
 }
 const adamVariants = {
   't=1': adamHp(0.001, 1, false, PLAIN),
   't=10 extras': adamHp(0.01, 10, false, EXTRAS),
   't=3 eps-hat': adamHp(0.001, 3, true, PLAIN),
+  // TF.js's arrangement with given bias corrections (t = 2), guarded.
+  'tfjs t=2': { lr: 0.001, b1: 0.9, c1: 0.1, b2: 0.999, c2: 0.001, eps: 1e-7, bc1: 0.19, bc2: 0.001999, divide: 1, guard: 1, c: PLAIN },
 };
 
-const common = (c) => c.map(f);
+const block = (hp) => {
+  const { c, ...fields } = hp;
+  return scalarBlock({ ...fields, scale: c[0], wd: c[1], decay: c[2] });
+};
+const S = (args) => readBlock(args[args.length - 1]);
+// Both backends return 0 (nothing refused) on these finite cases.
+const ret = () => 0;
 
 export const checks = {
   sgdStep: {
-    params: ['param', 'grad', 'lr', 'scale', 'wd', 'decay'],
+    params: ['param', 'grad', 'scalars'],
     cases: () =>
-      stepCases('sgdStep', sgdVariants, (r, n, hp) => [params(r, n), grads(r, n), f(hp.lr), ...common(hp.c)], {
-        0: ([th, g0, lr, scale, wd, decay]) => bounded(1, (i) => C * U * (thmag(th[i], decay) + Math.abs(lr) * gmag(g0[i], th[i], scale, wd))),
-      }),
+      stepCases('sgdStep', sgdVariants, (r, n, hp) => [params(r, n), grads(r, n), block(hp)], {
+        0: (a) => {
+          const [th, g0] = a;
+          const { lr, scale, wd, decay } = S(a);
+          return bounded(1, (i) => C * U * (thmag(th[i], decay) + Math.abs(lr) * gmag(g0[i], th[i], scale, wd)));
+        },
+      }, ret),
   },
   momentumStep: {
-    params: ['param', 'grad', 'm', 'beta', 'a', 'p', 'q', 'nesterov', 'scale', 'wd', 'decay'],
+    params: ['param', 'grad', 'm', 'scalars'],
     cases: () =>
       stepCases(
         'momentumStep',
         momentumVariants,
-        (r, n, hp) => [params(r, n), grads(r, n), moments(r, n), f(hp.beta), f(hp.a), f(hp.p), f(hp.q), hp.nesterov, ...common(hp.c)],
+        (r, n, hp) => [params(r, n), grads(r, n), moments(r, n), block(hp)],
         {
-          2: ([th, g0, m, beta, a, , , , scale, wd]) => bounded(1, (i) => C * U * (Math.abs(beta * m[i]) + Math.abs(a) * gmag(g0[i], th[i], scale, wd))),
-          0: ([th, g0, m, beta, a, p, q, , scale, wd, decay]) =>
-            bounded(1, (i) => {
+          2: (a) => {
+            const [th, g0, m] = a;
+            const { b1, c1, scale, wd } = S(a);
+            return bounded(1, (i) => C * U * (Math.abs(b1 * m[i]) + Math.abs(c1) * gmag(g0[i], th[i], scale, wd)));
+          },
+          0: (a) => {
+            const [th, g0, m] = a;
+            const { b1, c1, lr, q, scale, wd, decay } = S(a);
+            return bounded(1, (i) => {
               const g = gmag(g0[i], th[i], scale, wd);
-              return C * U * (thmag(th[i], decay) + Math.abs(p) * (Math.abs(beta * m[i]) + Math.abs(a) * g) + Math.abs(q) * g);
-            }),
+              return C * U * (thmag(th[i], decay) + Math.abs(lr) * (Math.abs(b1 * m[i]) + Math.abs(c1) * g) + Math.abs(q) * g);
+            });
+          },
         },
+        ret,
       ),
   },
   rmsStep: {
-    params: ['param', 'grad', 'v', 'lr', 'b', 'c2', 'eps', 'epsOutside', 'scale', 'wd', 'decay'],
+    params: ['param', 'grad', 'v', 'scalars'],
     cases: () =>
       stepCases(
         'rmsStep',
         rmsVariants,
-        (r, n, hp) => [params(r, n), grads(r, n), squares(r, n), f(hp.lr), f(hp.b), f(hp.c2), f(hp.eps), hp.outside, ...common(hp.c)],
+        (r, n, hp) => [params(r, n), grads(r, n), squares(r, n), block(hp)],
         {
-          2: ([th, g0, v, , b, c2, , , scale, wd]) => bounded(1, (i) => C * U * (Math.abs(b * v[i]) + Math.abs(c2) * gmag(g0[i], th[i], scale, wd) ** 2)),
+          2: (a) => {
+            const [th, g0, v] = a;
+            const { b2, c2, scale, wd } = S(a);
+            return bounded(1, (i) => C * U * (Math.abs(b2 * v[i]) + Math.abs(c2) * gmag(g0[i], th[i], scale, wd) ** 2));
+          },
           // g/den: den comes from a sum of non-negative terms (relative error), so
           // the quotient is good to a few ulp of |lr·g|/den.
-          0: ([th, g0, v, lr, b, c2, eps, outside, scale, wd, decay]) =>
-            bounded(1, (i) => {
+          0: (a) => {
+            const [th, g0, v] = a;
+            const { lr, b2, c2, eps, outside, scale, wd, decay } = S(a);
+            return bounded(1, (i) => {
               const g = gmag(g0[i], th[i], scale, wd);
-              const v1 = b * v[i] + c2 * g * g;
+              const v1 = b2 * v[i] + c2 * g * g;
               const den = outside ? Math.sqrt(v1) + eps : Math.sqrt(v1 + eps);
               return C * U * (thmag(th[i], decay) + (Math.abs(lr) * g) / den);
-            }),
+            });
+          },
         },
+        ret,
       ),
   },
   adamStep: {
-    params: ['param', 'grad', 'm', 'v', 'alpha', 'k', 'beta1', 'c1', 'beta2', 'c2', 'eps', 'scale', 'wd', 'decay'],
+    params: ['param', 'grad', 'm', 'v', 'scalars'],
     cases: () =>
       stepCases(
         'adamStep',
         adamVariants,
-        (r, n, hp) => [
-          params(r, n),
-          grads(r, n),
-          moments(r, n),
-          squares(r, n),
-          ...[hp.alpha, hp.k, hp.beta1, hp.c1, hp.beta2, hp.c2, hp.eps].map(f),
-          ...common(hp.c),
-        ],
+        (r, n, hp) => [params(r, n), grads(r, n), moments(r, n), squares(r, n), block(hp)],
         {
-          2: ([th, g0, m, , , , b1, c1, , , , scale, wd]) => bounded(1, (i) => C * U * (Math.abs(b1 * m[i]) + Math.abs(c1) * gmag(g0[i], th[i], scale, wd))),
-          3: ([th, g0, , v, , , , , b2, c2, , scale, wd]) => bounded(1, (i) => C * U * (Math.abs(b2 * v[i]) + Math.abs(c2) * gmag(g0[i], th[i], scale, wd) ** 2)),
-          0: ([th, g0, m, v, alpha, k, b1, c1, b2, c2, eps, scale, wd, decay]) =>
-            bounded(1, (i) => {
+          2: (a) => {
+            const [th, g0, m] = a;
+            const { b1, c1, scale, wd } = S(a);
+            return bounded(1, (i) => C * U * (Math.abs(b1 * m[i]) + Math.abs(c1) * gmag(g0[i], th[i], scale, wd)));
+          },
+          3: (a) => {
+            const [th, g0, , v] = a;
+            const { b2, c2, scale, wd } = S(a);
+            return bounded(1, (i) => C * U * (Math.abs(b2 * v[i]) + Math.abs(c2) * gmag(g0[i], th[i], scale, wd) ** 2));
+          },
+          0: (a) => {
+            const [th, g0, m, v] = a;
+            const { lr, k, b1, c1, b2, c2, eps, bc1, bc2, divide, scale, wd, decay } = S(a);
+            return bounded(1, (i) => {
               const g = gmag(g0[i], th[i], scale, wd);
               const m1 = Math.abs(b1 * m[i]) + Math.abs(c1) * g;
               const v1 = b2 * v[i] + c2 * g * g;
-              return C * U * (thmag(th[i], decay) + (Math.abs(alpha) * m1) / (Math.sqrt(v1) * k + eps));
-            }),
+              const u = divide ? m1 / bc1 / (Math.sqrt(v1 / bc2) + eps) : m1 / (Math.sqrt(v1) * k + eps);
+              return C * U * (thmag(th[i], decay) + Math.abs(lr) * u);
+            });
+          },
         },
+        ret,
       ),
   },
   sumSquares: {

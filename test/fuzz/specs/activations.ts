@@ -6,8 +6,10 @@
 // shared α on SIMD, which sums per lane: 1 ulp + n·2⁻⁵²·Σ|terms|.
 import fc from 'fast-check';
 import type { KernelSpec } from '../engine.js';
-import { absolute, bitwise, ulps, type Compare } from '../tolerance.js';
+import { absolute, bitwise, ulpDistance, ulps, type Compare } from '../tolerance.js';
 import { f32, f32Array, hyper, length } from '../values.js';
+import * as erf from '../../../lib/backend/reference/erf.js';
+import { backwardSlack, forwardSlack, TOLERANCES } from '../../shared/activation-tolerances.mjs';
 
 const alphaValue = hyper(fc.float({ min: -2, max: 2, noNaN: true }));
 
@@ -78,7 +80,70 @@ function dalphaBound(args: readonly unknown[]): Compare {
   return (e, a, j) => absolute(() => 2 ** -23 * Math.abs(e[j]!) + n * 2 ** -52 * mag)(e, a, j);
 }
 
+// GELU and SiLU: the shared tolerances (test/shared/activation-tolerances.mjs,
+// reasons there), SIMD path; GELU's `approximate` as a choice argument.
+const approximate = fc.option(fc.constantFrom('none', 'tanh'), { nil: undefined });
+// Within n ulps on the ordered float line (where +Inf is the float after
+// FLT_MAX: a product at the overflow boundary may round either way), or
+// within the slack. Known divergence, not pinned (as for ELU above): with
+// dy = ±Inf where the derivative underflows to 0 in float32 (GELU' at
+// x ≲ −13), native gives Inf·0 = NaN while the float64 reference gives ±Inf.
+const within =
+  (n: number, slack: (i: number) => number, dy?: Float32Array): Compare =>
+  (e, a, i) => {
+    const ev = e[i]!;
+    const av = a[i]!;
+    if (Number.isNaN(ev) || Number.isNaN(av)) {
+      if (Number.isNaN(ev) && Number.isNaN(av)) return undefined;
+      if (dy && !Number.isFinite(dy[i]!) && Number.isNaN(av) && !Number.isFinite(ev)) return undefined;
+      return `element ${i}: expected ${ev}, got ${av} (NaN)`;
+    }
+    if (ulpDistance(ev, av) <= n || Math.abs(av - ev) <= slack(i)) return undefined;
+    return `element ${i}: expected ${ev}, got ${av} (${ulpDistance(ev, av)} ulp > ${n}, |diff| > ${slack(i)})`;
+  };
+function forwardSpec(name: 'gelu' | 'silu', withChoice: boolean): KernelSpec {
+  return {
+    args: [
+      { role: 'in', name: 'x' },
+      { role: 'out', name: 'y', mayAlias: ['x'] },
+      ...(withChoice ? [{ role: 'choice', name: 'approximate', values: ['none', 'tanh'], optional: true } as const] : []),
+    ],
+    valid: length.chain((n) =>
+      withChoice ? fc.tuple(f32Array(n), f32Array(n), approximate).map(([x, y, a]) => (a === undefined ? [x, y] : [x, y, a])) : fc.tuple(f32Array(n), f32Array(n)),
+    ),
+    compare: (_out, args) => {
+      const [x, , a] = args as [Float32Array, Float32Array, string?];
+      const tol = TOLERANCES[name === 'gelu' && a === 'tanh' ? 'geluTanh' : name];
+      return within(tol.simd, (i) => forwardSlack(x[i]!));
+    },
+  };
+}
+function backwardSpec(name: 'geluBackward' | 'siluBackward', withChoice: boolean): KernelSpec {
+  return {
+    args: [
+      { role: 'in', name: 'x' },
+      { role: 'in', name: 'dy' },
+      { role: 'out', name: 'dx', mayAlias: ['x', 'dy'] },
+      ...(withChoice ? [{ role: 'choice', name: 'approximate', values: ['none', 'tanh'], optional: true } as const] : []),
+    ],
+    valid: length.chain((n) =>
+      withChoice
+        ? fc.tuple(f32Array(n), f32Array(n), f32Array(n), approximate).map(([x, dy, dx, a]) => (a === undefined ? [x, dy, dx] : [x, dy, dx, a]))
+        : fc.tuple(f32Array(n), f32Array(n), f32Array(n)),
+    ),
+    compare: (_out, args) => {
+      const [x, dy, , a] = args as [Float32Array, Float32Array, Float32Array, string?];
+      const key = name === 'geluBackward' && a === 'tanh' ? 'geluTanhBackward' : name;
+      return within(TOLERANCES[key].simd, (i) => backwardSlack(key, x[i]!, dy[i]!, erf), dy);
+    },
+  };
+}
+
 export const activationSpecs: Record<string, KernelSpec> = {
+  gelu: forwardSpec('gelu', true),
+  geluBackward: backwardSpec('geluBackward', true),
+  silu: forwardSpec('silu', false),
+  siluBackward: backwardSpec('siluBackward', false),
   relu: unary(bitwise, false),
   leakyRelu: unary(bitwise, true),
   elu: unary(ulps(2), true),

@@ -1,0 +1,368 @@
+// TensorFlow.js Layers import: a model.json (tfjs-core's ModelJSON) with
+// its weight shards, as tfjs-layers' model.save() or the Keras converter
+// writes them, becomes a Sequential. Everything is read and checked — the
+// topology (only layers nodegrad has), the manifest (float32, no
+// quantization, names and shapes that match the topology), the shard sizes
+// and finite values — before the model is built, so a refused file
+// allocates no model and names the layer or tensor at fault.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BackendName } from '../backend/index.js';
+// Imported for their registerLayer() side effect too: layers are made through layerFromJSON.
+import { ELU, LeakyReLU, ReLU } from '../activation-layers.js';
+import '../layers/dense.js';
+import type { DenseActivation } from '../layers/dense.js';
+import { layerFromJSON, type Layer } from '../layers/layer.js';
+import { PReLU } from '../layers/prelu.js';
+import { Standardize } from '../data/standardize.js';
+import { Sequential } from '../model/sequential.js';
+import { ModelFileError } from './model-files.js';
+import { TFJS_MODEL_FILE } from './tfjs-format.js';
+
+export interface TfjsImportOptions {
+  backend?: BackendName;
+  /**
+   * A final softmax (a Softmax layer, or a last Dense with activation
+   * 'softmax') is refused by default: nodegrad models output logits and
+   * train them with softmaxCrossEntropy. `true` drops it, so the imported
+   * model outputs the logits the tfjs model turned into probabilities.
+   */
+  dropFinalSoftmax?: boolean;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** True when `json` is a TF.js Layers model.json rather than nodegrad's own (which has no modelTopology). */
+export function isTfjsModelJson(json: unknown): boolean {
+  return isObj(json) && 'modelTopology' in json && 'weightsManifest' in json;
+}
+
+/** Tensors one planned layer needs, by their tfjs names. */
+interface Want {
+  name: string;
+  shape: number[];
+  /** Fills the built layer's parameter `param` with the tensor (-1: a constructor input, see Planned.make). */
+  param: number;
+  layer: number;
+}
+
+interface Planned {
+  /** Builds the layer; `values` holds every wanted tensor (a Standardize takes its mean and variance here). */
+  make: (values: ReadonlyMap<string, Float32Array>) => Layer;
+  wants: Want[];
+}
+
+const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, BatchNormalization (center and scale false), InputLayer';
+
+/** tfjs activation identifiers nodegrad has a kernel for: the kernel name and its parameter. */
+const TFJS_ACTIVATIONS: Record<string, { name: string; className: string; config: Record<string, unknown> }> = {
+  relu: { name: 'relu', className: 'ReLU', config: {} },
+  sigmoid: { name: 'sigmoid', className: 'Sigmoid', config: {} },
+  tanh: { name: 'tanh', className: 'Tanh', config: {} },
+  // tfjs's elu activation has α = 1.
+  elu: { name: 'elu', className: 'ELU', config: { alpha: 1 } },
+  // x·Φ(x) with erf, and the tanh approximation (tfjs-layers' Gelu, GeluNew).
+  gelu: { name: 'gelu', className: 'GELU', config: { approximate: 'none' } },
+  gelu_new: { name: 'gelu', className: 'GELU', config: { approximate: 'tanh' } },
+  // x·σ(x)
+  swish: { name: 'silu', className: 'SiLU', config: {} },
+};
+
+/** A factory for a registered layer, tried once now so a build without it refuses at plan time. */
+function available(make: () => Layer): (() => Layer) | null {
+  try {
+    make();
+    return make;
+  } catch {
+    return null;
+  }
+}
+
+function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema: Obj | null): { inputFeatures: number; layers: Planned[] } {
+  let top = topology;
+  // The Keras converter wraps the model in { keras_version, backend, model_config }.
+  if (isObj(top) && isObj(top.model_config)) top = top.model_config;
+  if (!isObj(top)) throw new ModelFileError(path, `${path}: modelTopology must be an object`);
+  if (top.class_name !== 'Sequential') {
+    throw new ModelFileError(path, `${path}: only Sequential models can be imported, got class_name ${JSON.stringify(top.class_name)}`);
+  }
+  const cfg = top.config;
+  const list = Array.isArray(cfg) ? cfg : isObj(cfg) ? cfg.layers : undefined;
+  if (!Array.isArray(list) || list.length === 0) throw new ModelFileError(path, `${path}: modelTopology.config.layers must be a non-empty array`);
+
+  let features: number | undefined;
+  let inputFeatures = 0;
+  const out: Planned[] = [];
+  const names = new Set<string>();
+  const last = list.length - 1;
+  list.forEach((raw, i) => {
+    if (!isObj(raw) || typeof raw.class_name !== 'string' || !isObj(raw.config)) {
+      throw new ModelFileError(path, `${path}: layers[${i}] must be { class_name, config }`);
+    }
+    const c = raw.config;
+    const cls = raw.class_name;
+    const name = typeof c.name === 'string' ? c.name : `layer_${i}`;
+    const where = `layers[${i}] (${cls} "${name}")`;
+    const refuse = (why: string): never => {
+      throw new ModelFileError(path, `${path}: ${where}: ${why}`);
+    };
+    if (names.has(name)) refuse('duplicate layer name');
+    names.add(name);
+    const shape = c.batch_input_shape ?? (Array.isArray(c.batch_shape) ? c.batch_shape : undefined);
+    if (shape !== undefined && features === undefined) {
+      const f = Array.isArray(shape) && shape.length === 2 ? (shape[1] as unknown) : undefined;
+      if (typeof f !== 'number' || !Number.isSafeInteger(f) || f < 1) {
+        refuse(`input shape must be [null, features], got ${JSON.stringify(shape)} (nodegrad models take [batch, features])`);
+      }
+      features = inputFeatures = f as number;
+    }
+    const need = (): number => features ?? refuse('the input feature count is unknown (no batch_input_shape on the first layer)');
+    const idx = out.length;
+    const isLastSoftmax = (act: unknown): boolean => act === 'softmax' && i === last && dropFinalSoftmax;
+    const activationLayer = (act: unknown): (() => Layer) | null => {
+      if (act === 'linear') return null;
+      if (act === 'softmax') {
+        if (isLastSoftmax(act)) return null;
+        return refuse(`activation 'softmax' is not a nodegrad layer (models output logits for softmaxCrossEntropy); a final softmax can be dropped with { dropFinalSoftmax: true }`);
+      }
+      const a = typeof act === 'string' && Object.hasOwn(TFJS_ACTIVATIONS, act) ? TFJS_ACTIVATIONS[act]! : undefined;
+      if (!a) return refuse(`activation ${JSON.stringify(act)} is not supported (supported: ${Object.keys(TFJS_ACTIVATIONS).join(', ')}, linear)`);
+      const make = available(() => layerFromJSON({ className: a.className, config: a.config }));
+      return make ?? refuse(`activation ${JSON.stringify(act)} needs nodegrad's ${a.className} layer, which this build does not have`);
+    };
+    switch (cls) {
+      case 'InputLayer':
+        need();
+        return;
+      case 'Dense': {
+        const units = c.units;
+        if (!Number.isSafeInteger(units) || (units as number) < 1) refuse(`units must be a positive integer, got ${JSON.stringify(units)}`);
+        const inF = need();
+        const bias = c.use_bias ?? true;
+        if (typeof bias !== 'boolean') refuse(`use_bias must be a boolean, got ${JSON.stringify(bias)}`);
+        for (const k of ['kernel_constraint', 'bias_constraint', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer']) {
+          // Harmless for predictions, but fine-tuning here would silently drop them.
+          if (c[k] !== undefined && c[k] !== null) refuse(`${k} is not supported`);
+        }
+        const act = c.activation ?? 'linear';
+        activationLayer(act); // refuses what nodegrad cannot compute (a softmax unless dropped)
+        const a = typeof act === 'string' && Object.hasOwn(TFJS_ACTIVATIONS, act) ? TFJS_ACTIVATIONS[act]! : undefined;
+        const config = { inFeatures: inF, outFeatures: units, bias, activation: (a?.name ?? null) as DenseActivation | null, ...a?.config };
+        const make = available(() => layerFromJSON({ className: 'Dense', config }));
+        if (!make) refuse(`a Dense with activation ${JSON.stringify(act)} is not available in this build`);
+        const wants: Want[] = [{ name: `${name}/kernel`, shape: [inF, units as number], param: 0, layer: idx }];
+        if (bias) wants.push({ name: `${name}/bias`, shape: [units as number], param: 1, layer: idx });
+        out.push({ make: make!, wants });
+        features = units as number;
+        return;
+      }
+      case 'Activation': {
+        need();
+        const make = activationLayer(c.activation);
+        if (make) out.push({ make, wants: [] });
+        return;
+      }
+      case 'ReLU': {
+        need();
+        if (c.max_value != null) refuse(`max_value ${JSON.stringify(c.max_value)} (a clipped ReLU) is not supported`);
+        if (c.negative_slope != null && c.negative_slope !== 0) refuse('negative_slope is not supported (use LeakyReLU)');
+        if (c.threshold != null && c.threshold !== 0) refuse('a threshold is not supported');
+        out.push({ make: () => new ReLU(), wants: [] });
+        return;
+      }
+      case 'LeakyReLU': {
+        need();
+        // tfjs and Keras default alpha: 0.3 (nodegrad's default is 0.01).
+        const alpha = c.alpha ?? c.negative_slope ?? 0.3;
+        if (typeof alpha !== 'number' || !Number.isFinite(alpha)) refuse(`alpha must be a finite number, got ${JSON.stringify(alpha)}`);
+        out.push({ make: () => new LeakyReLU(alpha as number), wants: [] });
+        return;
+      }
+      case 'ELU': {
+        need();
+        const alpha = c.alpha ?? 1;
+        if (typeof alpha !== 'number' || !Number.isFinite(alpha)) refuse(`alpha must be a finite number, got ${JSON.stringify(alpha)}`);
+        out.push({ make: () => new ELU(alpha as number), wants: [] });
+        return;
+      }
+      case 'PReLU': {
+        const f = need();
+        const axes = c.shared_axes;
+        let shared: boolean;
+        if (axes === null || axes === undefined) shared = false;
+        else if (Array.isArray(axes) && axes.length === 1 && axes[0] === 1) shared = true;
+        else shared = refuse(`shared_axes ${JSON.stringify(axes)} is not supported (null: one α per feature, [1]: one shared α)`);
+        if (c.alpha_constraint != null || c.alpha_regularizer != null) refuse('alpha constraints and regularizers are not supported');
+        out.push({ make: () => new PReLU({ perFeature: !shared }), wants: [{ name: `${name}/alpha`, shape: [shared ? 1 : f], param: 0, layer: idx }] });
+        return;
+      }
+      case 'BatchNormalization': {
+        // Only the form nodegrad's Standardize exports as: no learned scale or
+        // offset, so in inference mode it is (x − moving_mean) / √(moving_variance + ε).
+        const f = need();
+        if (c.center !== false || c.scale !== false) refuse('only a BatchNormalization with center: false and scale: false (a fixed standardisation) is supported');
+        if (c.axis !== undefined && c.axis !== -1 && c.axis !== 1 && !(Array.isArray(c.axis) && c.axis.length === 1 && (c.axis[0] === -1 || c.axis[0] === 1))) {
+          refuse(`axis ${JSON.stringify(c.axis)} is not the feature axis`);
+        }
+        const eps = c.epsilon ?? 0.001;
+        if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) refuse(`epsilon must be a finite number >= 0, got ${JSON.stringify(eps)}`);
+        const meanName = `${name}/moving_mean`;
+        const varName = `${name}/moving_variance`;
+        const extra = {
+          ...(Array.isArray(schema?.featureNames) && out.length === 0 ? { featureNames: schema!.featureNames as string[] } : {}),
+          ...(Array.isArray(schema?.classLabels) && out.length === 0 ? { classLabels: schema!.classLabels as string[] } : {}),
+        };
+        out.push({
+          make: (v) => new Standardize({ mean: v.get(meanName)!, std: v.get(varName)!.map((x) => Math.sqrt(x + (eps as number))), ...extra }),
+          wants: [
+            { name: meanName, shape: [f], param: -1, layer: idx },
+            { name: varName, shape: [f], param: -1, layer: idx },
+          ],
+        });
+        return;
+      }
+      case 'Softmax':
+        if (i === last && dropFinalSoftmax) return;
+        return refuse('Softmax is not a nodegrad layer (models output logits for softmaxCrossEntropy); a final one can be dropped with { dropFinalSoftmax: true }');
+      default:
+        refuse(`this layer class is not supported (supported: ${SUPPORTED})`);
+    }
+  });
+  if (features === undefined) throw new ModelFileError(path, `${path}: no layer gives the input shape (batch_input_shape)`);
+  if (out.length === 0) throw new ModelFileError(path, `${path}: the model has no layer nodegrad can represent`);
+  return { inputFeatures, layers: out };
+}
+
+interface ManifestWeight {
+  name: string;
+  shape: number[];
+  group: number;
+  /** Byte offset inside the group's concatenated shards. */
+  offset: number;
+}
+
+function parseManifest(manifest: unknown, path: string): { groups: string[][]; weights: Map<string, ManifestWeight>; groupBytes: number[] } {
+  if (!Array.isArray(manifest)) throw new ModelFileError(path, `${path}: weightsManifest must be an array of { paths, weights }`);
+  const groups: string[][] = [];
+  const groupBytes: number[] = [];
+  const weights = new Map<string, ManifestWeight>();
+  manifest.forEach((g, gi) => {
+    if (!isObj(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) throw new ModelFileError(path, `${path}: weightsManifest[${gi}] must be { paths, weights }`);
+    for (const p of g.paths) {
+      // Shards live beside model.json: no absolute paths, no "..", no URLs.
+      if (typeof p !== 'string' || p === '' || p.includes('..') || p.startsWith('/') || p.includes('\\') || /^[a-z][a-z0-9+.-]*:/i.test(p)) {
+        throw new ModelFileError(path, `${path}: weightsManifest[${gi}].paths holds ${JSON.stringify(p)}; only file names beside model.json are read`);
+      }
+    }
+    groups.push(g.paths as string[]);
+    let offset = 0;
+    for (const w of g.weights as unknown[]) {
+      if (!isObj(w) || typeof w.name !== 'string') throw new ModelFileError(path, `${path}: weightsManifest[${gi}] has an entry without a name`);
+      const where = `${path}: tensor "${w.name}"`;
+      if (w.dtype !== 'float32') throw new ModelFileError(path, `${where} has dtype ${JSON.stringify(w.dtype)}; only float32 is supported`);
+      if (w.quantization !== undefined) throw new ModelFileError(path, `${where} is quantized; only plain float32 weights are supported`);
+      if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+        throw new ModelFileError(path, `${where}: shape must be an array of non-negative integers, got ${JSON.stringify(w.shape)}`);
+      }
+      if (weights.has(w.name)) throw new ModelFileError(path, `${where} appears twice in the manifest`);
+      const shape = w.shape as number[];
+      weights.set(w.name, { name: w.name, shape, group: gi, offset });
+      offset += 4 * shape.reduce((a, b) => a * b, 1);
+    }
+    groupBytes.push(offset);
+  });
+  return { groups, weights, groupBytes };
+}
+
+async function readShard(dir: string, name: string): Promise<Buffer> {
+  try {
+    return await readFile(join(dir, name));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFileError(join(dir, name), `importTfjs: cannot read weight shard ${join(dir, name)}${code === 'ENOENT' ? ' (no such file)' : ` (${code ?? (e as Error).message})`}`);
+  }
+}
+
+/** Reads a TF.js Layers model (model.json + shards) from `dir` as a new, uncompiled Sequential. */
+export async function importTfjs(dir: string, options: TfjsImportOptions = {}): Promise<Sequential> {
+  if (typeof dir !== 'string' || dir === '') throw new TypeError('importTfjs: dir must be a non-empty string');
+  if (options === null || typeof options !== 'object') throw new TypeError('importTfjs: options must be an object');
+  const path = join(dir, TFJS_MODEL_FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse((await readFile(path)).toString('utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ModelFileError(path, code ? `importTfjs: cannot read ${path} (${code})` : `${path}: not valid JSON (${(e as Error).message})`);
+  }
+  return importTfjsJson(json, dir, options, path);
+}
+
+/** As importTfjs, with model.json already parsed (shards are read from `dir`). */
+export async function importTfjsJson(json: unknown, dir: string, options: TfjsImportOptions = {}, path = join(dir, TFJS_MODEL_FILE)): Promise<Sequential> {
+  if (!isTfjsModelJson(json)) throw new ModelFileError(path, `${path}: not a TF.js Layers model.json (modelTopology and weightsManifest are required)`);
+  const j = json as Obj;
+  if (j.format !== undefined && j.format !== 'layers-model') {
+    throw new ModelFileError(path, `${path}: format ${JSON.stringify(j.format)} is not a Layers model ("layers-model"); graph models cannot be imported`);
+  }
+  const drop = options.dropFinalSoftmax ?? false;
+  if (typeof drop !== 'boolean') throw new TypeError(`importTfjs: options.dropFinalSoftmax must be a boolean, got ${typeof drop}`);
+  // The feature names and class labels nodegrad's export keeps (userDefinedMetadata.nodegrad).
+  const meta = isObj(j.userDefinedMetadata) && isObj(j.userDefinedMetadata.nodegrad) ? j.userDefinedMetadata.nodegrad : null;
+  const { inputFeatures, layers } = plan(j.modelTopology, path, drop, meta);
+  const manifest = parseManifest(j.weightsManifest, path);
+
+  // Names and shapes against the topology, before any shard is read.
+  const wants = layers.flatMap((l) => l.wants);
+  const wanted = new Set(wants.map((w) => w.name));
+  const missing = wants.filter((w) => !manifest.weights.has(w.name)).map((w) => w.name);
+  const extra = [...manifest.weights.keys()].filter((n) => !wanted.has(n));
+  if (missing.length || extra.length) {
+    const parts = [];
+    if (missing.length) parts.push(`missing tensor${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    if (extra.length) parts.push(`unexpected tensor${extra.length > 1 ? 's' : ''} ${extra.join(', ')} (no layer nodegrad imports uses ${extra.length > 1 ? 'them' : 'it'})`);
+    throw new ModelFileError(path, `${path}: the weights do not match the layers: ${parts.join('; ')}`);
+  }
+  for (const w of wants) {
+    const m = manifest.weights.get(w.name)!;
+    if (m.shape.length !== w.shape.length || m.shape.some((d, k) => d !== w.shape[k])) {
+      throw new ModelFileError(path, `${path}: tensor "${w.name}" must have shape [${w.shape.join(', ')}], got [${m.shape.join(', ')}]`);
+    }
+  }
+
+  // Shards: each group's files back to back must hold exactly its weights.
+  const groupData: Buffer[] = [];
+  for (let g = 0; g < manifest.groups.length; g++) {
+    const parts = [];
+    for (const p of manifest.groups[g]!) parts.push(await readShard(dir, p));
+    const data = Buffer.concat(parts);
+    if (data.length !== manifest.groupBytes[g]) {
+      throw new ModelFileError(path, `${path}: weight group ${g} (${manifest.groups[g]!.join(', ')}) holds ${data.length} bytes, the manifest needs ${manifest.groupBytes[g]}`);
+    }
+    groupData.push(data);
+  }
+  const values = new Map<string, Float32Array>();
+  for (const w of wants) {
+    const m = manifest.weights.get(w.name)!;
+    const n = w.shape.reduce((a, b) => a * b, 1);
+    const buf = groupData[m.group]!;
+    const v = new Float32Array(n);
+    for (let k = 0; k < n; k++) {
+      const x = buf.readFloatLE(m.offset + 4 * k);
+      if (!Number.isFinite(x)) throw new ModelFileError(path, `${path}: tensor "${w.name}" holds a non-finite value at index ${k}`);
+      v[k] = x;
+    }
+    values.set(w.name, v);
+  }
+
+  let model: Sequential;
+  try {
+    model = new Sequential(layers.map((l) => l.make(values)), { inputFeatures, ...(options.backend ? { backend: options.backend } : {}) });
+  } catch (e) {
+    throw new ModelFileError(path, `${path}: the architecture is invalid: ${(e as Error).message}`);
+  }
+  // Keras [in, out] kernels are nodegrad's layout: copied as they are.
+  for (const w of wants) if (w.param >= 0) model.layers[w.layer]!.parameters()[w.param]!.value.data.set(values.get(w.name)!);
+  return model;
+}

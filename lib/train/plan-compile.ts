@@ -1,0 +1,248 @@
+// Compiles a Sequential (its layers, the loss, the metrics and the
+// optimizer) into a native training plan (native/plan): one description of
+// buffer pointers, shapes and kernel choices, built once per fit. Every
+// buffer is a JS-owned typed array (the model's arenas, the optimizer's state
+// arenas, and one arena of activation buffers allocated here); the native
+// side never allocates memory JavaScript sees.
+//
+// A model the plan cannot run (a layer class it does not know, including a
+// subclass of a known one, another backend, an optimizer not built on
+// nodegrad's Optimizer) gets a reason instead, and fit falls back to the
+// step-by-step path.
+import { FusedActivation } from '../backend/gemm.js';
+import { loadNative, type NativeAddon } from '../backend/native.js';
+import { Dense } from '../layers/dense.js';
+import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../activation-layers.js';
+import type { Layer } from '../layers/layer.js';
+import { PReLU } from '../layers/prelu.js';
+// Type only: lib/model imports this file (predictAsync), a value import would be a cycle.
+import type { Sequential } from '../model/sequential.js';
+import type { Metric } from './metrics.js';
+import { PlanOptimizer, SCALAR_STRIDE } from './plan-optim.js';
+import type { LossName } from './types.js';
+
+/** The native entry points of the plan (native/binding/plan.cc). */
+export interface PlanAddon {
+  planCreate(desc: object, pins: readonly ArrayBufferView[]): object;
+  planChunk(...args: unknown[]): void;
+  planChunkAsync(...args: unknown[]): Promise<void>;
+  planForward(...args: unknown[]): void;
+  planForwardAsync(...args: unknown[]): Promise<void>;
+}
+
+export function planAddon(): (NativeAddon & PlanAddon) | undefined {
+  const a = loadNative() as NativeAddon & Partial<PlanAddon>;
+  return typeof a.planCreate === 'function' ? (a as NativeAddon & PlanAddon) : undefined;
+}
+
+const LOSS_CODE: Record<LossName, number> = { mse: 0, softmaxCrossEntropy: 1, binaryCrossEntropy: 2 };
+
+/** Metric codes of native/plan/plan.h, for the metrics createMetrics builds. */
+function metricCode(m: Metric, loss: LossName): number | undefined {
+  if (m.name === 'mae') return 3;
+  if (m.per === 'row') return 0;
+  if (m.name === 'binaryAccuracy' || m.name === 'accuracy') return loss === 'binaryCrossEntropy' ? 1 : 2;
+  return undefined;
+}
+
+interface LayerDesc {
+  op: number;
+  in: number;
+  out: number;
+  act: number;
+  fused: boolean;
+  alpha: number;
+  alphaCount: number;
+  w: Float32Array | null;
+  b: Float32Array | null;
+  dw: Float32Array | null;
+  db: Float32Array | null;
+  scratch: Float32Array | null;
+  y: Float32Array;
+  z: Float32Array | null;
+  dz: Float32Array | null;
+  dx: Float32Array | null;
+}
+
+/** Why a layer cannot be planned, or its op code. Exact classes only: a subclass may override forward. */
+const PLAN_DENSE_ACTIVATIONS: readonly string[] = ['relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
+
+function layerOp(l: Layer): number | string {
+  const c = l.constructor;
+  if (c === Dense) {
+    // The plan's Dense step knows the activations it was written for; GELU and SiLU (unfused, backward from z) run step by step.
+    const a = (l as Dense).activation;
+    return a === null || PLAN_DENSE_ACTIVATIONS.includes(a) ? 0 : `Dense with activation ${a} is not one the plan knows`;
+  }
+  if (c === ReLU) return 1;
+  if (c === LeakyReLU) return 2;
+  if (c === ELU) return 3;
+  if (c === Sigmoid) return 4;
+  if (c === Tanh) return 5;
+  if (c === PReLU) return 6;
+  return `layer ${l.className} (${c.name}) is not one the plan knows`;
+}
+
+/**
+ * A Sequential by its class name and its arenas (not instanceof: see the
+ * import above). A subclass has another name: it may override forward, so it
+ * is not planned.
+ */
+function isSequential(m: unknown): m is Sequential {
+  if (m === null || typeof m !== 'object' || m.constructor?.name !== 'Sequential') return false;
+  const s = m as Partial<Sequential>;
+  return Array.isArray(s.layers) && s.values instanceof Float32Array && s.grads instanceof Float32Array && typeof s.inputFeatures === 'number';
+}
+
+/** A compiled plan: the native handle, its pinned buffers and the batch buffers. */
+export class TrainingPlan {
+  private constructor(
+    readonly addon: NativeAddon & PlanAddon,
+    readonly handle: object,
+    readonly pins: ArrayBufferView[],
+    readonly capacity: number,
+    readonly metricCount: number,
+    readonly optimizer: PlanOptimizer | undefined,
+    readonly outputs: number,
+  ) {}
+
+  /**
+   * Compiles `model` with the loss and metrics (and, for training, the
+   * optimizer); `capacity` is the largest batch. Returns the plan, or the
+   * reason it cannot be built.
+   */
+  static compile(
+    model: unknown,
+    opts: { loss: LossName; metrics: readonly Metric[]; optimizer?: unknown; capacity: number; labels: boolean; targetWidth: number; training: boolean },
+  ): TrainingPlan | string {
+    if (!isSequential(model)) return 'the model is not a Sequential';
+    if (model.backend !== 'native') return 'the model runs on the reference backend';
+    const addon = planAddon();
+    if (!addon) return 'the native addon has no plan entry points';
+    if (!(opts.loss in LOSS_CODE)) return `loss ${String(opts.loss)} is not one the plan knows`;
+    const metrics: number[] = [];
+    for (const m of opts.metrics) {
+      const code = metricCode(m, opts.loss);
+      if (code === undefined) return `metric ${m.name} is not one the plan knows`;
+      metrics.push(code);
+    }
+    // A method replaced on the instance (a test's spy, a user's patch) would be bypassed by the native step.
+    for (const k of ['forward', 'backward', 'zeroGrad']) if (Object.hasOwn(model, k)) return `the model's ${k} is replaced on the instance`;
+    const ops: number[] = [];
+    for (const l of model.layers) {
+      for (const k of ['forward', 'backward', 'backwardParams']) if (Object.hasOwn(l, k)) return `layer ${l.className}'s ${k} is replaced on the instance`;
+      const op = layerOp(l);
+      if (typeof op === 'string') return op;
+      ops.push(op);
+    }
+    let optimizer: PlanOptimizer | undefined;
+    if (opts.training) {
+      const po = PlanOptimizer.of(opts.optimizer, addon);
+      if (typeof po === 'string') return po;
+      optimizer = po;
+    }
+
+    const cap = opts.capacity;
+    const layers = model.layers;
+    // One arena for every activation buffer; sizes first, then views.
+    const sizes: number[] = [];
+    const want = (n: number): number => (sizes.push(n), sizes.length - 1);
+    const slots = layers.map((l, i) => {
+      const op = ops[i]!;
+      const d = l instanceof Dense ? l : undefined;
+      const fused = d ? d.activation !== 'elu' && !(d.activation === 'leakyRelu' && d.alpha < 0) : true;
+      const hasAct = d ? d.activation !== null : false;
+      return {
+        y: want(cap * l.outFeatures),
+        z: d && !fused ? want(cap * l.outFeatures) : -1,
+        dz: d && hasAct && opts.training ? want(cap * l.outFeatures) : -1,
+        dx: opts.training && (i > 0 || op === 6) ? want(cap * l.inFeatures) : -1,
+        scratch: op === 6 && opts.training ? want(l.parameters()[0]!.value.size) : -1,
+        fused,
+      };
+    });
+    const xbSlot = want(cap * model.inputFeatures);
+    const tbSlot = want(opts.training && !opts.labels ? cap * opts.targetWidth : 0);
+    const dlSlot = want(cap * model.outputFeatures);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const arena = new Float32Array(total);
+    const views: Float32Array[] = [];
+    let off = 0;
+    for (const n of sizes) {
+      views.push(arena.subarray(off, off + n));
+      off += n;
+    }
+    const view = (slot: number): Float32Array | null => (slot < 0 ? null : views[slot]!);
+    const lb = opts.training && opts.labels ? new Int32Array(cap) : null;
+
+    const descs: LayerDesc[] = layers.map((l, i) => {
+      const s = slots[i]!;
+      const ps = l.parameters();
+      const base: LayerDesc = {
+        op: ops[i]!,
+        in: l.inFeatures,
+        out: l.outFeatures,
+        act: 0,
+        fused: s.fused,
+        alpha: 0,
+        alphaCount: 0,
+        w: null,
+        b: null,
+        dw: null,
+        db: null,
+        scratch: view(s.scratch),
+        y: view(s.y)!,
+        z: view(s.z),
+        dz: view(s.dz),
+        dx: view(s.dx),
+      };
+      if (l instanceof Dense) {
+        base.act = l.activation === null ? FusedActivation.none : FusedActivation[l.activation];
+        base.alpha = l.alpha;
+        base.w = ps[0]!.value.data;
+        base.dw = ps[0]!.grad.data;
+        base.b = l.hasBias ? ps[1]!.value.data : null;
+        base.db = l.hasBias ? ps[1]!.grad.data : null;
+      } else if (l instanceof PReLU) {
+        base.alphaCount = ps[0]!.value.size;
+        base.w = ps[0]!.value.data;
+        base.dw = ps[0]!.grad.data;
+      } else if (l instanceof LeakyReLU || l instanceof ELU) {
+        base.alpha = l.alpha;
+      }
+      return base;
+    });
+    const spans = optimizer?.spans ?? [];
+    const pins: ArrayBufferView[] = [model.values, model.grads, arena];
+    if (lb) pins.push(lb);
+    for (const s of spans) {
+      for (const a of [s.value, s.grad, s.s0, s.s1]) if (a && !pins.some((p) => p.buffer === a.buffer && p.byteOffset <= a.byteOffset && a.byteOffset + a.byteLength <= p.byteOffset + p.byteLength)) pins.push(a);
+    }
+    const desc = {
+      inFeatures: model.inputFeatures,
+      outFeatures: model.outputFeatures,
+      capacity: cap,
+      targetWidth: opts.labels ? 0 : opts.targetWidth,
+      loss: LOSS_CODE[opts.loss],
+      clipNorm: optimizer?.clipNorm ?? 0,
+      grads: opts.training ? model.grads : null,
+      gradsLength: opts.training ? model.grads.length : 0,
+      xb: view(xbSlot),
+      lb,
+      tb: opts.training && !opts.labels ? view(tbSlot) : null,
+      dloss: view(dlSlot),
+      metrics,
+      layers: descs,
+      spans,
+    };
+    let handle: object;
+    try {
+      handle = addon.planCreate(desc, pins);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return new TrainingPlan(addon, handle, pins, cap, metrics.length, optimizer, model.outputFeatures);
+  }
+}
+
+export { SCALAR_STRIDE };

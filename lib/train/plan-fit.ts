@@ -1,0 +1,302 @@
+// fit in the background: the model, loss and optimizer compiled into a
+// native plan (plan-compile.ts), chunks of training steps run in an
+// AsyncWorker on a libuv pool thread, each chunk sized to last about
+// `chunkMs`, so the event loop is never held by training. Between chunks the
+// callbacks run here, on the main thread, for each batch of the chunk in
+// order with that batch's own logs (as Keras documents steps_per_execution);
+// so do the AbortSignal, progress, early stopping and validation.
+//
+// The numbers are those of the step-by-step loop in fit.ts, bit for bit:
+// the plan calls the same kernels with the same arguments in the same order,
+// the batches are gathered by the same shuffled order, the optimizer's
+// scalars come from its own update function, and the per-batch and per-epoch
+// sums are taken here in the same order as there. Chunk boundaries change
+// nothing but when JavaScript gets to run.
+//
+// Differences, by design: a ctx.stop() or an abort takes effect at the end
+// of the running chunk (the chunk's later batches have been applied and are
+// reported); onBatchEnd sees the parameters as they are after the chunk.
+import { Rng } from '../random.js';
+import type { Compiled } from './compile.js';
+import type { PreparedFit } from './fit-options.js';
+import type { Metric } from './metrics.js';
+import { guardMethods, hold } from './plan-guard.js';
+import { SCALAR_STRIDE, TrainingPlan } from './plan-compile.js';
+import { createProgress } from './progress.js';
+import type { DataSet } from './targets.js';
+import type { Callback, History, Logs, NonFiniteAction, TrainableModel, TrainingContext, TrainingParams } from './types.js';
+
+/** What fit has validated (fit-options.ts), as run() in fit.ts gets it. */
+export type PlanFitInput = PreparedFit;
+
+type AbortErrorCtor = new (message: string, history: History, options?: { cause?: unknown }) => Error;
+
+/** The batch size validation and evaluate use in fit.ts. */
+export function evalBatch(batchSize: number): number {
+  return Math.max(batchSize, 256);
+}
+
+/**
+ * The plan for this fit, or why there is none (then fit runs step by step
+ * on the main thread). Callbacks with onBatchForward read activations in the
+ * middle of a step, which a native step cannot give them.
+ */
+export function planFor(model: TrainableModel, c: Compiled, p: PlanFitInput): TrainingPlan | string {
+  // Data-parallel ranks all-reduce the gradients between backward and update, in TypeScript.
+  if (p.dp !== undefined) return 'data-parallel training (the distributed option) runs step by step';
+  if (p.callbacks.some((cb) => typeof cb.onBatchForward === 'function')) return 'a callback has onBatchForward (diagnostics read activations inside a step)';
+  return TrainingPlan.compile(model, {
+    loss: c.lossName,
+    metrics: c.metrics(p.outputs),
+    optimizer: c.optimizer,
+    capacity: Math.max(p.batchSize, p.val ? evalBatch(p.batchSize) : 1),
+    labels: p.train.targets.kind === 'labels',
+    targetWidth: p.train.targetWidth,
+    training: true,
+  });
+}
+
+function isThenable(r: unknown): r is PromiseLike<unknown> {
+  return r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function';
+}
+
+async function call(r: unknown): Promise<void> {
+  if (isThenable(r)) await r;
+}
+
+function decide(callbacks: readonly Callback[], info: { epoch: number; batch: number; loss: number }, ctx: TrainingContext): NonFiniteAction {
+  for (const cb of callbacks) {
+    const a = cb.onNonFiniteLoss?.(info, ctx);
+    if (a === 'throw' || a === 'stop' || a === 'skip') return a;
+  }
+  return 'throw';
+}
+
+function dataArgs(d: DataSet): [Float32Array, Int32Array | null, Float32Array | null, number] {
+  return [d.x, d.targets.kind === 'labels' ? d.targets.labels : null, d.targets.kind === 'values' ? d.targets.values : null, d.rows];
+}
+
+function describeModel(model: TrainableModel): string {
+  const m = model as unknown as { inputFeatures?: number; layers?: readonly { outFeatures: number }[] };
+  const widths = m.layers ? [m.inputFeatures, ...m.layers.map((l) => l.outFeatures)].filter((w, i, a) => i === 0 || w !== a[i - 1]) : [];
+  return widths.length ? `Sequential(${widths.join('→')})` : 'the model';
+}
+
+/** Runs the fit on the plan; mirrors run() in fit.ts step for step. */
+export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitInput, plan: TrainingPlan, AbortErrorClass: AbortErrorCtor): Promise<History> {
+  const { train, batchSize, outputs } = p;
+  const addon = plan.addon;
+  const opt = plan.optimizer!;
+  const steps = Math.ceil(train.rows / batchSize);
+  const params: TrainingParams = { epochs: p.epochs, batchSize, samples: train.rows, steps, verbose: p.verbose };
+  const metrics: Metric[] = c.metrics(outputs);
+  const nm = metrics.length;
+  const callbacks = p.callbacks;
+  if (p.verbose !== 0) callbacks.unshift(createProgress(p.verbose));
+  const history: History = { history: {}, epochs: 0, stopReason: 'completed' };
+  let stopMessage: string | undefined;
+  let stopRequested = false;
+  let epoch = 0;
+  let batchIndex = 0;
+  const ctx: TrainingContext = {
+    model,
+    optimizer: c.optimizer,
+    params,
+    get epoch() {
+      return epoch;
+    },
+    stop(reason) {
+      stopRequested = true;
+      stopMessage ??= reason;
+    },
+  };
+  const order = new Int32Array(train.rows);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const rng = new Rng(p.seed);
+  const batchLogs: Logs = { size: 0, loss: 0 };
+  for (const m of metrics) batchLogs[m.name] = 0;
+  const sums = new Float64Array(nm);
+  let lastLogs: Logs = {};
+  const [x, labels, targets, rows] = dataArgs(train);
+
+  // Per-chunk buffers, grown as chunks get longer.
+  let cap = 0;
+  let scalars = new Float64Array(0);
+  // The next chunk's scalars, computed while this chunk runs (for `aheadSteps` steps from step `aheadFrom`).
+  let ahead = new Float64Array(0);
+  let aheadFrom = -1;
+  let aheadSteps = 0;
+  let aheadError: Error | undefined;
+  let losses = new Float64Array(0);
+  let msum = new Float64Array(0);
+  let norms = new Float64Array(0);
+  const result = new Float64Array(3);
+  const grow = (k: number): void => {
+    if (k <= cap) return;
+    cap = Math.max(k, 2 * cap);
+    scalars = new Float64Array(cap * opt.spans.length * SCALAR_STRIDE);
+    ahead = new Float64Array(cap * opt.spans.length * SCALAR_STRIDE);
+    aheadFrom = -1;
+    losses = new Float64Array(cap);
+    msum = new Float64Array(cap * nm);
+    norms = new Float64Array(cap);
+  };
+  let nsPerStep = 0;
+  const budgetNs = p.chunkMs * 1e6;
+  const name = describeModel(model);
+  const optName = (c.optimizer as { constructor: { name: string } }).constructor.name;
+  const unguard = guardMethods(model, c.optimizer, 'model', optName);
+
+  const batchBegin = async (b: number): Promise<void> => {
+    for (const cb of callbacks) {
+      const r = cb.onBatchBegin?.(b, ctx);
+      if (isThenable(r)) await r;
+    }
+  };
+  const aborted = (): boolean => p.signal?.aborted === true;
+  const abort = (): never => {
+    history.stopReason = 'aborted';
+    throw new AbortErrorClass(`fit: aborted at epoch ${epoch + 1}, before batch ${batchIndex + 1} of ${steps}`, history, { cause: p.signal?.reason });
+  };
+  const background = async (work: () => Promise<void>): Promise<void> => {
+    const release = hold([model, c.optimizer], `fit() of ${name} (epoch ${epoch + 1} of ${p.epochs})`);
+    try {
+      await work();
+    } finally {
+      release();
+    }
+  };
+
+  try {
+    for (const cb of callbacks) await call(cb.onTrainBegin?.(ctx));
+    for (epoch = 0; epoch < p.epochs && !stopRequested; epoch++) {
+      batchIndex = 0;
+      if (aborted()) abort();
+      for (const cb of callbacks) await call(cb.onEpochBegin?.(epoch, ctx));
+      if (p.shuffle) rng.shuffle(order);
+      let lossSum = 0;
+      let seen = 0;
+      sums.fill(0);
+      batchIndex = 0;
+      while (batchIndex < steps && !stopRequested) {
+        if (aborted()) abort();
+        if (!opt.current()) throw new Error('fit: the optimizer state arrays were replaced during the fit (loadStateDict with empty state); they cannot be while fit runs in the background');
+        // Chunk length: the steps that fit in chunkMs at the last chunk's
+        // rate, with headroom (the native loop stops at the budget anyway).
+        const left = steps - batchIndex;
+        const want = nsPerStep > 0 ? Math.ceil((1.5 * budgetNs) / nsPerStep) : 1;
+        const k = Math.max(1, Math.min(left, want, 1 << 16));
+        grow(k);
+        let pre: { steps: number; error?: Error };
+        if (aheadFrom === opt.step && aheadSteps >= k) {
+          // Precomputed while the last chunk ran: swap the buffers.
+          [scalars, ahead] = [ahead, scalars];
+          pre = { steps: k };
+        } else if (aheadFrom === opt.step && aheadError) {
+          [scalars, ahead] = [ahead, scalars];
+          pre = { steps: Math.min(k, aheadSteps), error: aheadError };
+        } else {
+          pre = opt.scalars(scalars, k);
+        }
+        aheadFrom = -1;
+        if (pre.steps === 0) throw pre.error!;
+        await background(() => {
+          const running = addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, order, batchSize, batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result);
+          // While the worker runs: the next chunk's scalars, assuming this one completes.
+          const nextK = Math.min(cap, steps - batchIndex - pre.steps, nsPerStep > 0 ? Math.ceil((1.5 * budgetNs) / nsPerStep) : pre.steps * 2);
+          if (nextK > 0 && !pre.error) {
+            const r = opt.scalars(ahead, nextK, opt.step + pre.steps);
+            aheadFrom = opt.step + pre.steps;
+            aheadSteps = r.steps;
+            aheadError = r.error;
+          }
+          return running;
+        });
+        const done = result[0]!;
+        const nonFinite = result[1] === 1;
+        if (done + (nonFinite ? 1 : 0) > 0) nsPerStep = result[2]! / (done + (nonFinite ? 1 : 0));
+        opt.commit(done, done > 0 ? norms[done - 1]! : NaN);
+        for (let i = 0; i < done; i++) {
+          const b = batchIndex + i;
+          const n = Math.min(batchSize, train.rows - b * batchSize);
+          for (let m = 0; m < nm; m++) {
+            const s = msum[i * nm + m]!;
+            sums[m]! += s;
+            batchLogs[metrics[m]!.name] = s / (metrics[m]!.per === 'row' ? n : n * outputs);
+          }
+          const loss = losses[i]!;
+          lossSum += loss * n;
+          seen += n;
+          batchLogs.size = n;
+          batchLogs.loss = loss;
+          await batchBegin(b);
+          for (const cb of callbacks) {
+            const r = cb.onBatchEnd?.(b, batchLogs, ctx);
+            if (isThenable(r)) await r;
+          }
+        }
+        batchIndex += done;
+        if (nonFinite) {
+          const loss = losses[done]!;
+          await batchBegin(batchIndex);
+          const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
+          if (action === 'throw') {
+            throw new Error(
+              `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}; that batch's update was not applied (lower the learning rate, or decide with a callback's onNonFiniteLoss)`,
+            );
+          }
+          if (action === 'stop') {
+            ctx.stop(`the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1}`);
+            break;
+          }
+          batchIndex++; // 'skip'
+          continue;
+        }
+        if (done === pre.steps && pre.error && batchIndex < steps && !stopRequested) throw pre.error;
+      }
+      const logs: Logs = { loss: seen ? lossSum / seen : NaN };
+      metrics.forEach((m, i) => (logs[m.name] = seen ? sums[i]! / (m.per === 'row' ? seen : seen * outputs) : NaN));
+      if (p.val) {
+        for (const [k, v] of Object.entries(await evaluatePlanned(plan, p.val, evalBatch(batchSize), metrics, outputs, background))) logs[`val_${k}`] = v;
+      }
+      for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
+      history.epochs = epoch + 1;
+      lastLogs = logs;
+      for (const cb of callbacks) await call(cb.onEpochEnd?.(epoch, logs, ctx));
+    }
+    if (stopRequested) {
+      history.stopReason = 'stopped';
+      if (stopMessage !== undefined) history.stopMessage = stopMessage;
+    }
+    for (const cb of callbacks) await call(cb.onTrainEnd?.(lastLogs, ctx));
+    return history;
+  } finally {
+    unguard();
+  }
+}
+
+/** Loss and metrics over `d` on the plan's forward pass, summed as Evaluation in fit.ts does. */
+export async function evaluatePlanned(
+  plan: TrainingPlan,
+  d: DataSet,
+  batch: number,
+  metrics: readonly Metric[],
+  outputs: number,
+  background: (work: () => Promise<void>) => Promise<void>,
+): Promise<Logs> {
+  const nb = Math.ceil(d.rows / batch);
+  const nm = metrics.length;
+  const loss = new Float64Array(nb);
+  const msum = new Float64Array(nb * nm);
+  await background(() => plan.addon.planForwardAsync(plan.handle, plan.pins, ...dataArgs(d), batch, null, loss, msum));
+  let lossSum = 0;
+  const sums = new Float64Array(nm);
+  for (let b = 0; b < nb; b++) {
+    const n = Math.min(batch, d.rows - b * batch);
+    lossSum += n * loss[b]!;
+    for (let m = 0; m < nm; m++) sums[m]! += msum[b * nm + m]!;
+  }
+  const logs: Logs = { loss: lossSum / d.rows };
+  metrics.forEach((m, i) => (logs[m.name] = sums[i]! / (m.per === 'row' ? d.rows : d.rows * outputs)));
+  return logs;
+}

@@ -1,0 +1,388 @@
+// The plan's step and forward pass. Each layer calls the same kernels with
+// the same arguments as its TypeScript class (lib/layers/*.ts), in the same
+// order, so the bits match the step-by-step API; the comments name the TS
+// code each block mirrors.
+#include "plan.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace nodegrad {
+namespace plan {
+
+size_t scale_slot(OptKind kind) {
+  switch (kind) {
+    case OptKind::sgd:  // sgdStep(p, g, lr, scale, wd, decay)
+      return 1;
+    case OptKind::momentum:  // momentumStep(p, g, m, beta, a, p, q, nesterov, scale, wd, decay)
+    case OptKind::rms:       // rmsStep(p, g, v, lr, b, c2, eps, epsOutside, scale, wd, decay)
+      return 5;
+    case OptKind::adam:  // adamStep(p, g, m, v, alpha, k, beta1, c1, beta2, c2, eps, scale, wd,
+                         // decay)
+      return 7;
+  }
+  return 0;
+}
+
+namespace {
+
+// f32_scalar_arg's conversion (native/binding/args.h): double to float.
+inline float f(double v) { return static_cast<float>(v); }
+
+GemmEpilogue epilogue(const KernelSet& k, const float* bias, DenseAct act, float alpha) {
+  GemmEpilogue e{bias, nullptr, nullptr, alpha};
+  switch (act) {
+    case DenseAct::relu:
+      e.act = k.act->relu;
+      break;
+    case DenseAct::leaky_relu:
+      e.act_alpha = k.act->leaky_relu;
+      break;
+    case DenseAct::elu:
+      e.act_alpha = k.act->elu;
+      break;
+    case DenseAct::sigmoid:
+      e.act = k.act->sigmoid;
+      break;
+    case DenseAct::tanh:
+      e.act = k.act->tanh;
+      break;
+    case DenseAct::none:
+      break;
+  }
+  return e;
+}
+
+// Layer.forward for `rows` rows of h; returns the layer's output.
+const float* forward_layer(const KernelSet& k, const Layer& l, const float* h, size_t rows) {
+  const size_t n = rows * l.out;
+  switch (l.op) {
+    case Op::dense:  // Dense.forward
+      if (l.fused) {
+        dense_forward(k.gemm, h, l.w, l.y, rows, l.out, l.in, epilogue(k, l.b, l.act, l.alpha));
+      } else {
+        dense_forward(k.gemm, h, l.w, l.z, rows, l.out, l.in, epilogue(k, l.b, DenseAct::none, 0));
+        if (l.act == DenseAct::elu) {
+          k.act->elu(l.z, l.y, n, l.alpha);
+        } else {
+          k.act->leaky_relu(l.z, l.y, n, l.alpha);
+        }
+      }
+      break;
+    case Op::relu:
+      k.act->relu(h, l.y, n);
+      break;
+    case Op::leaky_relu:
+      k.act->leaky_relu(h, l.y, n, l.alpha);
+      break;
+    case Op::elu:
+      k.act->elu(h, l.y, n, l.alpha);
+      break;
+    case Op::sigmoid:
+      k.act->sigmoid(h, l.y, n);
+      break;
+    case Op::tanh:
+      k.act->tanh(h, l.y, n);
+      break;
+    case Op::prelu:
+      // As the binding: features = α's length, rows = x's length / that.
+      k.act->prelu(h, l.w, l.y, rows * l.in / l.alpha_count, l.alpha_count);
+      break;
+  }
+  return l.y;
+}
+
+// Dense.paramGrads: dZ from dY through the activation, dW += Xᵀ·dZ,
+// db += Σ_rows dZ; returns dZ.
+const float* dense_param_grads(const KernelSet& k, const Layer& l, const float* x, const float* dy,
+                               size_t rows) {
+  const size_t n = rows * l.out;
+  const float* dz = dy;
+  if (l.act != DenseAct::none) {
+    switch (l.act) {
+      case DenseAct::relu:
+        k.act->relu_backward(l.y, dy, l.dz, n);
+        break;
+      case DenseAct::leaky_relu:
+        k.act->leaky_relu_backward(l.fused ? l.y : l.z, dy, l.dz, n, l.alpha);
+        break;
+      case DenseAct::elu:
+        k.act->elu_backward(l.z, dy, l.dz, n, l.alpha);
+        break;
+      case DenseAct::sigmoid:
+        k.act->sigmoid_backward(l.y, dy, l.dz, n);
+        break;
+      case DenseAct::tanh:
+        k.act->tanh_backward(l.y, dy, l.dz, n);
+        break;
+      case DenseAct::none:
+        break;
+    }
+    dz = l.dz;
+  }
+  gemm(k.gemm, x, dz, l.dw, l.in, l.out, rows, true, false, 1, 1);
+  if (l.b != nullptr) column_sums(k.gemm, dz, l.db, rows, l.out, 1);
+  return dz;
+}
+
+// Layer.backward (need_dx) or Layer.backwardParams (!need_dx) of layer l whose
+// input was x; returns dx (null when not computed).
+const float* backward_layer(const KernelSet& k, const Layer& l, const float* x, const float* dy,
+                            size_t rows, bool need_dx) {
+  const size_t n = rows * l.in;
+  switch (l.op) {
+    case Op::dense: {
+      const float* dz = dense_param_grads(k, l, x, dy, rows);
+      if (!need_dx) return nullptr;
+      gemm(k.gemm, dz, l.w, l.dx, rows, l.in, l.out, false, true, 1, 0);
+      return l.dx;
+    }
+    case Op::prelu: {
+      // PReLU.backward: the kernel overwrites dα in the scratch, which is
+      // then added into the gradient in float32 (layers accumulate). It has
+      // parameters, so backwardParams runs the full backward too.
+      k.act->prelu_backward(x, l.w, dy, l.dx, l.scratch, rows * l.in / l.alpha_count,
+                            l.alpha_count);
+      for (size_t i = 0; i < l.alpha_count; ++i) l.dw[i] = l.dw[i] + l.scratch[i];
+      return l.dx;
+    }
+    default:
+      break;
+  }
+  if (!need_dx) return nullptr;  // Layer.backwardParams: no parameters, nothing to do
+  switch (l.op) {
+    case Op::relu:
+      k.act->relu_backward(x, dy, l.dx, n);
+      break;
+    case Op::leaky_relu:
+      k.act->leaky_relu_backward(x, dy, l.dx, n, l.alpha);
+      break;
+    case Op::elu:
+      k.act->elu_backward(x, dy, l.dx, n, l.alpha);
+      break;
+    case Op::sigmoid:
+      k.act->sigmoid_backward(l.y, dy, l.dx, n);
+      break;
+    case Op::tanh:
+      k.act->tanh_backward(l.y, dy, l.dx, n);
+      break;
+    default:
+      break;
+  }
+  return l.dx;
+}
+
+// The forward pass of every layer from x; returns the model's output.
+const float* forward_all(const Plan& p, const float* x, size_t rows) {
+  const float* h = x;
+  for (const Layer& l : p.layers) h = forward_layer(p.k, l, h, rows);
+  return h;
+}
+
+// lib/train/loss.ts: the loss kernel on the batch; writes dL/dpred.
+double compute_loss(const Plan& p, const float* pred, const int32_t* labels, const float* targets,
+                    float* grad, size_t rows) {
+  const size_t w = p.out_features;
+  switch (p.loss) {
+    case Loss::mse:
+      return p.k.loss->mse(pred, targets, grad, rows * w);
+    case Loss::bce:
+      return p.k.loss->bce(pred, targets, grad, rows * w);
+    case Loss::softmax_ce:
+      return labels != nullptr ? p.k.loss->softmax_ce_labels(pred, labels, grad, rows, w)
+                               : p.k.loss->softmax_ce(pred, targets, grad, rows, w);
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// metrics.ts argmax: the first index of the largest value.
+size_t argmax(const float* a, size_t w) {
+  size_t best = 0;
+  float v = a[0];
+  for (size_t j = 1; j < w; ++j) {
+    if (a[j] > v) {
+      v = a[j];
+      best = j;
+    }
+  }
+  return best;
+}
+
+// metrics.ts Metric.sum, one batch.
+double metric_sum(Metric m, const float* pred, const int32_t* labels, const float* targets,
+                  size_t rows, size_t w) {
+  double s = 0;
+  switch (m) {
+    case Metric::categorical:
+      for (size_t r = 0; r < rows; ++r) {
+        const size_t want =
+            labels != nullptr ? static_cast<size_t>(labels[r]) : argmax(targets + r * w, w);
+        if (argmax(pred + r * w, w) == want) s += 1;
+      }
+      break;
+    case Metric::binary_logit:
+    case Metric::binary_value: {
+      const float threshold = m == Metric::binary_logit ? 0.0f : 0.5f;
+      for (size_t i = 0; i < rows * w; ++i) {
+        const bool want = targets != nullptr ? targets[i] >= 0.5f : false;
+        if ((pred[i] > threshold) == want) s += 1;
+      }
+      break;
+    }
+    case Metric::mae:
+      if (targets != nullptr) {
+        for (size_t i = 0; i < rows * w; ++i) {
+          s += std::fabs(static_cast<double>(pred[i]) - static_cast<double>(targets[i]));
+        }
+      } else {
+        for (size_t r = 0; r < rows; ++r) {
+          for (size_t j = 0; j < w; ++j) {
+            const double t = static_cast<size_t>(labels[r]) == j ? 1.0 : 0.0;
+            s += std::fabs(static_cast<double>(pred[r * w + j]) - t);
+          }
+        }
+      }
+      break;
+  }
+  return s;
+}
+
+// Optimizer.clipScale: the global norm over every span (sums in double, in
+// span order), and the float32 factor, 1 when off or within the bound.
+float clip_scale(const Plan& p, double* norm_out) {
+  if (!(p.clip_norm > 0)) {
+    *norm_out = std::numeric_limits<double>::quiet_NaN();
+    return 1;
+  }
+  double sum = 0;
+  for (const Span& s : p.spans) sum += p.k.optim->sum_squares(s.grad, s.n);
+  const double norm = std::sqrt(sum);
+  *norm_out = norm;
+  return std::isfinite(norm) && norm > p.clip_norm ? f(p.clip_norm / norm) : 1.0f;
+}
+
+// Optimizer.step: one kernel per span with the scalars TypeScript recorded.
+void update(const Plan& p, const double* scalars, float scale) {
+  for (size_t i = 0; i < p.spans.size(); ++i) {
+    const Span& s = p.spans[i];
+    const double* a = scalars + i * kScalarStride;
+    switch (s.kind) {
+      case OptKind::sgd: {
+        optim::SgdArgs x{{scale, f(a[2]), f(a[3])}, f(a[0])};
+        p.k.optim->sgd(s.value, s.grad, s.n, x);
+        break;
+      }
+      case OptKind::momentum: {
+        optim::MomentumArgs x{{scale, f(a[6]), f(a[7])}, f(a[0]), f(a[1]), f(a[2]), f(a[3]),
+                              a[4] != 0 ? 1 : 0};
+        p.k.optim->momentum(s.value, s.grad, s.s0, s.n, x);
+        break;
+      }
+      case OptKind::rms: {
+        optim::RmsArgs x{{scale, f(a[6]), f(a[7])}, f(a[0]), f(a[1]), f(a[2]), f(a[3]),
+                         a[4] != 0 ? 1 : 0};
+        p.k.optim->rms(s.value, s.grad, s.s0, s.n, x);
+        break;
+      }
+      case OptKind::adam: {
+        optim::AdamArgs x{{scale, f(a[8]), f(a[9])},
+                          f(a[0]),
+                          f(a[1]),
+                          f(a[2]),
+                          f(a[3]),
+                          f(a[4]),
+                          f(a[5]),
+                          f(a[6])};
+        p.k.optim->adam(s.value, s.grad, s.s0, s.s1, s.n, x);
+        break;
+      }
+    }
+  }
+}
+
+// BatchBuffers.gather: rows order[begin..begin+rows) into the batch buffers.
+void gather(const Plan& p, const Data& d, const int32_t* order, size_t rows) {
+  const size_t f = p.in_features, w = p.target_width;
+  for (size_t i = 0; i < rows; ++i) {
+    const size_t r = static_cast<size_t>(order[i]);
+    std::memcpy(p.xb + i * f, d.x + r * f, f * sizeof(float));
+    if (d.labels != nullptr) {
+      p.lb[i] = d.labels[r];
+    } else {
+      std::memcpy(p.tb + i * w, d.targets + r * w, w * sizeof(float));
+    }
+  }
+}
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
+  ChunkResult res;
+  const int64_t start = now_ns();
+  const size_t nm = p.metrics.size();
+  const size_t last = p.layers.size() - 1;
+  for (size_t i = 0; i < a.count; ++i) {
+    const size_t begin = (a.first + i) * a.batch;
+    const size_t end = begin + a.batch < a.data.rows ? begin + a.batch : a.data.rows;
+    const size_t rows = end - begin;
+    gather(p, a.data, a.order + begin, rows);
+    // fit: model.zeroGrad(); forward; loss.
+    std::memset(p.grads, 0, p.grads_n * sizeof(float));
+    const float* pred = forward_all(p, p.xb, rows);
+    const int32_t* labels = a.data.labels != nullptr ? p.lb : nullptr;
+    const float* targets = a.data.labels != nullptr ? nullptr : p.tb;
+    const double loss = compute_loss(p, pred, labels, targets, p.dloss, rows);
+    a.loss[i] = loss;
+    if (!std::isfinite(loss)) {
+      res.non_finite = true;
+      break;
+    }
+    for (size_t j = 0; j < nm; ++j) {
+      a.msum[i * nm + j] = metric_sum(p.metrics[j], pred, labels, targets, rows, p.out_features);
+    }
+    // Sequential.backward(g, { inputGradient: false }): layers last..1 with
+    // dX, the first one parameters only.
+    const float* g = p.dloss;
+    for (size_t li = last; li >= 1; --li) {
+      g = backward_layer(p.k, p.layers[li], p.layers[li - 1].y, g, rows, true);
+    }
+    backward_layer(p.k, p.layers[0], p.xb, g, rows, false);
+    double norm = 0;
+    const float scale = clip_scale(p, &norm);
+    a.norms[i] = norm;
+    update(p, a.scalars + i * p.spans.size() * kScalarStride, scale);
+    res.done = i + 1;
+    if (a.budget_ns > 0 && now_ns() - start >= a.budget_ns) break;
+  }
+  res.elapsed_ns = now_ns() - start;
+  return res;
+}
+
+void run_forward(const Plan& p, const ForwardArgs& a) {
+  const size_t f = p.in_features, w = p.out_features, nm = p.metrics.size();
+  const size_t tw = p.target_width;
+  size_t bi = 0;
+  for (size_t begin = 0; begin < a.data.rows; begin += a.batch, ++bi) {
+    const size_t rows = begin + a.batch < a.data.rows ? a.batch : a.data.rows - begin;
+    const float* pred = forward_all(p, a.data.x + begin * f, rows);
+    if (a.out != nullptr) std::memcpy(a.out + begin * w, pred, rows * w * sizeof(float));
+    if (a.loss == nullptr) continue;
+    const int32_t* labels = a.data.labels != nullptr ? a.data.labels + begin : nullptr;
+    const float* targets = a.data.targets != nullptr ? a.data.targets + begin * tw : nullptr;
+    a.loss[bi] = compute_loss(p, pred, labels, targets, p.dloss, rows);
+    for (size_t j = 0; j < nm; ++j) {
+      a.msum[bi * nm + j] = metric_sum(p.metrics[j], pred, labels, targets, rows, w);
+    }
+  }
+}
+
+}  // namespace plan
+}  // namespace nodegrad

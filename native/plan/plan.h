@@ -1,0 +1,167 @@
+// The training plan: one model's training step (gather the batch, forward,
+// loss, backward, clip, update) and its forward-only pass, as plain data over
+// buffer pointers into memory JavaScript owns. Compiled once per fit by the
+// binding from a description the TypeScript side builds; run by one call per
+// chunk of steps. It calls the kernel families' own functions (native/kernels)
+// in exactly the order the step-by-step API does, so a step gives the same
+// bits as Sequential.forward + loss + backward + Optimizer.step.
+//
+// No N-API here (native/plan never includes it): the binding owns pinning,
+// argument checks and the AsyncWorker.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "../kernels/activations.h"
+#include "../kernels/gemm.h"
+#include "../kernels/losses.h"
+#include "../kernels/optim.h"
+
+namespace nodegrad {
+namespace plan {
+
+// Every family's kernel table for the ISA in use.
+struct KernelSet {
+  const GemmKernels* gemm;
+  const ActivationKernels* act;
+  const LossKernels* loss;
+  const optim::OptimKernels* optim;
+};
+
+// Layer kinds, with the numbers lib/train/plan-compile.ts uses.
+enum class Op : int {
+  dense = 0,
+  relu = 1,
+  leaky_relu = 2,
+  elu = 3,
+  sigmoid = 4,
+  tanh = 5,
+  prelu = 6
+};
+
+// Dense's activation, as FusedActivation in lib/backend/gemm.ts.
+enum class DenseAct : int { none = 0, relu = 1, leaky_relu = 2, elu = 3, sigmoid = 4, tanh = 5 };
+
+// One layer. Buffers hold `capacity` rows (the plan's largest batch):
+//   y   output [rows, out]
+//   z   Dense pre-activation where the activation is not fused (elu, or
+//       leakyRelu with alpha < 0): the layer keeps z for its backward
+//   dz  Dense: gradient w.r.t. the pre-activation (unused without activation)
+//   dx  gradient w.r.t. the layer's input (unused for the first layer)
+struct Layer {
+  Op op = Op::dense;
+  size_t in = 0, out = 0;
+  DenseAct act = DenseAct::none;
+  bool fused = true;
+  float alpha = 0;
+  float* w = nullptr;   // Dense [in, out]; PReLU alpha [in or 1]
+  float* b = nullptr;   // Dense bias [out] or null
+  float* dw = nullptr;  // gradients, laid out as w and b
+  float* db = nullptr;
+  float* scratch = nullptr;  // PReLU: d(alpha) of one batch before it is added
+  size_t alpha_count = 0;    // PReLU: 1 (shared) or `in`
+  float* y = nullptr;
+  float* z = nullptr;
+  float* dz = nullptr;
+  float* dx = nullptr;
+};
+
+enum class Loss : int { mse = 0, softmax_ce = 1, bce = 2 };
+
+// Batch metrics, as lib/train/metrics.ts computes them (each a batch SUM).
+enum class Metric : int { categorical = 0, binary_logit = 1, binary_value = 2, mae = 3 };
+
+// Optimizer kernels; the per-step scalars come from TypeScript.
+enum class OptKind : int { sgd = 0, momentum = 1, rms = 2, adam = 3 };
+
+// Scalars per span per step, in the positional order of the RawOptim kernel
+// (lib/backend/optim.ts) after its arrays; kScaleSlot is where the clip scale
+// goes (the plan computes it at run time, TypeScript records a placeholder).
+constexpr size_t kScalarStride = 10;
+size_t scale_slot(OptKind kind);
+
+// A coalesced span of parameters updated by one kernel call, as
+// lib/optim/base.ts forms them; s0/s1 are its state slots (m, v) or null.
+struct Span {
+  OptKind kind = OptKind::sgd;
+  float* value = nullptr;
+  float* grad = nullptr;
+  float* s0 = nullptr;
+  float* s1 = nullptr;
+  size_t n = 0;
+};
+
+struct Plan {
+  KernelSet k{};
+  std::vector<Layer> layers;
+  size_t in_features = 0, out_features = 0, capacity = 0;
+  // The whole gradient arena, zeroed at the start of each step.
+  float* grads = nullptr;
+  size_t grads_n = 0;
+  // Batch buffers [capacity, ...]: inputs, targets (labels or values), dL/dy.
+  float* xb = nullptr;
+  int32_t* lb = nullptr;
+  float* tb = nullptr;
+  size_t target_width = 0;
+  float* dloss = nullptr;
+  Loss loss = Loss::mse;
+  std::vector<Metric> metrics;
+  std::vector<Span> spans;
+  double clip_norm = 0;  // <= 0: off
+};
+
+// The data set a chunk gathers from (rows in `order` index its rows).
+struct Data {
+  const float* x = nullptr;
+  const int32_t* labels = nullptr;  // softmax cross-entropy with labels, else null
+  const float* targets = nullptr;   // values [rows, target_width], else null
+  size_t rows = 0;
+};
+
+// One chunk of training steps: batch b (b = first .. first+count-1) takes rows
+// order[b*batch .. min((b+1)*batch, rows)). scalars holds count * spans *
+// kScalarStride values. Per step it writes loss[i], metric sums
+// msum[i*metrics + j] and the global gradient norm norms[i] (NaN when clipping
+// is off). Stops early, after at least one step, once `deadline_ns` of
+// steady-clock time has passed (0: never), or at a batch whose loss is not
+// finite: that batch's loss is written, its backward and update are not run.
+struct ChunkArgs {
+  Data data;
+  const int32_t* order = nullptr;
+  size_t batch = 0;
+  size_t first = 0;
+  size_t count = 0;
+  const double* scalars = nullptr;
+  double* loss = nullptr;
+  double* msum = nullptr;
+  double* norms = nullptr;
+  int64_t budget_ns = 0;
+};
+
+struct ChunkResult {
+  size_t done = 0;          // steps whose update was applied
+  bool non_finite = false;  // batch first+done stopped the chunk
+  int64_t elapsed_ns = 0;
+};
+
+ChunkResult run_chunk(const Plan& p, const ChunkArgs& a);
+
+// Forward-only over rows [0, rows) of x in batches of `batch` rows:
+// the predictions are written to out [rows, out_features] when out is not
+// null; with targets (labels or values) the loss and metric sums of each batch
+// go to loss[i] / msum[i*metrics + j] (the loss gradient is written to dloss
+// and ignored, as Evaluation does in TypeScript).
+struct ForwardArgs {
+  Data data;
+  size_t batch = 0;  // rows per batch, 1..capacity
+  float* out = nullptr;
+  double* loss = nullptr;
+  double* msum = nullptr;
+};
+
+void run_forward(const Plan& p, const ForwardArgs& a);
+
+}  // namespace plan
+}  // namespace nodegrad

@@ -1,0 +1,92 @@
+// A float64 forward pass of a Sequential written from the formulas (not
+// from lib/): every layer nodegrad has, GELU (erf and tanh forms) and SiLU
+// included, reading the architecture from each layer's className and
+// config() and the parameters from the model's arena in parameters() order.
+import type { Sequential } from '../../lib/index.js';
+
+/** erf in float64 to ~1e-15: its Maclaurin series below 2.5, 1 − erfc by a continued fraction above. */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const a = Math.abs(x);
+  if (a < 2.5) {
+    // 2/√π · Σ (−1)ⁿ x^(2n+1) / (n!·(2n+1)); the largest term at 2.5 is ~16, so cancellation costs ≲ 2e-15.
+    let term = a;
+    let sum = a;
+    for (let n = 1; n < 100; n++) {
+      term *= (-a * a) / n;
+      const t = term / (2 * n + 1);
+      sum += t;
+      if (Math.abs(t) < 1e-17 * Math.abs(sum)) break;
+    }
+    return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc(a) = e^(−a²)/√π · 1/K, K = a + (1/2)/(a + 1/(a + (3/2)/(a + 2/(a + …)))), evaluated from the tail.
+  let k = a;
+  for (let n = 80; n >= 1; n--) k = a + n / 2 / k;
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / k;
+  return Math.sign(x) * (1 - erfc);
+}
+
+function act(name: string, c: Record<string, unknown>, v: number): number {
+  switch (name) {
+    case 'relu':
+      return Math.max(v, 0);
+    case 'leakyRelu':
+      return v > 0 ? v : (c.alpha as number) * v;
+    case 'elu':
+      return v > 0 ? v : (c.alpha as number) * Math.expm1(v);
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-v));
+    case 'tanh':
+      return Math.tanh(v);
+    case 'gelu':
+      return c.approximate === 'tanh' ? 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))) : 0.5 * v * (1 + erf(v / Math.SQRT2));
+    case 'silu':
+      return v / (1 + Math.exp(-v));
+    default:
+      throw new Error(`f64 oracle: no activation ${name}`);
+  }
+}
+
+const LAYER_ACTIVATION: Record<string, string> = { ReLU: 'relu', LeakyReLU: 'leakyRelu', ELU: 'elu', Sigmoid: 'sigmoid', Tanh: 'tanh', GELU: 'gelu', SiLU: 'silu' };
+
+/** y = model(x) in float64, from float32 inputs and weights. */
+export function f64Forward(model: Sequential, x: Float32Array, batch: number): Float64Array {
+  const theta = Float64Array.from(model.values);
+  let offset = 0;
+  const take = (n: number): Float64Array => theta.subarray(offset, (offset += n));
+  let h = Float64Array.from(x);
+  let features = model.inputFeatures;
+  for (const layer of model.layers) {
+    const c = layer.config();
+    if (layer.className === 'Dense') {
+      const inF = c.inFeatures as number;
+      const outF = c.outFeatures as number;
+      const w = take(inF * outF);
+      const b = c.bias ? take(outF) : undefined;
+      const z = new Float64Array(batch * outF);
+      for (let i = 0; i < batch; i++) {
+        for (let j = 0; j < outF; j++) {
+          let s = b ? b[j]! : 0;
+          for (let p = 0; p < inF; p++) s += h[i * inF + p]! * w[p * outF + j]!;
+          z[i * outF + j] = c.activation ? act(c.activation as string, c, s) : s;
+        }
+      }
+      h = z;
+      features = outF;
+    } else if (layer.className === 'Standardize') {
+      const mean = c.mean as number[];
+      const std = c.std as number[];
+      h = h.map((v, i) => (v - mean[i % features]!) / std[i % features]!);
+    } else if (layer.className === 'PReLU') {
+      const a = take(c.perFeature ? features : 1);
+      h = h.map((v, i) => (v > 0 ? v : a[a.length === 1 ? 0 : i % features]! * v));
+    } else if (LAYER_ACTIVATION[layer.className]) {
+      const name = LAYER_ACTIVATION[layer.className]!;
+      h = h.map((v) => act(name, c, v));
+    } else {
+      throw new Error(`f64 oracle: no float64 twin for ${layer.className}`);
+    }
+  }
+  return h;
+}

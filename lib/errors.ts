@@ -28,6 +28,16 @@ export function oneOf(names: readonly string[]): string {
   return `one of ${names.map((n) => `'${n}'`).join(', ')}`;
 }
 
+/** "<fn>: <arg> must have shape <expected>, got [2, 3]": a tensor argument of the wrong shape. */
+export function shapeError(fn: string, arg: string, expected: string, shape: readonly number[]): RangeError {
+  return new RangeError(`${fn}: ${arg} must have shape ${expected}, got [${shape.join(', ')}]`);
+}
+
+/** A typed array whose ArrayBuffer was transferred away: "<fn>: <what> has detached memory (...)". */
+export function detachedError(fn: string, what: string): TypeError {
+  return new TypeError(`${fn}: ${what} has detached memory (its ArrayBuffer was transferred, e.g. to a worker)`);
+}
+
 /** "shape [2, 3]": the actual part of an error about a tensor's shape. */
 export function shapeOf(shape: readonly number[]): string {
   return `shape [${shape.join(', ')}]`;

@@ -1,12 +1,12 @@
 // evaluate, and the accumulation of loss and metrics over a data set batch by
 // batch that fit's validation pass shares.
-import { checkInteger, rangeError, shapeOf } from '../errors.js';
+import { checkInteger, rangeError, shapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkIdle } from './busy.js';
 import type { Compiled } from './compile.js';
 import type { Metric } from './metrics.js';
 import { checkModelAttached, inputWidth } from './fit-options.js';
-import { outputWidth } from './predict.js';
+import { checkSamples, outputWidth } from './predict.js';
 import { sliceRows, toDataSet, type DataSet } from './targets.js';
 import type { Logs, TrainableModel } from './types.js';
 
@@ -49,16 +49,15 @@ export class Evaluation {
 export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor, batchSize = 256): Logs {
   checkIdle('evaluate', model);
   checkInteger('evaluate', 'batchSize', batchSize, 1);
-  if (!(x instanceof Tensor)) throw new TypeError(`evaluate: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  if (x.rank !== 2) throw new RangeError(`evaluate: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  checkSamples('evaluate', 'x', x);
   checkModelAttached('evaluate', model);
   const inputs = inputWidth(model);
   if (inputs !== undefined && x.shape[1] !== inputs) {
-    throw new RangeError(`evaluate: x must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
+    throw shapeError('evaluate', 'x', `[samples, ${inputs}] (the model's input features)`, x.shape);
   }
   const outputs = outputWidth(model, x.shape[1]!);
   const d = toDataSet('evaluate', x, y, c.lossName, { inputs, outputs });
-  if (d.rows === 0) throw new RangeError('evaluate: x has no rows');
+  if (d.rows === 0) throw rangeError('evaluate', 'x', 'at least one row', 'none');
   const ev = new Evaluation(model, c, d, outputs);
   for (let begin = 0; begin < d.rows; begin += batchSize) ev.add(begin, Math.min(begin + batchSize, d.rows));
   return ev.result();

@@ -152,8 +152,9 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
           const data = nonFiniteData(buffers.x.data, train.features, buffers.t, train.targetWidth, (i) => epochOrder[begin + i]!);
           const why = data ? `: ${data}` : '';
           const advice = data ? 'clean the data' : 'lower the learning rate';
-          throw new Error(
-            `fit: the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}${why}; that batch's update was not applied (${advice}, or decide with a callback's onNonFiniteLoss)`,
+          throw stateError(
+            'fit',
+            `the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps}${why}; that batch's update was not applied (${advice}, or decide with a callback's onNonFiniteLoss)`,
           );
         }
         if (action === 'stop') {

@@ -1,5 +1,5 @@
 // Validation of x/y pairs and the reused mini-batch buffers.
-import { checkF32, rangeError, shapeOf } from '../errors.js';
+import { checkF32, rangeError, shapeError, shapeOf, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { LossName, Targets } from '../losses.js';
 
@@ -59,16 +59,16 @@ export function nonFiniteData(x: Float32Array, features: number, t: Targets, wid
  */
 export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, shape: DataShape, xName = 'x', yName = 'y'): DataSet {
   const { inputs, outputs } = shape;
-  if (!isTensor(x)) throw new TypeError(`${fn}: ${xName} must be a Tensor, got ${describeValue(x)}`);
-  if (!isTensor(y)) throw new TypeError(`${fn}: ${yName} must be a Tensor, got ${describeValue(y)}`);
+  if (!isTensor(x)) throw typeError(fn, xName, 'a Tensor', x);
+  if (!isTensor(y)) throw typeError(fn, yName, 'a Tensor', y);
   // A Tensor's buffer can be detached (transferred) after construction.
   checkF32(fn, `${xName}.data`, x.data);
   checkF32(fn, `${yName}.data`, y.data);
-  if (x.rank !== 2) throw new RangeError(`${fn}: ${xName} must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  if (x.rank !== 2) throw shapeError(fn, xName, '[samples, features]', x.shape);
   const rows = x.shape[0]!;
   const features = x.shape[1]!;
   if (inputs !== undefined && features !== inputs) {
-    throw new RangeError(`${fn}: ${xName} must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
+    throw shapeError(fn, xName, `[samples, ${inputs}] (the model's input features)`, x.shape);
   }
   if (y.rank < 1 || y.shape[0] !== rows) {
     throw rangeError(fn, yName, `a Tensor of ${rows} rows like ${xName}`, shapeOf(y.shape));
@@ -86,7 +86,7 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, sh
   }
   const width = rows === 0 ? outputs : y.size / rows;
   if (width !== outputs || y.rank > 2) {
-    throw rangeError(fn, yName, `of shape [${rows}, ${outputs}] to match the model's ${outputs} outputs`, shapeOf(y.shape));
+    throw shapeError(fn, yName, `[${rows}, ${outputs}] to match the model's ${outputs} outputs`, y.shape);
   }
   checkTargetRange(fn, yName, loss, y.data, width);
   return { x: x.data, rows, features, targets: { kind: 'values', values: y.data }, targetWidth: width };
@@ -103,14 +103,9 @@ function checkTargetRange(fn: string, yName: string, loss: LossName, t: Float32A
     const v = t[i]!;
     if (!(v >= 0 && v <= 1)) {
       const what = loss === 'binaryCrossEntropy' ? 'binaryCrossEntropy targets' : 'softmaxCrossEntropy probability targets';
-      throw new RangeError(`${fn}: ${yName} must hold ${what} in [0, 1], got ${v} at row ${Math.floor(i / width)}, column ${i % width}`);
+      throw rangeError(fn, yName, `${what} in [0, 1]`, `${v} at row ${Math.floor(i / width)}, column ${i % width}`);
     }
   }
-}
-
-function describeValue(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
 }
 
 /** Row views of a data set [begin, end) without copying. */

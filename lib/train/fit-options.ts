@@ -52,6 +52,7 @@ const HOOK_KEYS: Record<keyof Callback, true> = {
   onTrainBegin: true,
   onBatchBegin: true,
   onTrainEnd: true,
+  onBatchBegin: true,
   onEpochBegin: true,
   onEpochEnd: true,
   onBatchEnd: true,

@@ -24,7 +24,8 @@ import { guardMethods, hold } from './plan-guard.js';
 import { SCALAR_STRIDE, TrainingPlan } from './plan-compile.js';
 import { createProgress } from './progress.js';
 import type { DataSet } from './targets.js';
-import type { Callback, History, Logs, NonFiniteAction, TrainableModel, TrainingContext, TrainingParams } from './types.js';
+import { NonFiniteUpdateError } from '../optim/non-finite.js';
+import type { Callback, History, Logs, NonFiniteAction, NonFiniteLoss, TrainableModel, TrainingContext, TrainingParams } from './types.js';
 
 /** What fit has validated (fit-options.ts), as run() in fit.ts gets it. */
 export type PlanFitInput = PreparedFit;
@@ -64,7 +65,7 @@ async function call(r: unknown): Promise<void> {
   if (isThenable(r)) await r;
 }
 
-function decide(callbacks: readonly Callback[], info: { epoch: number; batch: number; loss: number }, ctx: TrainingContext): NonFiniteAction {
+function decide(callbacks: readonly Callback[], info: NonFiniteLoss, ctx: TrainingContext): NonFiniteAction {
   for (const cb of callbacks) {
     const a = cb.onNonFiniteLoss?.(info, ctx);
     if (a === 'throw' || a === 'stop' || a === 'skip') return a;
@@ -130,7 +131,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   let losses = new Float64Array(0);
   let msum = new Float64Array(0);
   let norms = new Float64Array(0);
-  const result = new Float64Array(3);
+  const result = new Float64Array(4);
   const grow = (k: number): void => {
     if (k <= cap) return;
     cap = Math.max(k, 2 * cap);
@@ -214,6 +215,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         });
         const done = result[0]!;
         const nonFinite = result[1] === 1;
+        const refused = result[3] === 1;
         if (done + (nonFinite ? 1 : 0) > 0) nsPerStep = result[2]! / (done + (nonFinite ? 1 : 0));
         opt.commit(done, done > 0 ? norms[done - 1]! : NaN);
         for (let i = 0; i < done; i++) {
@@ -236,6 +238,28 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           }
         }
         batchIndex += done;
+        if (refused) {
+          // The plan wrote nothing of this batch's update (it would not be
+          // finite); its gradients are in the arena. Optimizer.step() refuses
+          // it the same way and names what overflowed; then fit's choices.
+          const loss = losses[done]!;
+          await batchBegin(batchIndex);
+          try {
+            opt.optimizer.step();
+          } catch (e) {
+            if (!(e instanceof NonFiniteUpdateError)) throw e;
+            const action = decide(callbacks, { epoch, batch: batchIndex, loss, update: e }, ctx);
+            const where = `epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps} (loss ${loss})`;
+            if (action === 'throw') throw new Error(`fit: at ${where}, ${e.message} (lower the learning rate, or decide with a callback's onNonFiniteLoss)`, { cause: e });
+            if (action === 'stop') {
+              ctx.stop(`the update of '${e.parameter}' became non-finite at epoch ${epoch + 1}, batch ${batchIndex + 1}`);
+              break;
+            }
+            batchIndex++; // 'skip'
+            continue;
+          }
+          throw new Error('fit: the training plan refused an update that Optimizer.step() applied (a bug: please report it)');
+        }
         if (nonFinite) {
           const loss = losses[done]!;
           await batchBegin(batchIndex);

@@ -7,10 +7,11 @@
 // or schedule, and this file never restates their formulas.
 import { describe, rangeError, typeError } from '../errors.js';
 import type { RawOptim } from '../backend/optim.js';
+import { GUARD_OFF, OPTIM_SCALARS } from '../backend/optim-scalars.js';
 import { Optimizer } from '../optim/base.js';
 
-/** The stride of one span's scalars (kScalarStride in native/plan/plan.h). */
-export const SCALAR_STRIDE = 10;
+/** The stride of one span's scalars: the optimizer kernels' scalar block (kScalarStride in native/plan/plan.h). */
+export const SCALAR_STRIDE = OPTIM_SCALARS.length;
 
 /** OptKind in native/plan/plan.h. */
 export const enum OptKind {
@@ -49,29 +50,30 @@ export interface SpanDesc {
   n: number;
 }
 
-/** Records one kernel call per span: which kernel, its arrays, and its scalars in positional order. */
+/** Records one kernel call per span: which kernel, its arrays, and its scalar block. */
 class Recorder implements RawOptim {
   out: Float64Array = new Float64Array(0);
   at = 0;
   kind: OptKind | undefined;
   arrays: (Float32Array | null)[] = [];
-  private put(kind: OptKind, arrays: (Float32Array | null)[], scalars: (number | boolean)[]): void {
+  private put(kind: OptKind, arrays: (Float32Array | null)[], scalars: Float32Array): number {
     if (this.kind !== undefined) throw new Error('plan: an optimizer update made more than one kernel call per span');
     this.kind = kind;
     this.arrays = arrays;
-    for (let i = 0; i < scalars.length; i++) this.out[this.at + i] = Number(scalars[i]);
+    for (let i = 0; i < scalars.length; i++) this.out[this.at + i] = scalars[i]!;
+    return 0;
   }
-  sgdStep(param: Float32Array, grad: Float32Array, lr: number, scale: number, wd: number, decay: number): void {
-    this.put(OptKind.sgd, [param, grad, null, null], [lr, scale, wd, decay]);
+  sgdStep(param: Float32Array, grad: Float32Array, scalars: Float32Array): number {
+    return this.put(OptKind.sgd, [param, grad, null, null], scalars);
   }
-  momentumStep(param: Float32Array, grad: Float32Array, m: Float32Array, beta: number, a: number, p: number, q: number, nesterov: boolean, scale: number, wd: number, decay: number): void {
-    this.put(OptKind.momentum, [param, grad, m, null], [beta, a, p, q, nesterov, scale, wd, decay]);
+  momentumStep(param: Float32Array, grad: Float32Array, m: Float32Array, scalars: Float32Array): number {
+    return this.put(OptKind.momentum, [param, grad, m, null], scalars);
   }
-  rmsStep(param: Float32Array, grad: Float32Array, v: Float32Array, lr: number, b: number, c2: number, eps: number, epsOutside: boolean, scale: number, wd: number, decay: number): void {
-    this.put(OptKind.rms, [param, grad, v, null], [lr, b, c2, eps, epsOutside, scale, wd, decay]);
+  rmsStep(param: Float32Array, grad: Float32Array, v: Float32Array, scalars: Float32Array): number {
+    return this.put(OptKind.rms, [param, grad, v, null], scalars);
   }
-  adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, alpha: number, k: number, beta1: number, c1: number, beta2: number, c2: number, eps: number, scale: number, wd: number, decay: number): void {
-    this.put(OptKind.adam, [param, grad, m, v], [alpha, k, beta1, c1, beta2, c2, eps, scale, wd, decay]);
+  adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, scalars: Float32Array): number {
+    return this.put(OptKind.adam, [param, grad, m, v], scalars);
   }
   sumSquares(): number {
     throw new Error('plan: an optimizer update asked for a sum of squares');
@@ -170,12 +172,12 @@ export class PlanOptimizer {
     o.groupList.forEach((g, gi) => {
       const lr = g.hyper.lr * factor;
       if (!(Number.isFinite(lr) && lr >= 0)) throw rangeError(fn, `scheduled lr of group ${gi}`, 'a finite number >= 0', describe(lr));
-      const flr = Math.fround(lr);
       for (const s of g.spans) {
         rec.at = at + k * SCALAR_STRIDE;
         rec.kind = undefined;
-        // scale 1 is a placeholder: the plan computes the clip factor at run time.
-        (o.spec.update as unknown as (...a: unknown[]) => void)(rec, s.value, s.grad, s.state, g.hyper, flr, t + 1, 1);
+        // scale 1 and the guard are placeholders: the plan computes the clip
+        // factor at run time and guards the update as Optimizer.step() does.
+        (o.spec.update as unknown as (...a: unknown[]) => void)(rec, s.value, s.grad, s.state, g.hyper, lr, t + 1, 1, GUARD_OFF);
         if (rec.kind === undefined) throw new Error('plan: an optimizer update made no kernel call');
         each(rec.kind, rec.arrays, s);
         k++;

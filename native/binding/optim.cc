@@ -6,11 +6,12 @@
 // memory addresses (two JS objects, e.g. a structuredClone'd
 // SharedArrayBuffer, can share memory that the TypeScript identity check
 // cannot see).
+#include "../kernels/optim.h"
+
 #include <cstdint>
 #include <cstring>
 #include <string>
 
-#include "../kernels/optim.h"
 #include "args.h"
 #include "register.h"
 
@@ -46,11 +47,10 @@ void expect_disjoint(const Napi::CallbackInfo& info, const char* fn, const Named
       const uintptr_t x1 = x0 + 4 * x.length, y1 = y0 + 4 * y.length;
       if (!(x0 < y1 && y0 < x1)) continue;
       const bool same = x0 == y0 && x1 == y1;
-      throw Napi::RangeError::New(info.Env(), std::string(fn) + ": " + a[i].name +
-                                                  " must be memory separate from " + a[j].name +
-                                                  ", got " +
-                                                  (same ? "the same memory as " : "memory overlapping ") +
-                                                  a[j].name);
+      throw Napi::RangeError::New(
+          info.Env(), std::string(fn) + ": " + a[i].name + " must be memory separate from " +
+                          a[j].name + ", got " +
+                          (same ? "the same memory as " : "memory overlapping ") + a[j].name);
     }
   }
 }
@@ -117,7 +117,8 @@ Napi::Value memory_address(const Napi::CallbackInfo& info) {
   void* data = nullptr;
   napi_value buffer;
   if (info.Length() < 1 || !info[0].IsTypedArray() ||
-      napi_get_typedarray_info(info.Env(), info[0], &type, &length, &data, &buffer, &offset) != napi_ok) {
+      napi_get_typedarray_info(info.Env(), info[0], &type, &length, &data, &buffer, &offset) !=
+          napi_ok) {
     throw Napi::TypeError::New(info.Env(), "memoryAddress: view must be a typed array");
   }
   return Napi::Number::New(info.Env(), static_cast<double>(reinterpret_cast<uintptr_t>(data)));

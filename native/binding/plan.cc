@@ -331,7 +331,7 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
   a.norms = typed<double>(env, info[13], napi_float64_array, a.count, false, "norms");
   const double budget = number_arg(info, 14, "budgetNs");
   a.budget_ns = budget > 0 ? static_cast<int64_t>(budget) : 0;
-  c.result = typed<double>(env, info[15], napi_float64_array, 3, false, "result");
+  c.result = typed<double>(env, info[15], napi_float64_array, 4, false, "result");
   return c;
 }
 
@@ -339,6 +339,7 @@ void write_result(double* r, const plan::ChunkResult& res) {
   r[0] = static_cast<double>(res.done);
   r[1] = res.non_finite ? 1 : 0;
   r[2] = static_cast<double>(res.elapsed_ns);
+  r[3] = res.refused ? 1 : 0;
 }
 
 Napi::Value plan_chunk(const Napi::CallbackInfo& info) {

@@ -80,7 +80,8 @@ constexpr size_t kScalarCount = 0
 #undef NODEGRAD_OPTIM_COUNT
     ;
 // The binding copies the caller's Float32Array straight into the struct.
-static_assert(sizeof(Scalars) == kScalarCount * sizeof(float), "Scalars must be a packed float block");
+static_assert(sizeof(Scalars) == kScalarCount * sizeof(float),
+              "Scalars must be a packed float block");
 
 // Every step returns 0 when it wrote (or, guard 2, would write) only finite
 // values. Otherwise nothing was written and it returns 8 * i + mask for the

@@ -45,7 +45,8 @@ double sum_squares(const float* x, size_t n) {
   }
   double lanes[8];
   _mm512_storeu_pd(lanes, _mm512_add_pd(s0, s1));
-  double s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+  double s = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) +
+             ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
   for (; i < n; i++) {
     const double d = x[i];
     s += d * d;

@@ -263,43 +263,39 @@ float clip_scale(const Plan& p, double* norm_out) {
   return std::isfinite(norm) && norm > p.clip_norm ? f(p.clip_norm / norm) : 1.0f;
 }
 
-// Optimizer.step: one kernel per span with the scalars TypeScript recorded.
-void update(const Plan& p, const double* scalars, float scale) {
-  for (size_t i = 0; i < p.spans.size(); ++i) {
+// Optimizer.step: one kernel per span with the scalar block TypeScript
+// recorded, the clip factor put in. Guarded as Optimizer.step() guards: one
+// span is checked and written by one call; several are all checked first.
+// Returns false (nothing written) when an update would not be finite.
+bool update(const Plan& p, const double* scalars, float scale) {
+  auto call = [&](size_t i, float guard) {
     const Span& s = p.spans[i];
     const double* a = scalars + i * kScalarStride;
+    optim::Scalars x;
+    float* xf = reinterpret_cast<float*>(&x);
+    for (size_t j = 0; j < kScalarStride; ++j) xf[j] = f(a[j]);
+    x.scale = scale;
+    x.guard = guard;
     switch (s.kind) {
-      case OptKind::sgd: {
-        optim::SgdArgs x{{scale, f(a[2]), f(a[3])}, f(a[0])};
-        p.k.optim->sgd(s.value, s.grad, s.n, x);
-        break;
-      }
-      case OptKind::momentum: {
-        optim::MomentumArgs x{{scale, f(a[6]), f(a[7])}, f(a[0]), f(a[1]), f(a[2]), f(a[3]),
-                              a[4] != 0 ? 1 : 0};
-        p.k.optim->momentum(s.value, s.grad, s.s0, s.n, x);
-        break;
-      }
-      case OptKind::rms: {
-        optim::RmsArgs x{{scale, f(a[6]), f(a[7])}, f(a[0]), f(a[1]), f(a[2]), f(a[3]),
-                         a[4] != 0 ? 1 : 0};
-        p.k.optim->rms(s.value, s.grad, s.s0, s.n, x);
-        break;
-      }
-      case OptKind::adam: {
-        optim::AdamArgs x{{scale, f(a[8]), f(a[9])},
-                          f(a[0]),
-                          f(a[1]),
-                          f(a[2]),
-                          f(a[3]),
-                          f(a[4]),
-                          f(a[5]),
-                          f(a[6])};
-        p.k.optim->adam(s.value, s.grad, s.s0, s.s1, s.n, x);
-        break;
-      }
+      case OptKind::sgd:
+        return p.k.optim->sgd(s.value, s.grad, s.n, x);
+      case OptKind::momentum:
+        return p.k.optim->momentum(s.value, s.grad, s.s0, s.n, x);
+      case OptKind::rms:
+        return p.k.optim->rms(s.value, s.grad, s.s0, s.n, x);
+      case OptKind::adam:
+        return p.k.optim->adam(s.value, s.grad, s.s0, s.s1, s.n, x);
     }
+    return optim::StepResult(0);
+  };
+  const bool single = p.spans.size() == 1;
+  for (size_t i = 0; i < p.spans.size(); ++i) {
+    if (call(i, single ? 1.0f : 2.0f) != 0) return false;
   }
+  if (!single) {
+    for (size_t i = 0; i < p.spans.size(); ++i) call(i, 0.0f);
+  }
+  return true;
 }
 
 // BatchBuffers.gather: rows order[begin..begin+rows) into the batch buffers.
@@ -358,7 +354,10 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
     double norm = 0;
     const float scale = clip_scale(p, &norm);
     a.norms[i] = norm;
-    update(p, a.scalars + i * p.spans.size() * kScalarStride, scale);
+    if (!update(p, a.scalars + i * p.spans.size() * kScalarStride, scale)) {
+      res.refused = true;
+      break;
+    }
     res.done = i + 1;
     if (a.budget_ns > 0 && now_ns() - start >= a.budget_ns) break;
   }

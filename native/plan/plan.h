@@ -79,7 +79,7 @@ enum class OptKind : int { sgd = 0, momentum = 1, rms = 2, adam = 3 };
 // Scalars per span per step, in the positional order of the RawOptim kernel
 // (lib/backend/optim.ts) after its arrays; kScaleSlot is where the clip scale
 // goes (the plan computes it at run time, TypeScript records a placeholder).
-constexpr size_t kScalarStride = 10;
+constexpr size_t kScalarStride = optim::kScalarCount;
 size_t scale_slot(OptKind kind);
 
 // A coalesced span of parameters updated by one kernel call, as
@@ -143,6 +143,10 @@ struct ChunkArgs {
 struct ChunkResult {
   size_t done = 0;          // steps whose update was applied
   bool non_finite = false;  // batch first+done stopped the chunk
+  // batch first+done's update would have made a parameter or optimizer state
+  // non-finite: nothing of it was written (its gradients are in the arena);
+  // TypeScript re-runs that update through Optimizer.step() for the error.
+  bool refused = false;
   int64_t elapsed_ns = 0;
 };
 

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../registry.h"
@@ -66,13 +66,29 @@ struct Arrays {
       };
       k->sgd(p.data(), g.data(), n, S({{&Scalars::lr, 0.1f}}));
       k->momentum(p.data(), g.data(), m.data(), n,
-                  S({{&Scalars::b1, 0.9f}, {&Scalars::c1, 1}, {&Scalars::lr, 0.09f}, {&Scalars::q, 0.1f}, {&Scalars::nesterov, 1}}));
+                  S({{&Scalars::b1, 0.9f},
+                     {&Scalars::c1, 1},
+                     {&Scalars::lr, 0.09f},
+                     {&Scalars::q, 0.1f},
+                     {&Scalars::nesterov, 1}}));
       k->rms(p.data(), g.data(), v.data(), n,
-             S({{&Scalars::lr, 0.01f}, {&Scalars::b2, 0.9f}, {&Scalars::c2, 0.1f}, {&Scalars::eps, 1e-8f}}));
+             S({{&Scalars::lr, 0.01f},
+                {&Scalars::b2, 0.9f},
+                {&Scalars::c2, 0.1f},
+                {&Scalars::eps, 1e-8f}}));
       k->rms(p.data(), g.data(), v.data(), n,
-             S({{&Scalars::lr, 0.01f}, {&Scalars::b2, 1}, {&Scalars::c2, 1}, {&Scalars::eps, 1e-8f}, {&Scalars::outside, 1}}));
-      const auto adam = S({{&Scalars::lr, 0.01f}, {&Scalars::k, 1.5f}, {&Scalars::b1, 0.9f}, {&Scalars::c1, 0.1f},
-                           {&Scalars::b2, 0.999f}, {&Scalars::c2, 0.001f}, {&Scalars::eps, 1e-8f}});
+             S({{&Scalars::lr, 0.01f},
+                {&Scalars::b2, 1},
+                {&Scalars::c2, 1},
+                {&Scalars::eps, 1e-8f},
+                {&Scalars::outside, 1}}));
+      const auto adam = S({{&Scalars::lr, 0.01f},
+                           {&Scalars::k, 1.5f},
+                           {&Scalars::b1, 0.9f},
+                           {&Scalars::c1, 0.1f},
+                           {&Scalars::b2, 0.999f},
+                           {&Scalars::c2, 0.001f},
+                           {&Scalars::eps, 1e-8f}});
       k->adam(p.data(), g.data(), m.data(), v.data(), n, adam);
       Scalars tfjs = adam;
       tfjs.divide = 1;
@@ -110,8 +126,13 @@ NODEGRAD_TEST(optim_adam_first_step_known_value) {
       const float alpha = static_cast<float>(0.001 / 0.1);
       const float k = static_cast<float>(1.0 / std::sqrt(0.001));
       table(isa)->adam(p.data(), g.data(), m.data(), v.data(), n,
-                       block({{&Scalars::lr, alpha}, {&Scalars::k, k}, {&Scalars::b1, 0.9f}, {&Scalars::c1, 0.1f},
-                              {&Scalars::b2, 0.999f}, {&Scalars::c2, 0.001f}, {&Scalars::eps, 1e-8f}}));
+                       block({{&Scalars::lr, alpha},
+                              {&Scalars::k, k},
+                              {&Scalars::b1, 0.9f},
+                              {&Scalars::c1, 0.1f},
+                              {&Scalars::b2, 0.999f},
+                              {&Scalars::c2, 0.001f},
+                              {&Scalars::eps, 1e-8f}}));
       const std::string where = std::string(isa_name(isa)) + " n=" + std::to_string(n);
       for (size_t i = 0; i < n; i++) {
         NODEGRAD_CHECK(std::fabs(p[i] - 0.999) < 4e-7, "theta " + where);
@@ -132,19 +153,26 @@ NODEGRAD_TEST(optim_guard_refuses_and_names_the_element) {
       Arrays a(n);
       a.g[13] = 2e19f;
       const Arrays before = a;
-      const auto s = block({{&Scalars::lr, 0.01f}, {&Scalars::k, 1}, {&Scalars::b1, 0.9f}, {&Scalars::c1, 0.1f},
-                            {&Scalars::b2, 0.999f}, {&Scalars::c2, 0.001f}, {&Scalars::eps, 1e-8f},
+      const auto s = block({{&Scalars::lr, 0.01f},
+                            {&Scalars::k, 1},
+                            {&Scalars::b1, 0.9f},
+                            {&Scalars::c1, 0.1f},
+                            {&Scalars::b2, 0.999f},
+                            {&Scalars::c2, 0.001f},
+                            {&Scalars::eps, 1e-8f},
                             {&Scalars::guard, 1}});
       const std::string where = std::string(isa_name(isa)) + " n=" + std::to_string(n);
       const double code = table(isa)->adam(a.p.data(), a.g.data(), a.m.data(), a.v.data(), n, s);
       NODEGRAD_CHECK(code == 8.0 * 13 + 4, "code " + std::to_string(code) + " " + where);
-      NODEGRAD_CHECK(same_bits(a.p, before.p) && same_bits(a.m, before.m) && same_bits(a.v, before.v),
-                     "unchanged " + where);
+      NODEGRAD_CHECK(
+          same_bits(a.p, before.p) && same_bits(a.m, before.m) && same_bits(a.v, before.v),
+          "unchanged " + where);
       // SGD: theta = 3e38 - 1 * (-3e38) overflows; check-only mode reports it too.
       a.p[n - 1] = 3e38f;
       a.g[n - 1] = -3e38f;
       auto sg = block({{&Scalars::lr, 1}, {&Scalars::guard, 2}});
-      NODEGRAD_CHECK(table(isa)->sgd(a.p.data(), a.g.data(), n, sg) == 8.0 * (n - 1) + 1, "sgd " + where);
+      NODEGRAD_CHECK(table(isa)->sgd(a.p.data(), a.g.data(), n, sg) == 8.0 * (n - 1) + 1,
+                     "sgd " + where);
       NODEGRAD_CHECK(a.p[n - 1] == 3e38f, "sgd unchanged " + where);
     }
   }

@@ -50,7 +50,6 @@ const FIT_OPTION_KEYS: Record<keyof FitOptions, true> = {
 const FIT_OPTIONS = Object.keys(FIT_OPTION_KEYS);
 const HOOK_KEYS: Record<keyof Callback, true> = {
   onTrainBegin: true,
-  onBatchBegin: true,
   onTrainEnd: true,
   onBatchBegin: true,
   onEpochBegin: true,

@@ -18,7 +18,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as lib from '../../lib/index.js';
-import { BatchNorm1d, Dense, Dropout, ELU, Layer, LayerNorm, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
+import { BatchNorm1d, Dense, Dropout, ELU, GELU, Layer, LayerNorm, LeakyReLU, PReLU, ReLU, Sequential, SiLU, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 import { reportCount } from './budget.js';
 import { ulpDistance } from './tolerance.js';
@@ -33,7 +33,7 @@ interface Made {
   exact: boolean;
 }
 
-const DENSE_ACTS = [null, 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'] as const;
+const DENSE_ACTS = [null, 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'silu'] as const;
 
 const layerSpecs: Record<string, (inF: number, v: number) => Made> = {
   Dense: (inF, v) => {
@@ -50,6 +50,8 @@ const layerSpecs: Record<string, (inF: number, v: number) => Made> = {
   ELU: (_inF, v) => ({ layer: new ELU(v % 2 ? 0.5 : undefined), exact: false }),
   Sigmoid: () => ({ layer: new Sigmoid(), exact: false }),
   Tanh: () => ({ layer: new Tanh(), exact: false }),
+  GELU: (_inF, v) => ({ layer: new GELU(v % 2 ? { approximate: 'tanh' } : {}), exact: false }),
+  SiLU: () => ({ layer: new SiLU(), exact: false }),
   // These run the same TypeScript arithmetic on every backend: bit for bit.
   Dropout: (_inF, v) => ({ layer: new Dropout([0, 0.25, 0.5][v % 3]), exact: true }),
   LayerNorm: (inF, v) => ({ layer: new LayerNorm(inF, { elementwiseAffine: v % 2 === 0 }), exact: true }),

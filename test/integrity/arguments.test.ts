@@ -43,13 +43,13 @@ for (const b of backendsUnderTest()) {
     type Case = [title: string, args: () => [unknown, unknown, FitOptions], cls: typeof TypeError | typeof RangeError, message: string];
     const cases: Case[] = [
       ['x of the wrong feature count', () => [Tensor.zeros([8, 5]), y, {}], RangeError, "fit: x must have shape [samples, 4] (the model's input features), got [8, 5]"],
-      ['x not a Tensor', () => [[1, 2], y, {}], TypeError, 'fit: x must be a Tensor, got Array'],
-      ['y with other rows', () => [x, Tensor.zeros([7]), {}], RangeError, 'fit: y must have 8 rows like x, got shape [7]'],
+      ['x not a Tensor', () => [[1, 2], y, {}], TypeError, 'fit: x must be a Tensor, got Array(2)'],
+      ['y with other rows', () => [x, Tensor.zeros([7]), {}], RangeError, 'fit: y must be a Tensor of 8 rows like x, got shape [7]'],
       ['a class label out of range', () => [x, Tensor.from([0, 1, 2, 3, 0, 1, 2, 0]), {}], RangeError, 'fit: y[3] must be a class label in [0, 3), got 3'],
       ['x with a detached buffer', () => [detached(x), y, {}], TypeError, 'fit: x.data must be a Float32Array with an attached buffer, got a detached buffer'],
       ['callbacks: {}', () => [x, y, { callbacks: {} as never }], TypeError, 'fit: callbacks must be an array of callbacks, got Object'],
       ['a hook that is not a function', () => [x, y, { callbacks: [{ onEpochEnd: 5 as never }] }], TypeError, 'fit: callbacks[0].onEpochEnd must be a function, got 5'],
-      ['an unknown option', () => [x, y, { epoch: 3 } as never], TypeError, 'fit: options.epoch is not a known option (known: epochs, batchSize, shuffle, seed, validationSplit, validationData, callbacks, signal, verbose, yieldEveryMs, distributed, callbacksOnAllRanks)'],
+      ['an unknown option', () => [x, y, { epoch: 3 } as never], TypeError, 'fit: options.epoch is not a known option (known: epochs, batchSize, shuffle, seed, validationSplit, validationData, callbacks, signal, verbose, yieldEveryMs, distributed, callbacksOnAllRanks, background, chunkMs)'],
       ['shuffle not a boolean', () => [x, y, { shuffle: 'yes' as never }], TypeError, 'fit: shuffle must be a boolean, got string "yes"'],
       ['batchSize 0', () => [x, y, { batchSize: 0 }], RangeError, 'fit: batchSize must be an integer >= 1, got 0'],
       [

@@ -23,7 +23,7 @@ describe('training argument errors', () => {
       [{ signal: {} }, TypeError, 'fit: signal must be an AbortSignal, got Object'],
       [{ validationData: [x, y], validationSplit: 0.5 }, RangeError, 'fit: validationData must be left out when validationSplit is given (give one of them), got both'],
       [{ validationData: [x] }, TypeError, 'fit: validationData must be an array [x, y], got Array(1)'],
-      [{ validationData: [Tensor.zeros([2, 5]), Tensor.zeros([2])] }, RangeError, 'fit: validationData[0] must be of 4 features like x, got 5 features'],
+      [{ validationData: [Tensor.zeros([2, 5]), Tensor.zeros([2])] }, RangeError, "fit: validationData[0] must have shape [samples, 4] (the model's input features), got [2, 5]"],
       [{ validationSplit: 0.99 }, RangeError, 'fit: validationSplit must be a fraction that leaves rows in both the training and the validation set of 20 rows, got 0.99'],
     ];
     for (const [options, cls, message] of cases) {
@@ -37,10 +37,10 @@ describe('training argument errors', () => {
   it('fit, evaluate, predict: x and y', async () => {
     const m = compiled();
     await expect(m.fit(new Float32Array(4) as never, y)).rejects.toThrow(new TypeError('fit: x must be a Tensor, got Float32Array(4)'));
-    await expect(m.fit(x, Tensor.zeros([20, 2]))).rejects.toThrow(new RangeError("fit: y must be of shape [20, 3] to match the model's 3 outputs, got shape [20, 2]"));
+    await expect(m.fit(x, Tensor.zeros([20, 2]))).rejects.toThrow(new RangeError("fit: y must have shape [20, 3] to match the model's 3 outputs, got [20, 2]"));
     expect(() => m.evaluate(x, y, { batchSize: 0 })).toThrow(new RangeError('evaluate: batchSize must be an integer >= 1, got 0'));
-    expect(() => m.evaluate(Tensor.zeros([0, 4]), Tensor.zeros([0]))).toThrow(new RangeError('evaluate: x must be at least one row, got shape [0, 4]'));
-    expect(() => m.predict(x.reshape([80]))).toThrow(new RangeError('predict: x must be of shape [samples, features], got shape [80]'));
+    expect(() => m.evaluate(Tensor.zeros([0, 4]), Tensor.zeros([0]))).toThrow(new RangeError('evaluate: x must be at least one row, got none'));
+    expect(() => m.predict(x.reshape([80]))).toThrow(new RangeError('predict: x must have shape [samples, features], got [80]'));
     expect(() => m.predict(x, new Float32Array(60) as never)).toThrow(new TypeError('predict: out must be a Tensor, got Float32Array(60)'));
   });
 

@@ -87,7 +87,7 @@ for (const b of backendsUnderTest()) {
       expect(m.predict(x, out)).toBe(out);
       expect(bits(out.data)).toEqual(bits(m.predict(x).data));
       const bad = new Tensor(new Float32Array(27).fill(7), [9, 3]);
-      expect(() => m.predict(x, bad)).toThrow(new RangeError('predict: out must be of shape [10, 3], got shape [9, 3]'));
+      expect(() => m.predict(x, bad)).toThrow(new RangeError('predict: out must have shape [10, 3], got [9, 3]'));
       expect(bad.data.every((v) => v === 7)).toBe(true);
     });
 
@@ -213,7 +213,7 @@ describe('fit argument errors', () => {
   it('checks shapes, labels and options before changing anything', async () => {
     const m = smallModel('reference').compile({ optimizer: 'adam', loss: 'softmaxCrossEntropy' });
     const before = bits(m.values);
-    await expect(m.fit(x.reshape([80]), y)).rejects.toThrow(new RangeError('fit: x must be of shape [samples, features], got shape [80]'));
+    await expect(m.fit(x.reshape([80]), y)).rejects.toThrow(new RangeError('fit: x must have shape [samples, features], got [80]'));
     await expect(m.fit(x, Tensor.zeros([19]))).rejects.toThrow(new RangeError('fit: y must be a Tensor of 20 rows like x, got shape [19]'));
     const bad = y.clone();
     bad.data[5] = 3;

@@ -51,9 +51,10 @@
         {
           # AVX2+FMA kernels in their own static library so that only these
           # files get the ISA flags; they are reached only through dispatch
-          # after a CPUID check. They include no shared inline code (see
-          # TOOLCHAIN.md: an inline function instantiated here could be
-          # picked by the linker for baseline callers).
+          # after a CPUID check. They include no shared inline code: an
+          # inline or template function (std::min, a vector method)
+          # instantiated here could be picked by the linker for baseline
+          # callers and crash CPUs without AVX2.
           "target_name": "nodegrad_avx2",
           "type": "static_library",
           "sources": ["<!@(node scripts/gyp-sources.cjs avx2)"],

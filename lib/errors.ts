@@ -23,6 +23,38 @@ export function rangeError(fn: string, arg: string, expected: string, actual: st
   return new RangeError(`${fn}: ${arg} must be ${expected}, got ${actual}`);
 }
 
+/** "one of 'a', 'b', 'c'": the expected part of an error about a name from a list. */
+export function oneOf(names: readonly string[]): string {
+  return `one of ${names.map((n) => `'${n}'`).join(', ')}`;
+}
+
+/** "<fn>: <arg> must have shape <expected>, got [2, 3]": a tensor argument of the wrong shape. */
+export function shapeError(fn: string, arg: string, expected: string, shape: readonly number[]): RangeError {
+  return new RangeError(`${fn}: ${arg} must have shape ${expected}, got [${shape.join(', ')}]`);
+}
+
+/** A typed array whose ArrayBuffer was transferred away: "<fn>: <what> has detached memory (...)". */
+export function detachedError(fn: string, what: string): TypeError {
+  return new TypeError(`${fn}: ${what} has detached memory (its ArrayBuffer was transferred, e.g. to a worker)`);
+}
+
+/** "shape [2, 3]": the actual part of an error about a tensor's shape. */
+export function shapeOf(shape: readonly number[]): string {
+  return `shape [${shape.join(', ')}]`;
+}
+
+/** A non-null object (not an array), else a TypeError naming `arg`. */
+export function checkObject(fn: string, arg: string, value: unknown, expected = 'an object'): asserts value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw typeError(fn, arg, expected, value);
+}
+
+/** One of `names`: a TypeError for a non-string, a RangeError for an unknown name. */
+export function checkOneOf<T extends string>(fn: string, arg: string, names: readonly T[], value: unknown): T {
+  if (typeof value !== 'string') throw typeError(fn, arg, oneOf(names), value);
+  if (!(names as readonly string[]).includes(value)) throw rangeError(fn, arg, oneOf(names), JSON.stringify(value));
+  return value as T;
+}
+
 /**
  * Refuses keys of `obj` not in `allowed`, naming the key itself:
  * "<fn>: <prefix><key> is not a known option (known: a, b, c)".

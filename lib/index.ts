@@ -3,11 +3,13 @@ export type { Shape, RandomOptions } from './tensor.js';
 export { Rng } from './random.js';
 export { backend, info, kernels, useBackend } from './backend/index.js';
 export type { BackendName, Info, Kernels } from './backend/index.js';
-export { BatchNorm1d, Dense, Dropout, ELU, GELU, INIT_NAMES, Layer, LayerNorm, LeakyReLU, PReLU, ReLU, SiLU, Sigmoid, Tanh, layerFromJSON, registerLayer } from './layers/index.js';
+export { ACTIVATION_LAYERS, ACTIVATION_NAMES, BatchNorm1d, Dense, Dropout, INIT_NAMES, Layer, LayerNorm, PReLU, layerFromJSON, registerLayer } from './layers/index.js';
+export type { ActivationLayerClass, ActivationName, GeluApproximate } from './layers/index.js';
+export { ELU, GELU, LeakyReLU, ReLU, SiLU, Sigmoid, Tanh } from './activation-layers.js';
 export type { BatchNorm1dOptions, DenseActivation, DenseOptions, Init, InitName, LayerJSON, LayerNormOptions, PReLUOptions } from './layers/index.js';
 export { Model, Sequential } from './model/index.js';
 export type { LoadOptions, SaveOptions, SequentialJSON, SequentialOptions } from './model/index.js';
-export { Loss, loss } from './losses.js';
+export { Loss, LOSS_NAMES, loss } from './losses.js';
 export type { LossName, LossOptions } from './losses.js';
 export type { Parameter } from './parameter.js';
 export * from './train/index.js';
@@ -23,7 +25,7 @@ export type { TfjsImportOptions } from './io/tfjs-import.js';
 export type { OnnxExportOptions } from './io/onnx.js';
 export type { FromStateDictOptions } from './io/torch-import.js';
 export type { SaveFormat } from './io/formats.js';
-export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS, NonFiniteUpdateError } from './optim/index.js';
+export { Optimizer, SGD, Momentum, AdaGrad, RMSProp, Adam, AdamW, createOptimizer, CONVENTIONS, NonFiniteUpdateError, OPTIMIZER_NAMES } from './optim/index.js';
 export type {
   AdagradHyper, AdagradOptions, AdamHyper, AdamOptions, CommonHyper, Convention, GroupStateDict, MomentumHyper, MomentumOptions,
   OptimizerName, OptimizerOptions, OptimizerStateDict, ParamGroup, RmspropHyper, RmspropOptions, SgdHyper, SgdOptions,

@@ -1,28 +1,58 @@
-// Model-level losses: `loss(name)` gives an object that computes the mean
-// loss of a batch and writes its gradient into a Tensor it reuses across
-// calls of the same shape (no allocation per step), via the losses kernels.
+// Losses: the one loss abstraction, used by `loss(name)` and by
+// compile/fit/evaluate. A Loss computes the mean loss of a batch and its
+// gradient via the backend's fused loss kernels: `compute` checks Tensor
+// arguments and writes a gradient Tensor it reuses across calls of the same
+// shape; `computeBatch` is the unchecked form the training loop calls on
+// data it has already validated (targets as values or as class labels).
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from './backend/index.js';
 import { checkLabels, checkProbabilities } from './backend/losses.js';
 import { checkF32, rangeError, typeError } from './errors.js';
 import { Tensor } from './tensor.js';
 
-export type LossName = 'mse' | 'softmaxCrossEntropy' | 'binaryCrossEntropy';
-const NAMES: readonly LossName[] = ['mse', 'softmaxCrossEntropy', 'binaryCrossEntropy'];
+/** Every loss by name; the type and every check derive from this list. */
+export const LOSS_NAMES = ['mse', 'softmaxCrossEntropy', 'binaryCrossEntropy'] as const;
+export type LossName = (typeof LOSS_NAMES)[number];
+
+/** True when `name` is one of LOSS_NAMES. */
+export function isLossName(name: unknown): name is LossName {
+  return (LOSS_NAMES as readonly unknown[]).includes(name);
+}
+
+/** A batch of targets: class labels (softmax cross-entropy only) or values shaped like the predictions. */
+export type Targets = { kind: 'labels'; labels: Int32Array } | { kind: 'values'; values: Float32Array };
 
 export interface LossOptions {
   /** Backend for the kernels (default: the default backend when loss() is called). */
   backend?: BackendName;
 }
 
+type Kernel = (raw: RawBackend, pred: Float32Array, target: Targets, grad: Float32Array, n: number, width: number) => number;
+
+function values(name: string, t: Targets): Float32Array {
+  // Labels are only produced for softmax cross-entropy (compute() and lib/train/targets.ts).
+  if (t.kind !== 'values') throw new Error(`${name}: internal error, integer labels given to a loss on values`);
+  return t.values;
+}
+
+/** The kernel call of each loss; mean over all elements (mse, bce) or over the n rows (softmax CE). */
+const KERNELS: Record<LossName, Kernel> = {
+  mse: (raw, p, t, g) => raw.mse(p, values('mse', t), g),
+  binaryCrossEntropy: (raw, p, t, g) => raw.binaryCrossEntropy(p, values('binaryCrossEntropy', t), g),
+  softmaxCrossEntropy: (raw, p, t, g, n, width) =>
+    t.kind === 'labels' ? raw.softmaxCrossEntropyLabels(p, t.labels, g, n, width) : raw.softmaxCrossEntropy(p, t.values, g, n, width),
+};
+
 export class Loss {
   readonly name: LossName;
   private readonly raw: RawBackend;
+  private readonly kernel: Kernel;
   private gradT: Tensor | undefined;
   private labels = new Int32Array(0);
 
   constructor(name: LossName, raw: RawBackend) {
     this.name = name;
     this.raw = raw;
+    this.kernel = KERNELS[name];
   }
 
   /** dLoss/dpred of the last compute(), shaped like pred; reused by later calls of the same shape. */
@@ -48,8 +78,16 @@ export class Loss {
     if (!(target instanceof Tensor)) throw typeError(fn, 'target', 'a Tensor', target);
     sameShape(fn, pred, target);
     if (this.name === 'binaryCrossEntropy') checkProbabilities(fn, 'target', target.data);
-    const g = this.gradFor(pred);
-    return this.name === 'mse' ? this.raw.mse(pred.data, target.data, g.data) : this.raw.binaryCrossEntropy(pred.data, target.data, g.data);
+    return this.computeBatch(pred.data, { kind: 'values', values: target.data }, this.gradFor(pred).data, pred.shape[0] ?? 1, pred.size);
+  }
+
+  /**
+   * Unchecked: the mean loss of `n` rows of `width` predictions, writing
+   * d(mean loss)/d(pred) into `grad`. The caller has checked the lengths, and
+   * the labels against `width`.
+   */
+  computeBatch(pred: Float32Array, target: Targets, grad: Float32Array, n: number, width: number): number {
+    return this.kernel(this.raw, pred, target, grad, n, width);
   }
 
   private softmax(pred: Tensor, target: Tensor | Int32Array): number {
@@ -60,7 +98,7 @@ export class Loss {
     if (target instanceof Tensor && target.rank === 2) {
       sameShape(fn, pred, target);
       checkProbabilities(fn, 'target', target.data);
-      return this.raw.softmaxCrossEntropy(pred.data, target.data, this.gradFor(pred).data, n, classes);
+      return this.computeBatch(pred.data, { kind: 'values', values: target.data }, this.gradFor(pred).data, n, classes);
     }
     let labels: Int32Array;
     if (target instanceof Int32Array) {
@@ -79,7 +117,7 @@ export class Loss {
     } else {
       throw typeError(fn, 'target', 'a Tensor [n, classes] (one-hot), a Tensor [n] or an Int32Array (labels)', target);
     }
-    return this.raw.softmaxCrossEntropyLabels(pred.data, labels, this.gradFor(pred).data, n, classes);
+    return this.computeBatch(pred.data, { kind: 'labels', labels }, this.gradFor(pred).data, n, classes);
   }
 
   private gradFor(pred: Tensor): Tensor {
@@ -98,7 +136,7 @@ function sameShape(fn: string, pred: Tensor, target: Tensor): void {
 
 /** A loss by name: 'mse', 'softmaxCrossEntropy' or 'binaryCrossEntropy'. */
 export function loss(name: LossName, options: LossOptions = {}): Loss {
-  if (!NAMES.includes(name)) throw rangeError('loss', 'name', `one of ${NAMES.map((n) => `'${n}'`).join(', ')}`, JSON.stringify(name));
+  if (!isLossName(name)) throw rangeError('loss', 'name', `one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}`, JSON.stringify(name));
   if (options === null || typeof options !== 'object') throw typeError('loss', 'options', 'an object', options);
   return new Loss(name, rawBackend(options.backend ?? defaultBackendName()));
 }

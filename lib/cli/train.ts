@@ -10,9 +10,9 @@ import { Standardize } from '../data/standardize.js';
 import { writeReport } from '../report/report.js';
 import { earlyStopping } from '../train/callbacks.js';
 import type { Callback } from '../train/types.js';
-import { Dense, type DenseActivation } from '../layers/dense.js';
+import { IMPLEMENTED_ACTIVATIONS, type ActivationEntry } from '../layers/activation-kernels.js';
+import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
-import { GELU, SiLU } from '../layers/activations.js';
 import { PReLU } from '../layers/prelu.js';
 import { Sequential } from '../model/sequential.js';
 import { cosineDecay } from '../optim/schedules.js';
@@ -24,8 +24,9 @@ import { choiceFlag, intFlag, listFlag, numberFlag, parse, UsageError } from './
 import { loadMnist } from './mnist.js';
 import { shiftedCopies } from './augment.js';
 
-export const ACTIVATIONS = ['relu', 'leaky-relu', 'prelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'silu'] as const;
-export type ActivationFlag = (typeof ACTIVATIONS)[number];
+/** --activation: every activation of the family's list by its CLI spelling, and prelu (a learned α after a plain Dense). */
+export type ActivationFlag = ActivationEntry['cli'] | 'prelu';
+export const ACTIVATIONS: readonly ActivationFlag[] = [...IMPLEMENTED_ACTIVATIONS.map((e) => e.cli), 'prelu'];
 
 /** Auto epochs give at least this many optimizer steps. */
 export const MIN_STEPS = 3000;
@@ -50,8 +51,8 @@ labels, so \`nodegrad predict\` and \`evaluate\` take raw rows.
 Options:
   --layers LIST        hidden layer sizes, comma-separated (default 256,128;
                        --layers= or --layers "" means no hidden layer)
-  --activation NAME    relu|leaky-relu|prelu|elu|sigmoid|tanh|gelu|silu (default relu)
-  --optimizer NAME     sgd|momentum|adagrad|rmsprop|adam|adamw (default adam)
+  --activation NAME    ${ACTIVATIONS.join('|')} (default relu)
+  --optimizer NAME     ${OPTIMIZER_NAMES.join('|')} (default adam)
   --lr NUMBER          learning rate (default: 0.001 for adam, adamw and
                        rmsprop; 0.05 for sgd, momentum and adagrad)
   --epochs N|auto      passes over the training set (default auto: at least
@@ -86,15 +87,11 @@ export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.05, momentum: 
 export function buildLayers(inputs: number, hidden: readonly number[], outputs: number, activation: ActivationFlag): Layer[] {
   const layers: Layer[] = [];
   let f = inputs;
-  // GELU and SiLU are layers of their own after a linear Dense (their
-  // backward needs the pre-activation x, which a fused Dense does not keep).
-  const separate = { prelu: () => new PReLU(), gelu: () => new GELU(), silu: () => new SiLU() } as const;
-  const fused: Record<Exclude<ActivationFlag, keyof typeof separate>, DenseActivation> = { relu: 'relu', 'leaky-relu': 'leakyRelu', elu: 'elu', sigmoid: 'sigmoid', tanh: 'tanh' };
   for (const h of hidden) {
-    if (activation === 'prelu' || activation === 'gelu' || activation === 'silu') {
-      layers.push(new Dense(f, h, { init: 'he' }), separate[activation]());
+    if (activation === 'prelu') {
+      layers.push(new Dense(f, h, { init: 'he' }), new PReLU());
     } else {
-      layers.push(new Dense(f, h, { activation: fused[activation] }));
+      layers.push(new Dense(f, h, { activation: IMPLEMENTED_ACTIVATIONS.find((e) => e.cli === activation)!.name }));
     }
     f = h;
   }

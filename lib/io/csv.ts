@@ -2,6 +2,7 @@
 // feature columns and one label column (any text: the distinct labels found
 // are mapped to classes 0..k-1), an optional header line. Every problem is
 // a DataError naming the source, the line and the column.
+import { typeError } from '../errors.js';
 
 /** What the MNIST loader and readCsv both give: features and class ids. */
 export interface LabelledData {
@@ -76,7 +77,7 @@ export function sortLabels(labels: Iterable<string>): string[] {
 
 /** Reads CSV text (see CsvOptions); throws DataError with source:line where the problem is. */
 export function readCsv(text: string, options: CsvOptions = {}): CsvData {
-  if (typeof text !== 'string') throw new TypeError(`readCsv: text must be a string, got ${typeof text}`);
+  if (typeof text !== 'string') throw typeError('readCsv', 'text', 'a string', text);
   const source = options.source ?? 'csv';
   const lines = text.split(/\r?\n/);
   let header: string[] | null = null;

@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import type { BackendName } from '../backend/index.js';
 import { rawBackend } from '../backend/index.js';
+import { checkObject, rangeError, typeError } from '../errors.js';
 import { layerFromJSON, type Layer } from '../layers/layer.js';
 import { Rng } from '../random.js';
 import { Sequential, type SequentialJSON } from '../model/sequential.js';
@@ -89,13 +90,23 @@ export interface SaveParts {
   withOptimizerState: boolean;
 }
 
+/** A directory argument: a TypeError for a non-string, a RangeError for ''. */
+function checkDir(fn: string, dir: unknown): asserts dir is string {
+  if (typeof dir !== 'string') throw typeError(fn, 'dir', 'a non-empty string', dir);
+  if (dir === '') throw rangeError(fn, 'dir', 'a non-empty string', 'an empty string');
+}
+
 /**
  * Saves `model` into `dir`. Everything is serialised synchronously, at the
  * call, so the files describe one instant even if a fit continues; the
  * writing is queued behind earlier saves to the same directory.
  */
 export function saveModel(model: Sequential, dir: string, parts: SaveParts): Promise<void> {
-  if (typeof dir !== 'string' || dir === '') return Promise.reject(new TypeError(`save: dir must be a non-empty string, got ${typeof dir === 'string' ? 'an empty string' : typeof dir}`));
+  try {
+    checkDir('save', dir);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   let files: { name: string; data: string | Uint8Array }[];
   let manifest: string;
   const id = newSaveId();
@@ -345,8 +356,8 @@ async function loadOnce(dir: string, options: LoadOptions): Promise<LoadedModel>
  * being gone: the load then starts over from the new model.json.
  */
 export async function loadModel(dir: string, options: LoadOptions = {}): Promise<LoadedModel> {
-  if (typeof dir !== 'string' || dir === '') throw new TypeError(`load: dir must be a non-empty string, got ${typeof dir === 'string' ? 'an empty string' : typeof dir}`);
-  if (options === null || typeof options !== 'object') throw new TypeError(`load: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  checkDir('load', dir);
+  checkObject('load', 'options', options);
   for (let attempt = 0; ; attempt++) {
     try {
       return await loadOnce(dir, options);

@@ -9,10 +9,11 @@
 // records the marker { type: 'custom' } and load asks the caller for it
 // (Sequential.load(dir, { schedule })).
 import type { Sequential } from '../model/sequential.js';
-import { createOptimizer, Optimizer, scheduleConfig, scheduleFromConfig, type OptimizerName, type Schedule, type ScheduleConfig } from '../optim/index.js';
+import { createOptimizer, Optimizer, OPTIMIZER_NAMES, scheduleConfig, scheduleFromConfig, type OptimizerName, type Schedule, type ScheduleConfig } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
 
-export const OPTIMIZER_KINDS: readonly OptimizerName[] = ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adam', 'adamw'];
+/** The optimizer names model.json may hold: the one list (lib/optim/names.ts). */
+export const OPTIMIZER_KINDS: readonly OptimizerName[] = OPTIMIZER_NAMES;
 
 export type SavedSchedule = ScheduleConfig | { type: 'custom' };
 

@@ -8,9 +8,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackendName } from '../backend/index.js';
-import { ELU, LeakyReLU, ReLU } from '../layers/activations.js';
 // Every layer module, for its registerLayer() side effect: layers are made
 // through layerFromJSON, and a program (the CLI) may not have loaded them all.
+import { ELU, LeakyReLU, ReLU } from '../activation-layers.js';
 import '../layers/index.js';
 import type { DenseActivation } from '../layers/dense.js';
 import { layerFromJSON, type Layer } from '../layers/layer.js';

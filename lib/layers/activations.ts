@@ -1,18 +1,35 @@
-// Elementwise activation layers. Each keeps what its backward kernel needs:
-// the input x (ReLU, Leaky ReLU, ELU: the slope depends on x) or the output y
-// (sigmoid, tanh: the derivative is a function of y).
-import { ELU_ALPHA, LEAKY_RELU_ALPHA } from '../backend/activations.js';
-import { GELU_APPROXIMATE, type GeluApproximate } from '../backend/families/activations.js';
-import { checkFiniteF32, typeError } from '../errors.js';
+// The elementwise activation layers, one class per entry of the activation
+// family's list (lib/backend/families/activations.ts): ReLU, LeakyReLU, ELU,
+// Sigmoid, Tanh, GELU, SiLU... Each keeps what its backward kernel needs: the
+// input x, or the output y where the entry's backwardInput is 'y' (sigmoid,
+// tanh: the derivative is a function of y). A new list entry gets its class
+// here with no edit; lib/index.ts gives it its public name.
+import type { RawBackend } from '../backend/index.js';
+import type { Rng } from '../random.js';
 import type { Tensor } from '../tensor.js';
+import {
+  ACTIVATIONS,
+  activationParam,
+  bindActivation,
+  type ActivationEntry,
+  type ActivationName,
+  type ActivationParam,
+  type BoundActivation,
+  type GeluApproximate,
+} from './activation-kernels.js';
+import { typeError } from '../errors.js';
 import { BatchBuffer, Layer, registerLayer } from './layer.js';
 
-/** The shared part: feature-preserving, no parameters, reused buffers. */
-export abstract class Elementwise extends Layer {
-  protected readonly yBuf = new BatchBuffer();
-  protected readonly dxBuf = new BatchBuffer();
-  protected x: Tensor | undefined;
-  protected y: Tensor | undefined;
+/** What every activation layer shares: feature-preserving, no parameters, reused buffers. */
+export abstract class ActivationLayer extends Layer {
+  /** The kernel name of this layer's activation ('relu', 'gelu', ...). */
+  abstract readonly activation: ActivationName;
+  protected abstract readonly param: ActivationParam;
+  private readonly yBuf = new BatchBuffer();
+  private readonly dxBuf = new BatchBuffer();
+  private kernels!: BoundActivation;
+  private x: Tensor | undefined;
+  private y: Tensor | undefined;
 
   expectedInFeatures(): undefined {
     return undefined;
@@ -23,21 +40,24 @@ export abstract class Elementwise extends Layer {
   }
 
   describe(): string {
-    return `${this.className}()`;
+    const p = this.param;
+    return `${this.className}(${p.kind === 'alpha' ? p.alpha : p.kind === 'approximate' && p.approximate !== 'none' ? p.approximate : ''})`;
   }
 
   config(): Record<string, unknown> {
-    return {};
+    const p = this.param;
+    return p.kind === 'alpha' ? { alpha: p.alpha } : p.kind === 'approximate' ? { approximate: p.approximate } : {};
   }
 
-  protected abstract apply(x: Float32Array, y: Float32Array): void;
-  /** `saved` is x or y as the subclass chose in `fromOutput`. */
-  protected abstract derive(saved: Float32Array, dy: Float32Array, dx: Float32Array): void;
-  protected fromOutput = false;
+  override build(inFeatures: number, raw: RawBackend, rng: Rng): void {
+    // Resolved first: a backend without the kernels fails before the layer counts as built.
+    this.kernels = bindActivation(this.className, raw, entryOf(this.activation), this.param);
+    super.build(inFeatures, raw, rng);
+  }
 
   forward(x: Tensor, _training = true): Tensor {
     const y = this.yBuf.get(x.shape[0]!, x.shape[1]!);
-    this.apply(x.data, y.data);
+    this.kernels.forward(x.data, y.data);
     this.x = x;
     this.y = y;
     return y;
@@ -46,131 +66,61 @@ export abstract class Elementwise extends Layer {
   backward(dy: Tensor): Tensor {
     const x = this.x!;
     const dx = this.dxBuf.get(x.shape[0]!, x.shape[1]!);
-    this.derive(this.fromOutput ? this.y!.data : x.data, dy.data, dx.data);
+    this.kernels.backward(this.kernels.fromOutput ? this.y!.data : x.data, dy.data, dx.data);
     return dx;
   }
 }
 
-function alphaOption(fn: string, alpha: unknown, fallback: number): number {
-  if (alpha === undefined) return Math.fround(fallback);
-  if (typeof alpha !== 'number') throw typeError(fn, 'alpha', 'a finite number', alpha);
-  return checkFiniteF32(fn, 'alpha', alpha);
+function entryOf(name: ActivationName): ActivationEntry {
+  return ACTIVATIONS.find((e) => e.name === name)!;
 }
 
-export class ReLU extends Elementwise {
-  readonly className = 'ReLU';
-  protected apply(x: Float32Array, y: Float32Array): void {
-    this.raw.relu(x, y);
-  }
-  protected derive(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    this.raw.reluBackward(x, dy, dx);
-  }
+/** The constructor of an entry's layer: `new LeakyReLU(alpha?)`, `new GELU({ approximate? })` (PyTorch's keyword), `new ReLU()`. */
+export type ActivationLayerClass<E extends ActivationEntry> = E['param'] extends 'alpha'
+  ? new (alpha?: number) => ActivationLayer & { readonly className: E['layer']; readonly alpha: number }
+  : E['param'] extends 'approximate'
+    ? new (options?: { approximate?: GeluApproximate }) => ActivationLayer & { readonly className: E['layer']; readonly approximate: GeluApproximate }
+    : new () => ActivationLayer & { readonly className: E['layer'] };
+
+/** The constructor argument of an entry's layer as the registry and the classes read it from a config. */
+function argFromConfig(entry: ActivationEntry, c: Record<string, unknown>): unknown {
+  if (entry.param === 'alpha') return c.alpha;
+  if (entry.param === 'approximate') return { approximate: c.approximate };
+  return undefined;
 }
 
-/** An elementwise layer with a fixed α (Leaky ReLU's slope, ELU's scale). */
-abstract class WithAlpha extends Elementwise {
-  readonly alpha: number;
-  constructor(fn: string, alpha: number | undefined, fallback: number) {
-    super();
-    this.alpha = alphaOption(fn, alpha, fallback);
-  }
-  override describe(): string {
-    return `${this.className}(${this.alpha})`;
-  }
-  override config(): Record<string, unknown> {
-    return { alpha: this.alpha };
-  }
+function layerClass(entry: ActivationEntry): new (value?: unknown) => ActivationLayer {
+  const name = entry.layer;
+  const cls = class extends ActivationLayer {
+    readonly className: string = name;
+    readonly activation: ActivationName = entry.name;
+    protected readonly param: ActivationParam;
+    constructor(value?: unknown) {
+      super();
+      if (entry.param === 'approximate') {
+        // An options object { approximate? }, as PyTorch's keyword argument.
+        if (value !== undefined && (value === null || typeof value !== 'object')) throw typeError(name, 'options', 'an object { approximate? }', value);
+        this.param = activationParam(name, entry, 'options.approximate', (value as { approximate?: unknown } | undefined)?.approximate);
+      } else {
+        this.param = activationParam(name, entry, 'alpha', value);
+      }
+    }
+    /** α (entries with an α parameter). */
+    get alpha(): number | undefined {
+      return this.param.kind === 'alpha' ? this.param.alpha : undefined;
+    }
+    /** GELU's form (entries with an `approximate` parameter). */
+    get approximate(): GeluApproximate | undefined {
+      return this.param.kind === 'approximate' ? this.param.approximate : undefined;
+    }
+  };
+  // `constructor.name` and stack traces say ReLU, not an anonymous class.
+  Object.defineProperty(cls, 'name', { value: name });
+  registerLayer(name, (c) => new cls(argFromConfig(entry, c)));
+  return cls;
 }
 
-export class LeakyReLU extends WithAlpha {
-  readonly className = 'LeakyReLU';
-  constructor(alpha?: number) {
-    super('LeakyReLU', alpha, LEAKY_RELU_ALPHA);
-  }
-  protected apply(x: Float32Array, y: Float32Array): void {
-    this.raw.leakyRelu(x, y, this.alpha);
-  }
-  protected derive(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    this.raw.leakyReluBackward(x, dy, dx, this.alpha);
-  }
-}
-
-export class ELU extends WithAlpha {
-  readonly className = 'ELU';
-  constructor(alpha?: number) {
-    super('ELU', alpha, ELU_ALPHA);
-  }
-  protected apply(x: Float32Array, y: Float32Array): void {
-    this.raw.elu(x, y, this.alpha);
-  }
-  protected derive(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    this.raw.eluBackward(x, dy, dx, this.alpha);
-  }
-}
-
-export class Sigmoid extends Elementwise {
-  readonly className = 'Sigmoid';
-  protected override fromOutput = true;
-  protected apply(x: Float32Array, y: Float32Array): void {
-    this.raw.sigmoid(x, y);
-  }
-  protected derive(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    this.raw.sigmoidBackward(y, dy, dx);
-  }
-}
-
-export class Tanh extends Elementwise {
-  readonly className = 'Tanh';
-  protected override fromOutput = true;
-  protected apply(x: Float32Array, y: Float32Array): void {
-    this.raw.tanh(x, y);
-  }
-  protected derive(y: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    this.raw.tanhBackward(y, dy, dx);
-  }
-}
-
-/** x·Φ(x) (PyTorch's GELU); `approximate: 'tanh'` for its tanh form. */
-export class GELU extends Elementwise {
-  readonly className = 'GELU';
-  readonly approximate: GeluApproximate;
-  private readonly form: number;
-  constructor(options: { approximate?: GeluApproximate } = {}) {
-    super();
-    const approximate = options?.approximate ?? 'none';
-    this.form = GELU_APPROXIMATE.indexOf(approximate);
-    if (this.form < 0) throw typeError('GELU', 'options.approximate', GELU_APPROXIMATE.map((v) => `'${v}'`).join(' or '), approximate);
-    this.approximate = approximate;
-  }
-  override describe(): string {
-    return this.approximate === 'none' ? 'GELU()' : `GELU(${this.approximate})`;
-  }
-  override config(): Record<string, unknown> {
-    return { approximate: this.approximate };
-  }
-  protected apply(x: Float32Array, y: Float32Array): void {
-    this.raw.gelu(x, y, this.form);
-  }
-  protected derive(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    this.raw.geluBackward(x, dy, dx, this.form);
-  }
-}
-
-/** x·σ(x), also called swish. */
-export class SiLU extends Elementwise {
-  readonly className = 'SiLU';
-  protected apply(x: Float32Array, y: Float32Array): void {
-    this.raw.silu(x, y);
-  }
-  protected derive(x: Float32Array, dy: Float32Array, dx: Float32Array): void {
-    this.raw.siluBackward(x, dy, dx);
-  }
-}
-
-registerLayer('ReLU', () => new ReLU());
-registerLayer('LeakyReLU', (c) => new LeakyReLU(c.alpha as number | undefined));
-registerLayer('ELU', (c) => new ELU(c.alpha as number | undefined));
-registerLayer('Sigmoid', () => new Sigmoid());
-registerLayer('Tanh', () => new Tanh());
-registerLayer('GELU', (c) => new GELU({ approximate: c.approximate as GeluApproximate | undefined }));
-registerLayer('SiLU', () => new SiLU());
+/** Every activation layer class by its class name, derived from the list. */
+export const ACTIVATION_LAYERS = Object.freeze(Object.fromEntries(ACTIVATIONS.map((e) => [e.layer, layerClass(e)]))) as {
+  readonly [E in ActivationEntry as E['layer']]: ActivationLayerClass<E>;
+};

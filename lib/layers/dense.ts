@@ -1,26 +1,44 @@
-// Dense: y = act(x·W + b), W stored [in, out]. The activation is fused into
-// RawGemm.denseForward's epilogue where its derivative can be read from the
-// output (relu, sigmoid, tanh, leakyRelu with α ≥ 0: y > 0 ⇔ x > 0). ELU
-// (and a leakyRelu with α < 0) keeps the pre-activation z instead: deriving
-// ELU's slope α·eˣ from y as y + α cancels catastrophically where y ≈ −α, so
-// the layer runs denseForward without activation, then the elu kernel, and
-// its backward calls eluBackward on z — the same bits as a separate ELU layer.
-import { ELU_ALPHA, LEAKY_RELU_ALPHA } from '../backend/activations.js';
+// Dense: y = act(x·W + b), W stored [in, out], for any activation of the
+// family's list (lib/backend/families/activations.ts). The activation is
+// fused into RawGemm.denseForward's epilogue where its backward can be given
+// the output: entries whose backward takes y (sigmoid, tanh), and relu and
+// leakyRelu with α ≥ 0, whose slope depends only on the sign of x and
+// y > 0 ⇔ x > 0. Every other activation keeps the pre-activation z: ELU's
+// slope α·eˣ derived from y as y + α cancels catastrophically where y ≈ −α,
+// and GELU's and SiLU's derivatives are not functions of y at all. Then the
+// layer runs denseForward without activation, then the activation kernel,
+// and its backward calls the backward kernel on z — the same bits as a
+// separate activation layer.
+import type { RawBackend } from '../backend/index.js';
+import { fusedActivationId } from '../backend/families/activations.js';
 import { FusedActivation } from '../backend/gemm.js';
-import { checkFiniteF32, checkInteger, rangeError, typeError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import { checkFiniteF32, checkInteger, oneOf, rangeError, typeError } from '../errors.js';
 import type { Rng } from '../random.js';
+import type { Tensor } from '../tensor.js';
+import {
+  ACTIVATION_NAMES,
+  activationEntryOf,
+  activationParam,
+  alphaOf,
+  bindActivation,
+  type ActivationName,
+  type ActivationParam,
+  type BoundActivation,
+  type GeluApproximate,
+} from './activation-kernels.js';
 import { checkInit, initWeights, type Init } from './init.js';
 import { BatchBuffer, Layer, registerLayer, type BoundParam, type ParamSpec } from './layer.js';
 
-export type DenseActivation = 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh';
-const ACTIVATIONS: readonly DenseActivation[] = ['relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
+/** Any activation of the family's list, by kernel name. */
+export type DenseActivation = ActivationName;
 
 export interface DenseOptions {
-  /** Fused activation, by kernel name; none by default. */
+  /** Activation, by kernel name ('relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', ...); none by default. */
   activation?: DenseActivation | null;
-  /** α for 'leakyRelu' (default 0.01) or 'elu' (default 1). */
+  /** α for the activations that have one: 'leakyRelu' (default 0.01), 'elu' (default 1). */
   alpha?: number;
+  /** GELU's form: 'none' (exact erf, the default) or 'tanh'. */
+  approximate?: GeluApproximate;
   /** Whether the layer has a bias (default true). */
   bias?: boolean;
   /** Weight initialiser: 'he' for the ReLU family, 'glorot' otherwise by default. */
@@ -31,9 +49,13 @@ export class Dense extends Layer {
   readonly className = 'Dense';
   readonly activation: DenseActivation | null;
   readonly alpha: number;
+  /** GELU's form ('none' for every other activation). */
+  readonly approximate: GeluApproximate;
   readonly hasBias: boolean;
   readonly init: Init;
   private readonly fused: boolean;
+  private readonly param: ActivationParam;
+  private kernels: BoundActivation | undefined;
   private w!: BoundParam;
   private b: BoundParam | undefined;
   private readonly yBuf = new BatchBuffer();
@@ -51,17 +73,21 @@ export class Dense extends Layer {
     checkInteger(fn, 'outFeatures', outFeatures, 1);
     if (options === null || typeof options !== 'object') throw typeError(fn, 'options', 'an object', options);
     const { activation = null, bias = true, init } = options;
-    if (activation !== null && !ACTIVATIONS.includes(activation)) {
-      throw rangeError(fn, 'options.activation', `one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')} or null`, JSON.stringify(activation));
+    if (activation !== null && !ACTIVATION_NAMES.includes(activation)) {
+      throw rangeError(fn, 'options.activation', `${oneOf(ACTIVATION_NAMES)} or null`, JSON.stringify(activation));
     }
     if (typeof bias !== 'boolean') throw typeError(fn, 'options.bias', 'a boolean', bias);
     if (init !== undefined) checkInit(fn, 'options.init', init);
-    const defaultAlpha = activation === 'elu' ? ELU_ALPHA : activation === 'leakyRelu' ? LEAKY_RELU_ALPHA : 0;
-    this.alpha = checkFiniteF32(fn, 'options.alpha', options.alpha ?? defaultAlpha);
+    const entry = activation === null ? undefined : activationEntryOf(activation);
+    this.param = entry ? activationParam(fn, entry, entry.param === 'alpha' ? 'options.alpha' : 'options.approximate', entry.param === 'alpha' ? options.alpha : options.approximate) : { kind: 'none' };
+    // An α given with an activation that has none is unused, but still refused when not a finite number (as before the list).
+    if (entry?.param !== 'alpha' && options.alpha !== undefined) checkFiniteF32(fn, 'options.alpha', options.alpha);
+    this.alpha = alphaOf(this.param);
+    this.approximate = this.param.kind === 'approximate' ? this.param.approximate : 'none';
     this.activation = activation;
     this.hasBias = bias;
-    this.init = init ?? (activation === 'relu' || activation === 'leakyRelu' || activation === 'elu' ? 'he' : 'glorot');
-    this.fused = activation !== 'elu' && !(activation === 'leakyRelu' && this.alpha < 0);
+    this.init = init ?? entry?.init ?? 'glorot';
+    this.fused = entry === undefined || entry.backwardInput === 'y' || entry.name === 'relu' || (entry.name === 'leakyRelu' && this.alpha >= 0);
     this.inF = inFeatures;
     this.outF = outFeatures;
   }
@@ -70,6 +96,7 @@ export class Dense extends Layer {
     return new Dense(c.inFeatures as number, c.outFeatures as number, {
       activation: (c.activation ?? null) as DenseActivation | null,
       alpha: c.alpha as number | undefined,
+      approximate: c.approximate as GeluApproximate | undefined,
       bias: c.bias as boolean | undefined,
       init: c.init as Init | undefined,
     });
@@ -80,7 +107,8 @@ export class Dense extends Layer {
       inFeatures: this.inF,
       outFeatures: this.outF,
       activation: this.activation,
-      ...(this.activation === 'leakyRelu' || this.activation === 'elu' ? { alpha: this.alpha } : {}),
+      ...(this.param.kind === 'alpha' ? { alpha: this.alpha } : {}),
+      ...(this.param.kind === 'approximate' ? { approximate: this.approximate } : {}),
       bias: this.hasBias,
       init: this.init,
     };
@@ -95,7 +123,8 @@ export class Dense extends Layer {
   }
 
   describe(): string {
-    return `Dense(${this.inF}→${this.outF}${this.activation ? `, ${this.activation}` : ''}${this.hasBias ? '' : ', no bias'})`;
+    const act = this.activation ? `, ${this.activation}${this.approximate !== 'none' ? `(${this.approximate})` : ''}` : '';
+    return `Dense(${this.inF}→${this.outF}${act}${this.hasBias ? '' : ', no bias'})`;
   }
 
   override paramSpecs(): ParamSpec[] {
@@ -112,8 +141,15 @@ export class Dense extends Layer {
     this.b = params[1];
   }
 
+  override build(inFeatures: number, raw: RawBackend, rng: Rng): void {
+    // Resolved first: a backend without the kernels fails before the layer counts as built.
+    if (this.activation !== null) this.kernels = bindActivation('Dense', raw, activationEntryOf(this.activation), this.param);
+    super.build(inFeatures, raw, rng);
+  }
+
+  /** denseForward's epilogue id of this layer's activation (with GELU's form). */
   private act(): FusedActivation {
-    return this.activation === null ? FusedActivation.none : FusedActivation[this.activation];
+    return fusedActivationId(this.activation ?? 'none', this.approximate) as FusedActivation;
   }
 
   forward(x: Tensor, _training = true): Tensor {
@@ -126,8 +162,7 @@ export class Dense extends Layer {
     } else {
       const z = (this.z = this.zBuf.get(batch, outF));
       raw.denseForward(x.data, this.w.value.data, bias, z.data, batch, outF, inF, FusedActivation.none, 0);
-      if (this.activation === 'elu') raw.elu(z.data, y.data, this.alpha);
-      else raw.leakyRelu(z.data, y.data, this.alpha);
+      this.kernels!.forward(z.data, y.data);
     }
     this.x = x;
     this.y = y;
@@ -154,25 +189,10 @@ export class Dense extends Layer {
     const batch = x.shape[0]!;
     const { raw, inF, outF } = this;
     let dz = dy;
-    if (this.activation !== null) {
+    if (this.kernels) {
       dz = this.dzBuf.get(batch, outF);
-      switch (this.activation) {
-        case 'relu':
-          raw.reluBackward(y.data, dy.data, dz.data);
-          break;
-        case 'leakyRelu':
-          raw.leakyReluBackward(this.fused ? y.data : this.z!.data, dy.data, dz.data, this.alpha);
-          break;
-        case 'elu':
-          raw.eluBackward(this.z!.data, dy.data, dz.data, this.alpha);
-          break;
-        case 'sigmoid':
-          raw.sigmoidBackward(y.data, dy.data, dz.data);
-          break;
-        case 'tanh':
-          raw.tanhBackward(y.data, dy.data, dz.data);
-          break;
-      }
+      // Fused: y stands for x (relu, leakyRelu α ≥ 0) or is the kernel's input (sigmoid, tanh).
+      this.kernels.backward(this.fused ? y.data : this.z!.data, dy.data, dz.data);
     }
     raw.gemm(x.data, dz.data, this.w.grad.data, inF, outF, batch, true, false, 1, 1);
     if (this.b) raw.columnSums(dz.data, this.b.grad.data, batch, outF, 1);

@@ -5,7 +5,7 @@
 // the file format describes a Sequential.
 import { savesNothing } from '../distributed/data-parallel.js';
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from '../backend/index.js';
-import { checkF32, checkInteger, rangeError, typeError } from '../errors.js';
+import { checkF32, checkInteger, checkObject, rangeError, typeError } from '../errors.js';
 import { exportIfAsked, tfjsModelJsonIn, type SaveFormat } from '../io/formats.js';
 import { loadCompiled, saveModel, type LoadOptions as FileLoadOptions } from '../io/model-files.js';
 import { importTfjsJson } from '../io/tfjs-import.js';
@@ -203,7 +203,11 @@ export class Sequential extends Model {
    */
   save(dir: string, options: SaveOptions = {}): Promise<void> {
     if (savesNothing(this)) return Promise.resolve();
-    if (options === null || typeof options !== 'object') return Promise.reject(new TypeError('save: options must be an object { optimizer?, format?, softmax? }'));
+    try {
+      checkObject('save', 'options', options, 'an object { optimizer?, format?, softmax? }');
+    } catch (e) {
+      return Promise.reject(e);
+    }
     // format 'tfjs' / 'onnx' (lib/io/formats.ts): an export, not a checkpoint.
     const exported = exportIfAsked(this, dir, options);
     if (exported) return exported;

@@ -1,11 +1,12 @@
 // Optimizers, their state dicts, learning-rate schedules, and createOptimizer
 // (what model.compile uses for a name like 'adam').
-import { typeError } from '../errors.js';
+import { oneOf, typeError } from '../errors.js';
 import type { Parameter } from '../parameter.js';
 import { AdaGrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
 import { Optimizer } from './base.js';
 import { Momentum } from './momentum.js';
+import { isOptimizerName, OPTIMIZER_NAMES, type OptimizerName } from './names.js';
 import { RMSProp } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
@@ -19,9 +20,10 @@ export { Adam, AdamW, type AdamHyper, type AdamOptions } from './adam.js';
 export { NonFiniteUpdateError } from './non-finite.js';
 export * from './schedules.js';
 
-export type OptimizerName = 'sgd' | 'momentum' | 'adagrad' | 'rmsprop' | 'adam' | 'adamw';
+export { OPTIMIZER_NAMES, isOptimizerName, type OptimizerName } from './names.js';
 
-const classes = { sgd: SGD, momentum: Momentum, adagrad: AdaGrad, rmsprop: RMSProp, adam: Adam, adamw: AdamW } as const;
+// A name missing here, or one not in OPTIMIZER_NAMES, does not compile.
+const classes = { sgd: SGD, momentum: Momentum, adagrad: AdaGrad, rmsprop: RMSProp, adam: Adam, adamw: AdamW } as const satisfies Record<OptimizerName, unknown>;
 
 /**
  * An optimizer from a name (with that optimizer's defaults, see README
@@ -34,7 +36,7 @@ export function createOptimizer(
 ): Optimizer {
   if (nameOrInstance instanceof Optimizer) return nameOrInstance;
   const key = typeof nameOrInstance === 'string' ? nameOrInstance.toLowerCase() : undefined;
-  const Cls = key !== undefined && Object.hasOwn(classes, key) ? classes[key as OptimizerName] : undefined;
-  if (!Cls) throw typeError('createOptimizer', 'nameOrInstance', `an Optimizer or one of ${Object.keys(classes).map((k) => `'${k}'`).join(', ')}`, nameOrInstance);
+  const Cls = isOptimizerName(key) ? classes[key] : undefined;
+  if (!Cls) throw typeError('createOptimizer', 'nameOrInstance', `an Optimizer or ${oneOf(OPTIMIZER_NAMES)}`, nameOrInstance);
   return new Cls(params, options) as Optimizer;
 }

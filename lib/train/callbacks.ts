@@ -1,5 +1,8 @@
 // Built-in callbacks.
+import { checkInteger, checkOneOf, stateError } from '../errors.js';
 import type { Callback, Logs } from './types.js';
+
+const MODES = ['min', 'max'] as const;
 
 export interface EarlyStoppingOptions {
   /** The epoch log to watch; default 'val_loss'. */
@@ -18,9 +21,8 @@ export interface EarlyStoppingOptions {
 export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { readonly bestEpoch: number; readonly best: number } {
   const monitor = options.monitor ?? 'val_loss';
   const patience = options.patience ?? 0;
-  if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`earlyStopping: patience must be an integer >= 0, got ${patience}`);
-  const mode = options.mode ?? (/acc/.test(monitor) ? 'max' : 'min');
-  if (mode !== 'min' && mode !== 'max') throw new RangeError(`earlyStopping: mode must be 'min' or 'max', got ${String(mode)}`);
+  checkInteger('earlyStopping', 'patience', patience, 0);
+  const mode = checkOneOf('earlyStopping', 'mode', MODES, options.mode ?? (/acc/.test(monitor) ? 'max' : 'min'));
   const minDelta = Math.abs(options.minDelta ?? 0);
   const sign = mode === 'min' ? 1 : -1;
   let best = Infinity;
@@ -42,7 +44,7 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback & { 
     onEpochEnd(epoch: number, logs: Logs, ctx) {
       const v = logs[monitor];
       if (v === undefined) {
-        throw new Error(`earlyStopping: monitor '${monitor}' is not among the epoch logs (${Object.keys(logs).join(', ')})`);
+        throw stateError('earlyStopping', `monitor '${monitor}' is not among the epoch logs (${Object.keys(logs).join(', ')})`);
       }
       if (sign * v < best - minDelta) {
         best = sign * v;

@@ -4,8 +4,9 @@
 // (Only types from lib/io here: lib/model imports this file and lib/io imports lib/model.)
 import type { TrainingConfig } from '../io/model-files.js';
 import type { Optimizer } from '../optim/index.js';
-import { stateError } from '../errors.js';
-import { createLoss, LOSS_NAMES, type TrainLoss } from './loss.js';
+import { checkObject, checkOneOf, stateError, typeError } from '../errors.js';
+import { Loss, LOSS_NAMES } from '../losses.js';
+import { rawBackend } from '../backend/index.js';
 import { createMetrics, type Metric } from './metrics.js';
 import { resolveOptimizer } from './optimizers.js';
 import type { CompilableModel, CompileOptions, LossName, MetricName } from './types.js';
@@ -13,7 +14,7 @@ import type { CompilableModel, CompileOptions, LossName, MetricName } from './ty
 /** What compile() fixed for a model. */
 export interface Compiled {
   optimizer: Optimizer;
-  loss: TrainLoss;
+  loss: Loss;
   lossName: LossName;
   metricNames: readonly string[];
   /** Built lazily: metrics depend on the output width. */
@@ -24,18 +25,15 @@ export interface Compiled {
 
 /** Checks `options` against `model` and resolves them; changes nothing. */
 export function compileModel(model: CompilableModel, options: CompileOptions): Compiled {
-  if (options === null || typeof options !== 'object') throw new TypeError('compile: options must be { optimizer, loss, metrics }');
-  const lossName = options.loss as LossName;
-  if (!LOSS_NAMES.includes(lossName)) {
-    throw new TypeError(`compile: loss must be one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(options.loss)}`);
-  }
+  checkObject('compile', 'options', options, '{ optimizer, loss, metrics }');
+  const lossName = checkOneOf('compile', 'loss', LOSS_NAMES, options.loss);
   const metricNames = options.metrics ?? [];
-  if (!Array.isArray(metricNames)) throw new TypeError('compile: metrics must be an array of names');
+  if (!Array.isArray(metricNames)) throw typeError('compile', 'metrics', 'an array of metric names', metricNames);
   createMetrics(metricNames as MetricName[], lossName, model.outputFeatures); // validates names
   const { optimizer, config } = resolveOptimizer(options.optimizer, model);
   return {
     optimizer,
-    loss: createLoss(lossName, model.backend),
+    loss: new Loss(lossName, rawBackend(model.backend)),
     lossName,
     metricNames: [...metricNames],
     metrics: (outputs) => createMetrics(metricNames as MetricName[], lossName, outputs),

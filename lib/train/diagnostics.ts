@@ -4,6 +4,9 @@
 //   in the saturated range, where the derivative is nearly 0;
 // - dying ReLUs: the fraction of ReLU units that were 0 for every sample of
 //   the epoch (their gradient was 0 throughout, so they did not learn).
+import type { ActivationName } from '../layers/activation-kernels.js';
+import { ActivationLayer } from '../layers/activations.js';
+import { typeError } from '../errors.js';
 import { Dense } from '../layers/dense.js';
 import type { Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
@@ -31,14 +34,13 @@ export interface DiagnosticsOptions {
   tanhLimit?: number;
 }
 
-type Kind = 'relu' | 'sigmoid' | 'tanh' | null;
+/** The activations diagnostics track (names of the activation list): dead units for relu, saturation for sigmoid and tanh. */
+const TRACKED = ['relu', 'sigmoid', 'tanh'] as const satisfies readonly ActivationName[];
+type Kind = (typeof TRACKED)[number] | null;
 
 function kindOf(layer: Layer): Kind {
-  const a = layer instanceof Dense ? layer.activation : layer.className;
-  if (a === 'relu' || a === 'ReLU') return 'relu';
-  if (a === 'sigmoid' || a === 'Sigmoid') return 'sigmoid';
-  if (a === 'tanh' || a === 'Tanh') return 'tanh';
-  return null;
+  const a = layer instanceof Dense || layer instanceof ActivationLayer ? layer.activation : null;
+  return (TRACKED as readonly (ActivationName | null)[]).includes(a) ? (a as Kind) : null;
 }
 
 interface Track {
@@ -76,7 +78,7 @@ export function diagnostics(options: DiagnosticsOptions = {}): DiagnosticsCallba
     onTrainBegin(ctx: TrainingContext) {
       unwrap(); // a previous fit that threw never reached onTrainEnd
       const model = ctx.model as unknown as { layers?: readonly Layer[] };
-      if (!Array.isArray(model.layers)) throw new Error('diagnostics: the model must be a Sequential (it needs the layer list)');
+      if (!Array.isArray(model.layers)) throw typeError('diagnostics', 'the trained model', 'a Sequential (it needs the layer list)', ctx.model);
       const params = ctx.model.parameters();
       tracks = model.layers.map((layer, i) => {
         const t: Track = {

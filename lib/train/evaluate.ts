@@ -1,13 +1,14 @@
 // evaluate, and the accumulation of loss and metrics over a data set batch by
 // batch that fit's validation pass shares.
+import { checkInteger, rangeError, shapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkIdle } from './busy.js';
 import type { Compiled } from './compile.js';
 import type { Metric } from './metrics.js';
 import { checkModelAttached, inputWidth } from './fit-options.js';
-import { outputWidth, positiveInt } from './predict.js';
+import { checkSamples, outputWidth } from './predict.js';
 import { sliceRows, toDataSet, type DataSet, type Labels } from './targets.js';
-import type { EvaluateLogs, TrainableModel } from './types.js';
+import type { EvaluateLogs, Logs, TrainableModel } from './types.js';
 
 /** Loss and metrics over a data set, accumulated batch by batch (no gradients, no updates). */
 export class Evaluation {
@@ -33,7 +34,7 @@ export class Evaluation {
     const b = sliceRows(d, begin, end);
     const pred = this.model.forward(new Tensor(b.x, [n, d.features]), false);
     if (this.grad.length < n * outputs) this.grad = new Float32Array(n * outputs);
-    this.lossSum += n * this.c.loss.compute(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
+    this.lossSum += n * this.c.loss.computeBatch(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
     this.metrics.forEach((m, i) => (this.sums[i]! += m.sum(pred.data, b.targets, n, outputs)));
     this.rows += n;
   }
@@ -47,17 +48,16 @@ export class Evaluation {
 
 export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tensor | Labels, batchSize = 256): EvaluateLogs {
   checkIdle('evaluate', model);
-  positiveInt('evaluate', 'batchSize', batchSize);
-  if (!(x instanceof Tensor)) throw new TypeError(`evaluate: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  if (x.rank !== 2) throw new RangeError(`evaluate: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  checkInteger('evaluate', 'batchSize', batchSize, 1);
+  checkSamples('evaluate', 'x', x);
   checkModelAttached('evaluate', model);
   const inputs = inputWidth(model);
   if (inputs !== undefined && x.shape[1] !== inputs) {
-    throw new RangeError(`evaluate: x must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
+    throw shapeError('evaluate', 'x', `[samples, ${inputs}] (the model's input features)`, x.shape);
   }
   const outputs = outputWidth(model, x.shape[1]!);
   const d = toDataSet('evaluate', x, y, c.lossName, { inputs, outputs });
-  if (d.rows === 0) throw new RangeError('evaluate: x has no rows');
+  if (d.rows === 0) throw rangeError('evaluate', 'x', 'at least one row', 'none');
   const ev = new Evaluation(model, c, d, outputs);
   for (let begin = 0; begin < d.rows; begin += batchSize) ev.add(begin, Math.min(begin + batchSize, d.rows));
   return ev.result();

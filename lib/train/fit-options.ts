@@ -1,10 +1,10 @@
 // fit's arguments: every option checked (nothing is trained or changed when
 // one is wrong), defaults filled in, and the validation set split off.
 import { DataParallel } from '../distributed/data-parallel.js';
-import { checkKnownKeys, isDetached, typeError } from '../errors.js';
+import { checkInteger, checkKnownKeys, describe, detachedError, isDetached, rangeError, shapeError, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { Compiled } from './compile.js';
-import { outputWidth, positiveInt } from './predict.js';
+import { checkSamples, outputWidth } from './predict.js';
 import { sliceRows, toDataSet, type DataSet } from './targets.js';
 import type { Callback, FitOptions, TrainableModel } from './types.js';
 
@@ -70,7 +70,7 @@ export function inputWidth(model: TrainableModel): number | undefined {
 export function checkModelAttached(fn: string, model: TrainableModel): void {
   for (const p of model.parameters()) {
     if (isDetached(p.value.data) || isDetached(p.grad.data)) {
-      throw new TypeError(`${fn}: the model's parameter ${p.name} has detached memory (its ArrayBuffer was transferred, e.g. to a worker)`);
+      throw detachedError(fn, `the model's parameter ${p.name}`);
     }
   }
 }
@@ -93,48 +93,58 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
   if (o === null || typeof o !== 'object') throw typeError(fn, 'options', 'an object', o);
   checkKnownKeys(fn, 'options.', o, FIT_OPTIONS);
   checkModelAttached(fn, model);
-  const epochs = positiveInt(fn, 'epochs', o.epochs ?? 1);
-  const batchSize = positiveInt(fn, 'batchSize', o.batchSize ?? 32);
+  const epochs = checkInteger(fn, 'epochs', o.epochs ?? 1, 1);
+  const batchSize = checkInteger(fn, 'batchSize', o.batchSize ?? 32, 1);
   const yieldEveryMs = o.yieldEveryMs ?? 10;
-  if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0)) throw new RangeError(`${fn}: yieldEveryMs must be a number >= 0, got ${String(yieldEveryMs)}`);
+  if (typeof yieldEveryMs !== 'number') throw typeError(fn, 'yieldEveryMs', 'a number >= 0', yieldEveryMs);
+  if (!(yieldEveryMs >= 0)) throw rangeError(fn, 'yieldEveryMs', 'a number >= 0', describe(yieldEveryMs));
   const background = o.background ?? true;
-  if (typeof background !== 'boolean') throw new TypeError(`${fn}: background must be a boolean, got ${String(background)}`);
+  if (typeof background !== 'boolean') throw typeError(fn, 'background', 'a boolean', background);
   const chunkMs = o.chunkMs ?? 4;
-  if (typeof chunkMs !== 'number' || !(chunkMs > 0 && chunkMs <= 60_000)) throw new RangeError(`${fn}: chunkMs must be a number in (0, 60000], got ${String(chunkMs)}`);
+  if (typeof chunkMs !== 'number') throw typeError(fn, 'chunkMs', 'a number in (0, 60000]', chunkMs);
+  if (!(chunkMs > 0 && chunkMs <= 60_000)) throw rangeError(fn, 'chunkMs', 'a number in (0, 60000]', describe(chunkMs));
   const verbose = o.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`${fn}: verbose must be 0, 1 or 2, got ${String(verbose)}`);
-  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isInteger(o.seed))) throw new RangeError(`${fn}: seed must be an integer, got ${String(o.seed)}`);
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError(`${fn}: signal must be an AbortSignal`);
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw rangeError(fn, 'verbose', '0, 1 or 2', describe(verbose));
+  if (o.seed !== undefined) {
+    if (typeof o.seed !== 'number') throw typeError(fn, 'seed', 'an integer', o.seed);
+    if (!Number.isInteger(o.seed)) throw rangeError(fn, 'seed', 'an integer', describe(o.seed));
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw typeError(fn, 'signal', 'an AbortSignal', o.signal);
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') throw typeError(fn, 'shuffle', 'a boolean', o.shuffle);
   const checkedCallbacks = checkCallbacks(fn, o.callbacks);
   const dp = DataParallel.from(fn, o.distributed);
   // Callbacks and the progress bar run on rank 0 unless asked otherwise.
   const quiet = dp !== undefined && !dp.isRoot && o.callbacksOnAllRanks !== true;
   const callbacks = quiet ? [] : checkedCallbacks;
-  if (x instanceof Tensor && x.rank !== 2) throw new RangeError(`${fn}: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  if (x instanceof Tensor) checkSamples(fn, 'x', x);
   const inputs = inputWidth(model);
   if (x instanceof Tensor && inputs !== undefined && x.shape[1] !== inputs) {
-    throw new RangeError(`${fn}: x must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
+    throw shapeError(fn, 'x', `[samples, ${inputs}] (the model's input features)`, x.shape);
   }
   const outputs = x instanceof Tensor ? outputWidth(model, x.shape[1]!) : 0;
   const shape = { inputs, outputs };
   let all = toDataSet(fn, x, y, c.lossName, shape);
   let val: DataSet | undefined;
-  if (o.validationData !== undefined && o.validationSplit !== undefined) throw new TypeError(`${fn}: give validationSplit or validationData, not both`);
+  if (o.validationData !== undefined && o.validationSplit !== undefined) {
+    throw rangeError(fn, 'validationData', 'left out when validationSplit is given (give one of them)', 'both');
+  }
   if (o.validationData !== undefined) {
     const vd = o.validationData;
-    if (!Array.isArray(vd) || vd.length !== 2) throw new TypeError(`${fn}: validationData must be [x, y]`);
+    if (!Array.isArray(vd) || vd.length !== 2) throw typeError(fn, 'validationData', 'an array [x, y]', vd);
     val = toDataSet(fn, vd[0], vd[1], c.lossName, shape, 'validationData[0]', 'validationData[1]');
-    if (val.features !== all.features) throw new RangeError(`${fn}: validationData[0] must have ${all.features} features like x, got ${val.features}`);
+    if (val.features !== all.features) throw shapeError(fn, 'validationData[0]', `[samples, ${all.features}] like x`, [val.rows, val.features]);
   } else if (o.validationSplit !== undefined) {
     const s = o.validationSplit;
-    if (typeof s !== 'number' || !(s > 0 && s < 1)) throw new RangeError(`${fn}: validationSplit must be in (0, 1), got ${String(s)}`);
+    if (typeof s !== 'number') throw typeError(fn, 'validationSplit', 'in (0, 1)', s);
+    if (!(s > 0 && s < 1)) throw rangeError(fn, 'validationSplit', 'in (0, 1)', describe(s));
     const cut = Math.floor(all.rows * (1 - s));
-    if (cut === 0 || cut === all.rows) throw new RangeError(`${fn}: validationSplit ${s} of ${all.rows} rows leaves an empty training or validation set`);
+    if (cut === 0 || cut === all.rows) {
+      throw rangeError(fn, 'validationSplit', `a fraction that leaves rows in both the training and the validation set of ${all.rows} rows`, describe(s));
+    }
     val = sliceRows(all, cut, all.rows);
     all = sliceRows(all, 0, cut);
   }
-  if (all.rows === 0) throw new RangeError(`${fn}: x has no rows`);
+  if (all.rows === 0) throw rangeError(fn, 'x', 'at least one row', 'no rows');
   return {
     train: all,
     val,

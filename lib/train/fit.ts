@@ -3,6 +3,7 @@
 // loop every `yieldEveryMs` so a Node service keeps answering while it trains.
 // Its arguments are checked in fit-options.ts; the validation pass is
 // evaluate.ts's Evaluation.
+import { stateError } from '../errors.js';
 import { Rng } from '../random.js';
 import { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Tensor } from '../tensor.js';
@@ -132,7 +133,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       model.zeroGrad();
       const pred = model.forward(buffers.x, true);
       for (const cb of callbacks) cb.onBatchForward?.(batchIndex, ctx);
-      let loss = c.loss.compute(pred.data, buffers.t, buffers.g.data, n, outputs);
+      let loss = c.loss.computeBatch(pred.data, buffers.t, buffers.g.data, n, outputs);
       let stepRows = n;
       if (dp) {
         // Every rank agrees on the batch's loss (so on whether it is finite), and on stop and abort.

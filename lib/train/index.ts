@@ -4,6 +4,7 @@ export type { EarlyStoppingOptions } from './callbacks.js';
 export { AbortError } from './fit.js';
 export type { PredictAsyncOptions } from './plan-predict.js';
 export { diagnostics } from './diagnostics.js';
+export { METRIC_NAMES } from './metrics.js';
 export type { DiagnosticsOptions, LayerDiagnostics } from './diagnostics.js';
 export type {
   Callback,

@@ -1,9 +1,11 @@
 // Metrics computed from a batch's predictions (logits or values) and targets.
 // Each returns the batch SUM so that epoch means weight every row equally.
-import type { Targets } from './loss.js';
-import type { LossName, MetricName } from './types.js';
+import { checkOneOf } from '../errors.js';
+import type { LossName, Targets } from '../losses.js';
 
-export const METRIC_NAMES: readonly MetricName[] = ['loss', 'accuracy', 'categoricalAccuracy', 'binaryAccuracy', 'mae'];
+/** Every metric by name; MetricName and compile's check derive from this list. */
+export const METRIC_NAMES = ['loss', 'accuracy', 'categoricalAccuracy', 'binaryAccuracy', 'mae'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Sum over the batch; divided by the row count (accuracy) or element count (mae) by the caller via `per`. */
 export interface Metric {
@@ -99,10 +101,8 @@ function checkFits(name: MetricName, loss: LossName, outputs: number): void {
 /** Resolves metric names for a loss; 'loss' itself is always reported and skipped here. */
 export function createMetrics(names: readonly MetricName[], loss: LossName, outputs: number): Metric[] {
   const out: Metric[] = [];
-  for (const name of names) {
-    if (!METRIC_NAMES.includes(name)) {
-      throw new TypeError(`compile: metrics must be among ${METRIC_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(name)}`);
-    }
+  for (const [i, n] of names.entries()) {
+    const name = checkOneOf('compile', `metrics[${i}]`, METRIC_NAMES, n);
     if (name === 'loss') continue;
     checkFits(name, loss, outputs);
     if (name === 'mae') out.push({ name, ...mae });

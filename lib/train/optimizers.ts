@@ -1,11 +1,11 @@
 // Bridges compile()'s optimizer argument (a name or an instance) and the
 // optimizer classes, and describes an optimizer for model.json so that
 // Sequential.load can build it again.
-import { createOptimizer, Optimizer, type OptimizerName } from '../optim/index.js';
+import { createOptimizer, isOptimizerName, Optimizer, OPTIMIZER_NAMES, type OptimizerName } from '../optim/index.js';
+import { checkObject, oneOf, rangeError, typeError } from '../errors.js';
 import type { CompilableModel } from './types.js';
 
-export type { OptimizerName };
-export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'momentum', 'adagrad', 'rmsprop', 'adam', 'adamw'];
+export { OPTIMIZER_NAMES, type OptimizerName };
 
 export interface OptimizerConfig {
   /** The optimizer's kind: 'sgd', 'adam', ... */
@@ -16,10 +16,11 @@ export interface OptimizerConfig {
 
 /** An optimizer over the model's parameters from a name (with `options`) and the model's backend. */
 export function optimizerFromConfig(config: OptimizerConfig, model: CompilableModel): Optimizer {
-  const name = config.name.toLowerCase() as OptimizerName;
-  if (!OPTIMIZER_NAMES.includes(name)) {
-    throw new TypeError(`optimizer must be an Optimizer or one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}, got ${JSON.stringify(config.name)}`);
-  }
+  const fn = 'optimizerFromConfig';
+  checkObject(fn, 'config', config, '{ name, options }');
+  if (typeof config.name !== 'string') throw typeError(fn, 'config.name', oneOf(OPTIMIZER_NAMES), config.name);
+  const name = config.name.toLowerCase();
+  if (!isOptimizerName(name)) throw rangeError(fn, 'config.name', oneOf(OPTIMIZER_NAMES), JSON.stringify(config.name));
   return createOptimizer(name, model.parameters(), { ...config.options, backend: model.backend });
 }
 
@@ -29,18 +30,20 @@ export function describeOptimizer(o: Optimizer): OptimizerConfig {
 }
 
 export function resolveOptimizer(spec: unknown, model: CompilableModel): { optimizer: Optimizer; config: OptimizerConfig } {
+  const expected = `an Optimizer or ${oneOf(OPTIMIZER_NAMES)}`;
   if (typeof spec === 'string') {
+    if (!isOptimizerName(spec.toLowerCase())) throw rangeError('compile', 'optimizer', expected, JSON.stringify(spec));
     const optimizer = optimizerFromConfig({ name: spec, options: {} }, model);
     return { optimizer, config: describeOptimizer(optimizer) };
   }
   if (!(spec instanceof Optimizer)) {
-    throw new TypeError(`compile: optimizer must be an Optimizer instance or one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}`);
+    throw typeError('compile', 'optimizer', expected, spec);
   }
   // An optimizer over other parameters would step nothing of this model.
   const mine = new Set(model.parameters().map((p) => p.value.data));
   const theirs = spec.paramGroups.flatMap((g) => g.params);
   if (theirs.length === 0 || theirs.some((p) => !mine.has(p.value.data))) {
-    throw new RangeError("compile: optimizer must be built over this model's parameters (new Adam(model.parameters()))");
+    throw rangeError('compile', 'optimizer', "built over this model's parameters (new Adam(model.parameters()))", 'an optimizer over other parameters');
   }
   return { optimizer: spec, config: describeOptimizer(spec) };
 }

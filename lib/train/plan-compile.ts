@@ -12,7 +12,7 @@
 import { FusedActivation } from '../backend/gemm.js';
 import { loadNative, type NativeAddon } from '../backend/native.js';
 import { Dense } from '../layers/dense.js';
-import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../layers/activations.js';
+import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../activation-layers.js';
 import type { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
 // Type only: lib/model imports this file (predictAsync), a value import would be a cycle.
@@ -65,9 +65,15 @@ interface LayerDesc {
 }
 
 /** Why a layer cannot be planned, or its op code. Exact classes only: a subclass may override forward. */
+const PLAN_DENSE_ACTIVATIONS: readonly string[] = ['relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
+
 function layerOp(l: Layer): number | string {
   const c = l.constructor;
-  if (c === Dense) return 0;
+  if (c === Dense) {
+    // The plan's Dense step knows the activations it was written for; GELU and SiLU (unfused, backward from z) run step by step.
+    const a = (l as Dense).activation;
+    return a === null || PLAN_DENSE_ACTIVATIONS.includes(a) ? 0 : `Dense with activation ${a} is not one the plan knows`;
+  }
   if (c === ReLU) return 1;
   if (c === LeakyReLU) return 2;
   if (c === ELU) return 3;

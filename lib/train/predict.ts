@@ -1,6 +1,6 @@
 // predict: the forward pass over x in batches (no gradients, no updates), and
 // the model's output width that fit, evaluate and predict all need.
-import { checkF32, isDetached, typeError } from '../errors.js';
+import { checkF32, checkInteger, detachedError, isDetached, shapeError, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { checkIdle } from './busy.js';
 import type { TrainableModel } from './types.js';
@@ -13,25 +13,25 @@ export function outputWidth(model: TrainableModel, features: number): number {
   return y.size;
 }
 
-export function positiveInt(fn: string, name: string, v: unknown, min = 1): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new RangeError(`${fn}: ${name} must be an integer >= ${min}, got ${String(v)}`);
-  return v;
+/** x as the [samples, features] Tensor fit, evaluate and predict take. */
+export function checkSamples(fn: string, arg: string, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) throw typeError(fn, arg, 'a Tensor', x);
+  if (x.rank !== 2) throw shapeError(fn, arg, '[samples, features]', x.shape);
 }
 
 /** Forward pass over x in batches, into `out` when given ([rows, outputs]). */
 export function predict(model: TrainableModel, x: Tensor, out?: Tensor, batchSize = 256): Tensor {
   checkIdle('predict', model);
-  if (!(x instanceof Tensor)) throw new TypeError(`predict: x must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  if (x.rank !== 2) throw new RangeError(`predict: x must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  checkSamples('predict', 'x', x);
   checkF32('predict', 'x.data', x.data);
   for (const p of model.parameters()) {
-    if (isDetached(p.value.data)) throw new TypeError(`predict: the model's parameter ${p.name} has detached memory (its ArrayBuffer was transferred, e.g. to a worker)`);
+    if (isDetached(p.value.data)) throw detachedError('predict', `the model's parameter ${p.name}`);
   }
-  positiveInt('predict', 'batchSize', batchSize);
+  checkInteger('predict', 'batchSize', batchSize, 1);
   const [rows, features] = x.shape as [number, number];
   const inputs = (model as unknown as { inputFeatures?: unknown }).inputFeatures;
   if (typeof inputs === 'number' && features !== inputs) {
-    throw new RangeError(`predict: x must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
+    throw shapeError('predict', 'x', `[samples, ${inputs}] (the model's input features)`, x.shape);
   }
   const outputs = outputWidth(model, features);
   if (out !== undefined) {
@@ -39,7 +39,7 @@ export function predict(model: TrainableModel, x: Tensor, out?: Tensor, batchSiz
     checkF32('predict', 'out.data', out.data);
     // The shape, not only the size: an out of [outputs, rows] would be filled row-major as if it were [rows, outputs].
     if (out.rank !== 2 || out.shape[0] !== rows || out.shape[1] !== outputs) {
-      throw new RangeError(`predict: out must have shape [${rows}, ${outputs}], got [${out.shape.join(', ')}]`);
+      throw shapeError('predict', 'out', `[${rows}, ${outputs}]`, out.shape);
     }
   }
   const result = out ?? Tensor.zeros([rows, outputs]);

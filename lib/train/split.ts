@@ -1,5 +1,6 @@
 // Seeded, stratified train/test split: each class contributes its share of
 // the test set (largest-remainder rounding so the total is exact).
+import { describe, rangeError, typeError } from '../errors.js';
 import { Rng } from '../random.js';
 
 export interface Split {
@@ -10,9 +11,8 @@ export interface Split {
 /** Row indices of a stratified split with `testSize` test rows in total. */
 export function stratifiedSplit(labels: Int32Array, testSize: number, seed: number): Split {
   const n = labels.length;
-  if (!Number.isInteger(testSize) || testSize < 0 || testSize > n) {
-    throw new RangeError(`stratifiedSplit: testSize must be an integer in [0, ${n}], got ${testSize}`);
-  }
+  if (typeof testSize !== 'number') throw typeError('stratifiedSplit', 'testSize', `an integer in [0, ${n}]`, testSize);
+  if (!Number.isInteger(testSize) || testSize < 0 || testSize > n) throw rangeError('stratifiedSplit', 'testSize', `an integer in [0, ${n}]`, describe(testSize));
   const byClass = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     const c = labels[i]!;

@@ -1,9 +1,8 @@
 // Validation of x/y pairs and the reused mini-batch buffers.
 import { firstNonProbability } from '../backend/losses.js';
-import { checkF32 } from '../errors.js';
+import { checkF32, rangeError, shapeError, shapeOf, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import type { Targets } from './loss.js';
-import type { LossName } from './types.js';
+import type { LossName, Targets } from '../losses.js';
 
 /** A whole data set in the form batches are gathered from. */
 export interface DataSet {
@@ -46,31 +45,31 @@ function isLabels(v: unknown): v is Labels {
  */
 export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, shape: DataShape, xName = 'x', yName = 'y'): DataSet {
   const { inputs, outputs } = shape;
-  if (!isTensor(x)) throw new TypeError(`${fn}: ${xName} must be a Tensor, got ${describeValue(x)}`);
+  if (!isTensor(x)) throw typeError(fn, xName, 'a Tensor', x);
   if (isLabels(y)) {
     // Class labels as an integer typed array: the same checks as a [rows] label Tensor.
     if (loss !== 'softmaxCrossEntropy') throw new TypeError(`${fn}: ${yName} as an integer typed array holds class labels, which need the softmaxCrossEntropy loss (this model's is ${loss}); pass a Tensor`);
     y = new Tensor(Float32Array.from(y), [y.length]);
   }
-  if (!isTensor(y)) throw new TypeError(`${fn}: ${yName} must be a Tensor or an integer typed array of labels, got ${describeValue(y)}`);
+  if (!isTensor(y)) throw typeError(fn, yName, 'a Tensor or an integer typed array of labels', y);
   // A Tensor's buffer can be detached (transferred) after construction.
   checkF32(fn, `${xName}.data`, x.data);
   checkF32(fn, `${yName}.data`, y.data);
-  if (x.rank !== 2) throw new RangeError(`${fn}: ${xName} must have shape [samples, features], got [${x.shape.join(', ')}]`);
+  if (x.rank !== 2) throw shapeError(fn, xName, '[samples, features]', x.shape);
   const rows = x.shape[0]!;
   const features = x.shape[1]!;
   if (inputs !== undefined && features !== inputs) {
-    throw new RangeError(`${fn}: ${xName} must have shape [samples, ${inputs}] (the model's input features), got [${x.shape.join(', ')}]`);
+    throw shapeError(fn, xName, `[samples, ${inputs}] (the model's input features)`, x.shape);
   }
   if (y.rank < 1 || y.shape[0] !== rows) {
-    throw new RangeError(`${fn}: ${yName} must have ${rows} rows like ${xName}, got shape [${y.shape.join(', ')}]`);
+    throw rangeError(fn, yName, `a Tensor of ${rows} rows like ${xName}`, shapeOf(y.shape));
   }
   if (loss === 'softmaxCrossEntropy' && y.rank === 1) {
     const labels = new Int32Array(rows);
     for (let i = 0; i < rows; i++) {
       const v = y.data[i]!;
       if (!Number.isInteger(v) || v < 0 || v >= outputs) {
-        throw new RangeError(`${fn}: ${yName}[${i}] must be a class label in [0, ${outputs}), got ${v}`);
+        throw rangeError(fn, `${yName}[${i}]`, `a class label in [0, ${outputs})`, v);
       }
       labels[i] = v;
     }
@@ -78,7 +77,7 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, sh
   }
   const width = rows === 0 ? outputs : y.size / rows;
   if (width !== outputs || y.rank > 2) {
-    throw new RangeError(`${fn}: ${yName} must have shape [${rows}, ${outputs}] to match the model's ${outputs} outputs, got [${y.shape.join(', ')}]`);
+    throw shapeError(fn, yName, `[${rows}, ${outputs}] to match the model's ${outputs} outputs`, y.shape);
   }
   checkTargetRange(fn, yName, loss, y.data, width);
   return { x: x.data, rows, features, targets: { kind: 'values', values: y.data }, targetWidth: width };
@@ -94,13 +93,8 @@ function checkTargetRange(fn: string, yName: string, loss: LossName, t: Float32A
   const i = firstNonProbability(t);
   if (i >= 0) {
     const what = loss === 'binaryCrossEntropy' ? 'binaryCrossEntropy targets' : 'softmaxCrossEntropy probability targets';
-    throw new RangeError(`${fn}: ${yName} must hold ${what} in [0, 1], got ${t[i]} at row ${Math.floor(i / width)}, column ${i % width}`);
+    throw rangeError(fn, yName, `${what} in [0, 1]`, `${t[i]} at row ${Math.floor(i / width)}, column ${i % width}`);
   }
-}
-
-function describeValue(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  return typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
 }
 
 /** Row views of a data set [begin, end) without copying. */

@@ -1,11 +1,13 @@
 // The small interfaces the training loop is written against, so it depends
 // on what a model and an optimizer do, not on their classes.
 import type { BackendName } from '../backend/index.js';
+import type { LossName } from '../losses.js';
 import type { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Optimizer, OptimizerName } from '../optim/index.js';
 import type { Parameter } from '../parameter.js';
 import type { Tensor } from '../tensor.js';
 import type { Labels } from './targets.js';
+import type { MetricName } from './metrics.js';
 
 /** What fit/evaluate/predict need from a model (Sequential implements it). */
 export interface TrainableModel {
@@ -34,8 +36,8 @@ export interface OptimizerLike {
   loadStateDict(state: unknown): void;
 }
 
-export type LossName = 'mse' | 'softmaxCrossEntropy' | 'binaryCrossEntropy';
-export type MetricName = 'loss' | 'accuracy' | 'categoricalAccuracy' | 'binaryAccuracy' | 'mae';
+export type { LossName } from '../losses.js';
+export type { MetricName } from './metrics.js';
 
 export interface CompileOptions {
   /** An optimizer over the model's parameters, or a name ('sgd', 'adam', ...) for one with default hyper-parameters. */

@@ -130,7 +130,8 @@ function runCase(name, spec, c) {
   } else if (natRet !== undefined) {
     problems.push(`native returned ${typeof natRet}, reference ${typeof refRet}`);
   }
-  // Threaded kernels: the same bits whatever the thread count (DESIGN.md).
+  // Threaded kernels: the same bits whatever the thread count (each output
+  // element is summed in a fixed order by one thread).
   if (spec.threaded && typeof addon.setThreads === 'function') {
     const before = addon.getThreads?.();
     for (const t of [1, 3]) {

@@ -33,7 +33,7 @@ interface Made {
   exact: boolean;
 }
 
-const DENSE_ACTS = [null, 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'] as const;
+const DENSE_ACTS = [null, 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'silu'] as const;
 
 const layerSpecs: Record<string, (inF: number, v: number) => Made> = {
   Dense: (inF, v) => {

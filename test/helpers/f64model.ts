@@ -36,7 +36,7 @@ export function f64Forward(model: Sequential, theta: Float64Array, x: Float64Arr
             z[i * outF + j] = s;
           }
         }
-        h = c.activation ? activate(c.activation as string, z, (c.alpha as number) ?? 0, kinks) : z;
+        h = c.activation ? activate(c.activation as string, z, (c.alpha as number) ?? 0, kinks, c.approximate as string | undefined) : z;
         features = outF;
         break;
       }
@@ -63,6 +63,12 @@ export function f64Forward(model: Sequential, theta: Float64Array, x: Float64Arr
       case 'Tanh':
         h = activate('tanh', h, 0, kinks);
         break;
+      case 'GELU':
+        h = activate('gelu', h, 0, kinks, c.approximate as string);
+        break;
+      case 'SiLU':
+        h = activate('silu', h, 0, kinks);
+        break;
       default:
         throw new Error(`f64Forward: no float64 twin for ${layer.className}`);
     }
@@ -70,7 +76,19 @@ export function f64Forward(model: Sequential, theta: Float64Array, x: Float64Arr
   return { y: h, kinks };
 }
 
-function activate(name: string, z: Float64Array, alpha: number, kinks: boolean[]): Float64Array {
+/** erf by its Maclaurin series (|x| < 6: terms peak near e^{x²}, so about 1e-12 absolute left in float64), ±1 beyond. */
+function erf(x: number): number {
+  if (Math.abs(x) >= 6) return Math.sign(x);
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 200 && Math.abs(term) > 1e-17 * Math.abs(sum); n++) {
+    term *= (-x * x) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+function activate(name: string, z: Float64Array, alpha: number, kinks: boolean[], approximate = 'none'): Float64Array {
   switch (name) {
     case 'relu':
       return z.map((v) => (kinks.push(v > 0), Math.max(v, 0)));
@@ -82,6 +100,13 @@ function activate(name: string, z: Float64Array, alpha: number, kinks: boolean[]
       return z.map((v) => 1 / (1 + Math.exp(-v)));
     case 'tanh':
       return z.map((v) => Math.tanh(v));
+    case 'gelu':
+      // x·Φ(x), Φ(x) = (1 + erf(x/√2))/2; or the tanh form 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+      return approximate === 'tanh'
+        ? z.map((v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v))))
+        : z.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2)));
+    case 'silu':
+      return z.map((v) => v / (1 + Math.exp(-v)));
     default:
       throw new Error(`unknown activation ${name}`);
   }

@@ -43,8 +43,8 @@ for (const b of backendsUnderTest()) {
     type Case = [title: string, args: () => [unknown, unknown, FitOptions], cls: typeof TypeError | typeof RangeError, message: string];
     const cases: Case[] = [
       ['x of the wrong feature count', () => [Tensor.zeros([8, 5]), y, {}], RangeError, "fit: x must have shape [samples, 4] (the model's input features), got [8, 5]"],
-      ['x not a Tensor', () => [[1, 2], y, {}], TypeError, 'fit: x must be a Tensor, got Array'],
-      ['y with other rows', () => [x, Tensor.zeros([7]), {}], RangeError, 'fit: y must have 8 rows like x, got shape [7]'],
+      ['x not a Tensor', () => [[1, 2], y, {}], TypeError, 'fit: x must be a Tensor, got Array(2)'],
+      ['y with other rows', () => [x, Tensor.zeros([7]), {}], RangeError, 'fit: y must be a Tensor of 8 rows like x, got shape [7]'],
       ['a class label out of range', () => [x, Tensor.from([0, 1, 2, 3, 0, 1, 2, 0]), {}], RangeError, 'fit: y[3] must be a class label in [0, 3), got 3'],
       ['x with a detached buffer', () => [detached(x), y, {}], TypeError, 'fit: x.data must be a Float32Array with an attached buffer, got a detached buffer'],
       ['callbacks: {}', () => [x, y, { callbacks: {} as never }], TypeError, 'fit: callbacks must be an array of callbacks, got Object'],

@@ -75,8 +75,8 @@ describe('targets outside [0, 1] for the cross-entropies are RangeErrors', () =>
     await m.fit(x, Tensor.from([0, 1], [2, 1]), { verbose: 0 });
     const before = modelState(m);
     const y = Tensor.from([1, 10001], [2, 1]);
-    await expect(m.fit(x, y, { verbose: 0 })).rejects.toThrow(new RangeError('fit: y must hold binaryCrossEntropy targets in [0, 1], got 10001 at row 1, column 0'));
-    expect(() => m.evaluate(x, Tensor.from([-0.5, 1], [2, 1]))).toThrow(new RangeError('evaluate: y must hold binaryCrossEntropy targets in [0, 1], got -0.5 at row 0, column 0'));
+    await expect(m.fit(x, y, { verbose: 0 })).rejects.toThrow(new RangeError('fit: y must be binaryCrossEntropy targets in [0, 1], got 10001 at row 1, column 0'));
+    expect(() => m.evaluate(x, Tensor.from([-0.5, 1], [2, 1]))).toThrow(new RangeError('evaluate: y must be binaryCrossEntropy targets in [0, 1], got -0.5 at row 0, column 0'));
     expect(modelState(m)).toBe(before);
   });
 
@@ -102,7 +102,7 @@ describe('targets outside [0, 1] for the cross-entropies are RangeErrors', () =>
     const x = Tensor.from([1, 2, 3, 4], [2, 2]);
     const before = modelState(m);
     await expect(m.fit(x, Tensor.from([1, 0, 0, 1.5, -0.5, 0], [2, 3]), { verbose: 0 })).rejects.toThrow(
-      new RangeError('fit: y must hold softmaxCrossEntropy probability targets in [0, 1], got 1.5 at row 1, column 0'),
+      new RangeError('fit: y must be softmaxCrossEntropy probability targets in [0, 1], got 1.5 at row 1, column 0'),
     );
     expect(modelState(m)).toBe(before);
     // In range: accepted.

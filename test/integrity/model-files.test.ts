@@ -107,7 +107,7 @@ describe('every failure to load is a ModelFileError naming the file, with the ca
       'a bad training.loss',
       (dir, j) => ((j.training.loss = 'hinge'), put(dir, j)),
       (f) => `${f}: training (loss, metrics) is invalid: compile: loss must be one of 'mse', 'softmaxCrossEntropy', 'binaryCrossEntropy', got "hinge"`,
-      TypeError,
+      RangeError,
     ],
     [
       'a bad training.optimizer.name',

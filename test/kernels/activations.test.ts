@@ -1,7 +1,7 @@
 // One table-driven suite for the activation kernels, run on every backend
 // (and, through scripts/test.mjs, on every SIMD path). Each kernel is checked
-// against its float64 formula from the design's numerics table, written here
-// independently of the code under test and rounded once to float32, with the
+// against its float64 formula (the definitions of the README's activation
+// section), written here independently of the code under test and rounded once to float32, with the
 // tolerance written next to it. Hand-worked values below test the formulas
 // (and so the reference backend) themselves.
 import { describe, expect, it } from 'vitest';

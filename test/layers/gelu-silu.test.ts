@@ -50,7 +50,7 @@ for (const b of backendsUnderTest()) {
     }
 
     it('GELU rejects an unknown approximate form', () => {
-      expect(() => new GELU({ approximate: 'erf' as 'none' })).toThrow(new TypeError(`GELU: options.approximate must be 'none' or 'tanh', got string "erf"`));
+      expect(() => new GELU({ approximate: 'erf' as 'none' })).toThrow(new RangeError(`GELU: options.approximate must be one of 'none', 'tanh', got "erf"`));
     });
 
     it('a Dense → GELU → Dense → SiLU → Dense model learns a smooth function', async () => {

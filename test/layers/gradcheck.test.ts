@@ -11,7 +11,7 @@
 // rounding ~1e-16/h ≈ 1e-11. A real bug (missing factor, wrong sign,
 // wrong index) is O(1) relative, far above 1e-4.
 import { describe, expect, it } from 'vitest';
-import { Dense, ELU, LeakyReLU, loss, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor, type Layer, type LossName } from '../../lib/index.js';
+import { Dense, ELU, GELU, LeakyReLU, loss, PReLU, ReLU, Sequential, Sigmoid, SiLU, Tanh, Tensor, type Layer, type LossName } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
 import { f64Forward, sameKinks } from '../helpers/f64model.js';
 
@@ -80,10 +80,11 @@ function checkModel(layers: Layer[], inF: number, batch = 4, seed = 7): void {
 }
 
 describe('finite-difference gradient checks (reference backend, float64)', () => {
-  for (const activation of [undefined, 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'] as const) {
+  for (const activation of [undefined, 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'silu'] as const) {
     it(`Dense(5→4, ${activation ?? 'no activation'})`, () => checkModel([new Dense(5, 4, { activation })], 5));
   }
   it('Dense with leakyRelu α = −0.2 (unfused path)', () => checkModel([new Dense(5, 4, { activation: 'leakyRelu', alpha: -0.2 })], 5));
+  it("Dense with gelu's tanh form", () => checkModel([new Dense(5, 4, { activation: 'gelu', approximate: 'tanh' })], 5));
   it('Dense with elu α = 0.5', () => checkModel([new Dense(5, 4, { activation: 'elu', alpha: 0.5 })], 5));
   it('Dense without bias', () => checkModel([new Dense(5, 4, { bias: false, activation: 'tanh' })], 5));
 
@@ -93,6 +94,9 @@ describe('finite-difference gradient checks (reference backend, float64)', () =>
     ['ELU(0.7)', () => new ELU(0.7)],
     ['Sigmoid', () => new Sigmoid()],
     ['Tanh', () => new Tanh()],
+    ['GELU', () => new GELU()],
+    ['GELU({ approximate: tanh })', () => new GELU({ approximate: 'tanh' })],
+    ['SiLU', () => new SiLU()],
     ['PReLU per feature', () => new PReLU()],
     ['PReLU shared', () => new PReLU({ perFeature: false })],
   ];

@@ -4,7 +4,7 @@ import { cpSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sequential } from '../../lib/index.js';
+import { ACTIVATION_NAMES, Sequential } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
 import { buildJs, root } from './helpers.js';
 
@@ -56,6 +56,8 @@ describe('nodegrad CLI', () => {
     writeFileSync(bad, 'a,b,label\n1,2,0\n3,oops,1\n');
     const ragged = join(work, 'ragged.csv');
     writeFileSync(ragged, '1,2,0\n3,1\n');
+    // The activations in the list's order (GELU and SiLU join it with their kernels), then prelu.
+    const activations = ['relu', 'leaky-relu', 'elu', 'sigmoid', 'tanh', ...(ACTIVATION_NAMES.includes('gelu') ? ['gelu'] : []), ...(ACTIVATION_NAMES.includes('silu') ? ['silu'] : []), 'prelu'];
     const cases: [string[], string][] = [
       [['train', '--bogus'], "nodegrad: Unknown option '--bogus'"],
       [['train', '--lr=-1'], 'nodegrad: --lr must be a positive number within float32 range (at most 3.4e38), got "-1"'],
@@ -70,7 +72,7 @@ describe('nodegrad CLI', () => {
       [['predict', '--data', join(work, 'bad.csv')], 'nodegrad: --model DIR is required (a directory written by nodegrad train --save)'],
       [['train', '--epochs', '2.5'], 'nodegrad: --epochs must be an integer in [1, 100000], got "2.5"'],
       [['train', '--optimizer', 'lbfgs'], 'nodegrad: --optimizer must be one of sgd|momentum|adagrad|rmsprop|adam|adamw, got "lbfgs"'],
-      [['train', '--activation', 'softplus'], 'nodegrad: --activation must be one of relu|leaky-relu|prelu|elu|sigmoid|tanh|gelu|silu, got "softplus"'],
+      [['train', '--activation', 'softmax'], `nodegrad: --activation must be one of ${activations.join('|')}, got "softmax"`],
       [['train', '--layers', '64,x'], 'nodegrad: --layers must be an integer in [1, 1048576], got "x"'],
       [['train', '--data', join(work, 'none.csv')], `nodegrad: --data ${join(work, 'none.csv')}: cannot read (ENOENT)`],
       [['train', '--data', bad, '--backend', 'reference'], `nodegrad: ${bad}:3: column 2 (b) is not a finite number: "oops"`],

@@ -217,7 +217,7 @@ describe('fit argument errors', () => {
     const m = smallModel('reference').compile({ optimizer: 'adam', loss: 'softmaxCrossEntropy' });
     const before = bits(m.values);
     await expect(m.fit(x.reshape([80]), y)).rejects.toThrow(new RangeError('fit: x must have shape [samples, features], got [80]'));
-    await expect(m.fit(x, Tensor.zeros([19]))).rejects.toThrow(new RangeError('fit: y must have 20 rows like x, got shape [19]'));
+    await expect(m.fit(x, Tensor.zeros([19]))).rejects.toThrow(new RangeError('fit: y must be a Tensor of 20 rows like x, got shape [19]'));
     const bad = y.clone();
     bad.data[5] = 3;
     await expect(m.fit(x, bad)).rejects.toThrow(new RangeError('fit: y[5] must be a class label in [0, 3), got 3'));
@@ -229,9 +229,11 @@ describe('fit argument errors', () => {
   it('compile rejects unknown losses, metrics and optimizers', () => {
     const m = smallModel('reference');
     // @ts-expect-error deliberately wrong
-    expect(() => m.compile({ optimizer: 'adam', loss: 'hinge' })).toThrow(TypeError);
+    expect(() => m.compile({ optimizer: 'adam', loss: 'hinge' })).toThrow(
+      new RangeError(`compile: loss must be one of 'mse', 'softmaxCrossEntropy', 'binaryCrossEntropy', got "hinge"`),
+    );
     // @ts-expect-error deliberately wrong
-    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow(/compile: metrics must be among/);
+    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow(/^compile: metrics\[0\] must be one of 'loss', .*, got "f1"$/);
     // @ts-expect-error deliberately wrong
     expect(() => m.compile({ optimizer: 'lbfgs', loss: 'mse' })).toThrow(/optimizer must be an Optimizer or one of 'sgd'/);
     const other = smallModel('reference');

@@ -9,8 +9,9 @@ import { backwardSlack, forwardSlack, TOLERANCES } from '../../../test/shared/ac
 
 // Forward inputs span exp's interesting range and the edge values.
 const fwdInput = (r, n) => withSpecials(r, n, -12, 12);
-// dy gets NaN and huge values too: backward kernels select, so a NaN dy
-// where the branch is not taken must not leak (DESIGN.md "edge semantics").
+// dy gets NaN and huge values too: backward kernels select (x > 0 ? dy : α·dy),
+// they do not multiply by a mask, so a NaN dy where the branch is not taken
+// must not leak, on every backend and path.
 const dyInput = (r, n) => withSpecials(r, n, -4, 4, [0, -0, 1e-40, -1e-40, 1e30, -1e30, NaN, 1, -1]);
 
 /**

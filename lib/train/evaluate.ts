@@ -8,7 +8,7 @@ import type { Metric } from './metrics.js';
 import { checkModelAttached, inputWidth } from './fit-options.js';
 import { checkSamples, outputWidth } from './predict.js';
 import { sliceRows, toDataSet, type DataSet, type Labels } from './targets.js';
-import type { EvaluateLogs, Logs, TrainableModel } from './types.js';
+import type { EvaluateLogs, TrainableModel } from './types.js';
 
 /** Loss and metrics over a data set, accumulated batch by batch (no gradients, no updates). */
 export class Evaluation {

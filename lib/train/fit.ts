@@ -3,7 +3,6 @@
 // loop every `yieldEveryMs` so a Node service keeps answering while it trains.
 // Its arguments are checked in fit-options.ts; the validation pass is
 // evaluate.ts's Evaluation.
-import { stateError } from '../errors.js';
 import { Rng } from '../random.js';
 import { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Tensor } from '../tensor.js';

@@ -51,7 +51,8 @@ labels, so \`nodegrad predict\` and \`evaluate\` take raw rows.
 Options:
   --layers LIST        hidden layer sizes, comma-separated (default 256,128;
                        --layers= or --layers "" means no hidden layer)
-  --activation NAME    ${ACTIVATIONS.join('|')} (default relu)
+  --activation NAME    ${ACTIVATIONS.join('|')}
+                       (default relu)
   --optimizer NAME     ${OPTIMIZER_NAMES.join('|')} (default adam)
   --lr NUMBER          learning rate (default: 0.001 for adam, adamw and
                        rmsprop; 0.05 for sgd, momentum and adagrad)

@@ -30,7 +30,9 @@ for (let i = 2; i < process.argv.length; i += 2) {
 // blocking table (gemmBlocking: constants, not a kernel) and memoryAddress
 // (the overlap checks' address query).
 const NOT_KERNELS = new Set(['isa', 'isaAvailable', 'setThreads', 'getThreads', 'gemmBlocking', 'memoryAddress']);
-const isKernel = (k) => typeof addon[k] === 'function' && !NOT_KERNELS.has(k) && !k.startsWith('probe');
+// The training plan's entry points (plan*) drive whole steps over buffers a
+// compiled model owns; test/plan covers them against the step-by-step path.
+const isKernel = (k) => typeof addon[k] === 'function' && !NOT_KERNELS.has(k) && !k.startsWith('probe') && !k.startsWith('plan');
 
 let passed = 0;
 let failed = 0;

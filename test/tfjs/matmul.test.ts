@@ -74,7 +74,8 @@ function reference(c: MM, a: Float32Array, b: Float32Array): { y: Float64Array; 
 
 async function on<T>(backend: string, f: () => T): Promise<T> {
   await tf.setBackend(backend);
-  return tf.tidy(f);
+  // tidy disposes every tensor made inside; f returns plain arrays.
+  return tf.tidy(f as unknown as () => tf.TensorContainer) as unknown as T;
 }
 
 function matmulOn(backend: string, c: MM, a: Float32Array, b: Float32Array): Promise<Float32Array> {

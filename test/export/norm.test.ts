@@ -14,7 +14,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchNorm1d, Dense, Dropout, LayerNorm, ModelFileError, onnxBytes, ReLU, Sequential, Tensor, tfjsArtifacts } from '../../lib/index.js';
 import { f64Forward } from './f64-oracle.js';
-import { F32_FORWARD_TOL, f64Predict, FEATURES, input, Largest, maxAbsDiff } from './helpers.js';
+import { amplification, F32_FORWARD_TOL, f64Predict, FEATURES, input, Largest, MAX_AMPLIFICATION, maxAbsDiff } from './helpers.js';
 import { fileLoadHandler, registerFileSaveRouter } from './tfjs-node-io.js';
 
 const { onnx } = onnxProto;
@@ -29,58 +29,6 @@ afterAll(() => {
   largest.print('largest |difference| of predictions, norm layers (runtime vs nodegrad):');
   amplifications.print('norm layers\' error amplification on the test inputs:');
 });
-
-/**
- * F32_FORWARD_TOL bounds the float32 error of these models without their
- * norm layers. A norm layer divides the error its input carries by σ
- * (√(running_var + ε), or the standard deviation of the batch column or of
- * the row) and multiplies it by |weight|; its own rounding is a few ulps of
- * values ≤ √features, inside that bound's slack. So the outputs are within
- * F32_FORWARD_TOL · A of the float64 oracle, A the product over the norm
- * layers of max(1, max|w| / min σ), measured by `amplification` from the
- * oracle on each test's own inputs (a norm layer before any rounding, on the
- * exact inputs, counts 1). It is a worst case (the smallest σ of all rows
- * times the largest |w|, multiplied over the layers): 2–26 here, while the
- * differences measured are below 1e-6. A ≤ 50 is required, so no tolerance
- * here exceeds 1e-3; the conventions (ε, momentum, affine, which buffer goes
- * where) are checked exactly besides.
- */
-const MAX_AMPLIFICATION = 50;
-
-/** The A above for `model` on input x. */
-function amplification(model: Sequential, x: Tensor): number {
-  const rows = x.shape[0]!;
-  let product = 1;
-  let exact = true; // no rounding yet: Dropout is the identity at inference
-  f64Forward(model, x.data, rows, (i, h, f) => {
-    const layer = model.layers[i]!;
-    const wasExact = exact;
-    if (!(layer instanceof Dropout)) exact = false;
-    if (wasExact || (!(layer instanceof BatchNorm1d) && !(layer instanceof LayerNorm))) return;
-    const w = layer.parameters()[0]?.value.data;
-    const maxW = w ? Math.max(...Array.from(w, Math.abs)) : 1;
-    let minSigma = Infinity;
-    if (layer instanceof BatchNorm1d && layer.runningStats) {
-      for (const v of layer.runningStats.variance) minSigma = Math.min(minSigma, Math.sqrt(v + layer.eps));
-    } else if (layer instanceof BatchNorm1d) {
-      for (let j = 0; j < f; j++) {
-        let m = 0;
-        for (let r = 0; r < rows; r++) m += h[r * f + j]! / rows;
-        let v = 0;
-        for (let r = 0; r < rows; r++) v += (h[r * f + j]! - m) ** 2 / rows;
-        minSigma = Math.min(minSigma, Math.sqrt(v + layer.eps));
-      }
-    } else {
-      for (let r = 0; r < rows; r++) {
-        const row = h.subarray(r * f, (r + 1) * f);
-        const m = row.reduce((a, v) => a + v, 0) / f;
-        minSigma = Math.min(minSigma, Math.sqrt(row.reduce((a, v) => a + (v - m) ** 2, 0) / f + (layer as LayerNorm).eps));
-      }
-    }
-    product *= Math.max(1, maxW / minSigma);
-  });
-  return product;
-}
 
 /** Within F32_FORWARD_TOL · A of the oracle, A ≤ MAX_AMPLIFICATION checked first; returns A. */
 function expectNear(values: ArrayLike<number>, model: Sequential, x: Tensor): number {
@@ -210,7 +158,7 @@ describe('BatchNorm1d, LayerNorm, Dropout: export and import', () => {
       await session.release();
       const g = onnx.ModelProto.decode(readFileSync(file)).graph as P.GraphProto;
       const ops = g.node.map((n) => n.opType);
-      expect(ops.filter((o) => ['BatchNormalization', 'LayerNormalization', 'Identity'].includes(o))).toEqual(
+      expect(ops.filter((o) => ['BatchNormalization', 'LayerNormalization', 'Identity'].includes(o ?? ''))).toEqual(
         model.layers.filter((l) => ['BatchNorm1d', 'LayerNorm', 'Dropout'].includes(l.className)).map((l) => ({ BatchNorm1d: 'BatchNormalization', LayerNorm: 'LayerNormalization', Dropout: 'Identity' })[l.className]),
       );
       // Nodes are numbered by nn.Sequential module (a Dense with a fused activation is two), as the initializers are.
@@ -219,7 +167,7 @@ describe('BatchNorm1d, LayerNorm, Dropout: export and import', () => {
       expect(bnNodes.length).toBe(bnLayers.length);
       bnLayers.forEach((l, i) => {
         const n = bnNodes[i]!;
-        const k = /^\/(\d+)\//.exec(n.name)![1];
+        const k = /^\/(\d+)\//.exec(n.name)![1]!;
         const attr = (name: string) => n.attribute.find((a) => a.name === name)!;
         // ONNX's momentum, like Keras's, weighs the old value: 1 − m, stored as a float32.
         expect(attr('momentum').f).toBe(Math.fround(1 - l.momentum));

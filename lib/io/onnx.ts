@@ -5,8 +5,10 @@
 // "output" [batch, outputFeatures]. A Dense is one Gemm with transB = 1 and
 // its weight stored [out, in] as PyTorch's torch.onnx.export writes it
 // (nodegrad's [in, out] transposed); the activations are the ONNX operators
-// of the same name. Initializers are named like the PyTorch state dict
-// ("0.weight", "0.bias", a PReLU's α "1.weight"): each operation is one
+// of the same name; BatchNorm1d is BatchNormalization in inference mode,
+// LayerNorm is LayerNormalization (both in opset 17), Dropout is Identity.
+// Initializers are named like the PyTorch state dict ("0.weight", "0.bias",
+// a PReLU's α "1.weight", "2.running_mean"): each operation is one
 // nn.Sequential module.
 import { createRequire } from 'node:module';
 import { mkdir, rename, writeFile } from 'node:fs/promises';

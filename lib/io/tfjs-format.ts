@@ -3,7 +3,9 @@
 // that tf.loadLayersModel reads, in the browser (over HTTP) or in Node.
 // The topology is a Keras Sequential as tfjs-layers' keras_format
 // describes it; weights are named "<layer>/kernel", "<layer>/bias",
-// "<layer>/alpha" and stored as little-endian float32 in manifest order.
+// "<layer>/alpha", "<layer>/gamma", "<layer>/beta", "<layer>/moving_mean",
+// "<layer>/moving_variance" and stored as little-endian float32 in
+// manifest order.
 // Keras kernels are [in, out], the layout nodegrad's Dense keeps, so they
 // are written as they are (PyTorch's [out, in] is the transposed one).
 import { mkdir, rename, writeFile } from 'node:fs/promises';

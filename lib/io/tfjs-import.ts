@@ -110,6 +110,16 @@ function available(make: () => Layer): (() => Layer) | null {
   }
 }
 
+/** A factory tried once now; what the layer's constructor refuses (an ε below float32's range, say) is refused naming the layer. */
+function buildable(make: () => Layer, refuse: (why: string) => never): () => Layer {
+  try {
+    make();
+  } catch (e) {
+    refuse((e as Error).message);
+  }
+  return make;
+}
+
 function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema: Obj | null): { inputFeatures: number; layers: Planned[] } {
   let top = topology;
   // The Keras converter wraps the model in { keras_version, backend, model_config }.
@@ -264,14 +274,17 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema
         const recorded = isObj(schema?.batchNorm) && isObj(schema.batchNorm[name]) ? (schema.batchNorm[name] as Obj) : null;
         const exact = recorded && typeof recorded.momentum === 'number' && 1 - recorded.momentum === k ? recorded.momentum : null;
         const momentum = exact ?? 1 - (k as number);
-        const batches = recorded && Number.isSafeInteger(recorded.batchesTracked) && (recorded.batchesTracked as number) >= 0 && (recorded.batchesTracked as number) <= 2 ** 24 ? (recorded.batchesTracked as number) : 0;
+        const b = recorded ? recorded.batchesTracked : 0;
+        if (!Number.isSafeInteger(b) || (b as number) < 0 || (b as number) > 2 ** 24) {
+          refuse(`userDefinedMetadata.nodegrad.batchNorm["${name}"].batchesTracked must be an integer in [0, 2^24], got ${JSON.stringify(b)}`);
+        }
+        const batches = b as number;
         const wants: Want[] = [];
         if (affine) {
           wants.push({ name: `${name}/gamma`, shape: [f], param: 0, layer: idx }, { name: `${name}/beta`, shape: [f], param: 1, layer: idx });
         }
         wants.push({ name: meanName, shape: [f], param: -1, buffer: 0, layer: idx }, { name: varName, shape: [f], param: -1, buffer: 1, layer: idx });
-        const make = available(() => layerFromJSON({ className: 'BatchNorm1d', config: { features: f, eps, momentum, affine, trackRunningStats: true } }));
-        if (!make) refuse("nodegrad's BatchNorm1d layer is not in this build");
+        const make = buildable(() => layerFromJSON({ className: 'BatchNorm1d', config: { features: f, eps, momentum, affine, trackRunningStats: true } }), refuse);
         out.push({
           make: () => {
             const l = make!();
@@ -287,8 +300,7 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema
         if (!isFeatureAxis(c.axis)) refuse(`axis ${JSON.stringify(c.axis)} is not the feature axis (nodegrad's LayerNorm normalises each row over its features)`);
         const affine = affineOf(c, refuse, 'LayerNorm');
         const eps = epsOf(c, refuse);
-        const make = available(() => layerFromJSON({ className: 'LayerNorm', config: { features: f, eps, elementwiseAffine: affine } }));
-        if (!make) refuse("nodegrad's LayerNorm layer is not in this build");
+        const make = buildable(() => layerFromJSON({ className: 'LayerNorm', config: { features: f, eps, elementwiseAffine: affine } }), refuse);
         out.push({ make: make!, wants: affine ? [{ name: `${name}/gamma`, shape: [f], param: 0, layer: idx }, { name: `${name}/beta`, shape: [f], param: 1, layer: idx }] : [] });
         return;
       }

@@ -372,4 +372,59 @@ describe('BatchNormalization, LayerNormalization, Dropout made by tfjs-layers 4.
     await expect(importTfjs(dir)).rejects.toThrow(/layers\[0\] \(LayerNormalization "ln"\): axis 0 is not the feature axis/);
     t.dispose();
   });
+
+  it('nodegrad\'s metadata and the norm layers\' options are checked too: a bad counter, ε, momentum or flag is refused naming the layer', async () => {
+    const model = await trained(CASES[0]!, 2);
+    const dir = join(work, 'meta');
+    await model.save(dir, { format: 'tfjs' });
+    const good = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const edits: [(j: any) => void, RegExp][] = [
+      [(j) => (j.userDefinedMetadata.nodegrad.batchNorm.batch_normalization_0.batchesTracked = -1), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): userDefinedMetadata\.nodegrad\.batchNorm\["batch_normalization_0"\]\.batchesTracked must be an integer in \[0, 2\^24\], got -1/],
+      [(j) => (j.modelTopology.config.layers[0].config.center = 'yes'), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): center and scale must be booleans, got "yes" and true/],
+      [(j) => (j.modelTopology.config.layers[3].config.epsilon = -1), /layers\[3\] \(LayerNormalization "layer_normalization_3"\): epsilon must be a finite number > 0, got -1/],
+      [(j) => (j.modelTopology.config.layers[0].config.momentum = 2), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): momentum must be a number in \[0, 1\], got 2/],
+    ];
+    for (const [k, [edit, message]] of edits.entries()) {
+      const j = structuredClone(good);
+      edit(j);
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+      await expect(Sequential.load(dir), `edit ${k}`).rejects.toThrow(ModelFileError);
+      await expect(Sequential.load(dir), `edit ${k}`).rejects.toThrow(message);
+    }
+    // A momentum edited away from the recorded one: Keras's value wins (m = 1 − k), the metadata's m is not used.
+    const j = structuredClone(good);
+    j.modelTopology.config.layers[0].config.momentum = 0.5;
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+    expect(((await Sequential.load(dir)).layers[0] as BatchNorm1d).momentum).toBe(0.5);
+  });
+
+  it('300 random mutations of an exported norm model\'s model.json: each loads or fails with a ModelFileError, never another error', async () => {
+    const model = await trained(CASES[1]!, 4);
+    const dir = join(work, 'fuzz');
+    await model.save(dir, { format: 'tfjs' });
+    const good = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const leaves = (o: unknown, path: (string | number)[] = []): (string | number)[][] =>
+      o !== null && typeof o === 'object' ? Object.entries(o).flatMap(([k, v]) => [[...path, Array.isArray(o) ? Number(k) : k], ...leaves(v, [...path, Array.isArray(o) ? Number(k) : k])]) : [];
+    const paths = leaves(good);
+    const values: unknown[] = [null, -1, 0, 1, 0.5, 2.5, 1e-60, 1e9, '', 'x', 'float32', [], [null], [-1], [0], {}, true, false];
+    let seed = 4242;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    let loaded = 0;
+    for (let k = 0; k < 300; k++) {
+      const j = structuredClone(good);
+      const p = paths[rand(paths.length)]!;
+      let o = j;
+      for (const key of p.slice(0, -1)) o = o[key];
+      o[p.at(-1)!] = values[rand(values.length)];
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+      try {
+        await Sequential.load(dir, { backend: 'reference' });
+        loaded++;
+      } catch (e) {
+        expect(e, `mutation ${k} at ${p.join('.')}`).toBeInstanceOf(ModelFileError);
+      }
+    }
+    expect(loaded).toBeGreaterThan(0);
+    expect(loaded).toBeLessThan(300);
+  });
 });

@@ -105,7 +105,7 @@ describe('int32 and bool inputs run the cpu kernels', () => {
 describe("bad input gets tfjs's own errors", () => {
   const bad: [string, () => unknown][] = [
     ['matMul inner dims differ', () => tf.matMul(tf.zeros([2, 3]), tf.zeros([4, 2]))],
-    ['matMul rank 1', () => tf.matMul(tf.zeros([3]) as tf.Tensor2D, tf.zeros([3, 2]))],
+    ['matMul rank 1', () => tf.matMul(tf.zeros([3]) as unknown as tf.Tensor2D, tf.zeros([3, 2]))],
     ['matMul batch dims incompatible', () => tf.matMul(tf.zeros([2, 2, 3]), tf.zeros([3, 3, 2]))],
     ['fused bias not broadcastable', () => tf.fused.matMul({ a: tf.zeros([2, 3]), b: tf.zeros([3, 4]), bias: tf.zeros([3]) })],
     ['fused unknown activation', () => tf.fused.matMul({ a: tf.zeros([2, 3]), b: tf.zeros([3, 4]), activation: 'gelu' as 'relu' })],

@@ -7,5 +7,5 @@ import { registerNodegradBackend } from './register.js';
 registerNodegradBackend();
 
 export { BACKEND_NAME, NodegradBackend } from './backend.js';
-export { BACKEND_PRIORITY, nativeKernelNames, registerNodegradBackend } from './register.js';
+export { BACKEND_PRIORITY, nativeKernelNames, nativeKernels, registerNodegradBackend } from './register.js';
 export type { NativeKernel, NativeKernelArgs } from './native-kernel.js';

@@ -48,3 +48,8 @@ export function registerNodegradBackend(): void {
 export function nativeKernelNames(): string[] {
   return NATIVE_KERNELS.map((k) => k.kernelName);
 }
+
+/** Each native kernel with what it takes natively (the README's table). */
+export function nativeKernels(): { kernelName: string; takes: string }[] {
+  return NATIVE_KERNELS.map((k) => ({ kernelName: k.kernelName, takes: k.takes ?? 'float32' }));
+}

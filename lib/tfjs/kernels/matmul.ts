@@ -200,6 +200,7 @@ function clampAt6(y: Float32Array): void {
 
 const batchMatMul: NativeKernel = {
   kernelName: 'BatchMatMul',
+  takes: 'float32, every transpose, batch dims equal or one side broadcast whole',
   run({ inputs, attrs, backend }) {
     const p = plan(backend, inputs.a, inputs.b, attrs);
     if (!p) return null;
@@ -211,6 +212,7 @@ const batchMatMul: NativeKernel = {
 
 const fusedMatMul: NativeKernel = {
   kernelName: '_FusedMatMul',
+  takes: 'as BatchMatMul; every bias shape; linear, relu, relu6, elu, leakyrelu, prelu, sigmoid',
   run({ inputs, attrs, backend }) {
     const p = plan(backend, inputs.a, inputs.b, attrs);
     const act = activationOf(attrs);

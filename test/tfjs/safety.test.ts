@@ -127,6 +127,23 @@ describe("bad input gets tfjs's own errors", () => {
   }
 });
 
+describe('switching backends', () => {
+  // tfjs-core's "Switching cpu backends" specs run on cpu only; the same for nodegrad.
+  it('a tensor made on nodegrad is used on cpu and back (its data moves), with the same bits', async () => {
+    const v = randn(12);
+    const a = tf.tensor2d(v, [3, 4]);
+    await tf.setBackend('cpu');
+    const moved = tf.abs(a); // runs on cpu: a's data moved there; |x| is exact
+    await tf.setBackend(BACKEND_NAME);
+    const back = tf.matMul(moved, moved, false, true); // moved back, native
+    const direct = tf.matMul(tf.tensor2d(v.map(Math.abs), [3, 4]), tf.tensor2d(v.map(Math.abs), [3, 4]), false, true);
+    // The same native kernel on the same values: the same bits.
+    expect(Array.from(back.dataSync())).toEqual(Array.from(direct.dataSync()));
+    expect(Array.from(a.dataSync())).toEqual(Array.from(v));
+    tf.dispose([a, moved, back, direct]);
+  });
+});
+
 describe('no kernel writes into its inputs', () => {
   it("the user's own Float32Arrays are unchanged after every native matmul form", async () => {
     const arrays = { a: randn(6 * 5), b: randn(5 * 4), bt: randn(4 * 5), bias: randn(4), col: randn(6), w: Float32Array.from({ length: 4 }, () => 0.1 + rng.uniform()) };

@@ -2,5 +2,6 @@
 // (register.ts), the tests (test/tfjs) and the bench read this one list.
 import type { NativeKernel } from '../native-kernel.js';
 import { activationKernels } from './activations.js';
+import { elementwiseKernels } from './elementwise.js';
 
-export const NATIVE_KERNELS: readonly NativeKernel[] = [...activationKernels];
+export const NATIVE_KERNELS: readonly NativeKernel[] = [...activationKernels, ...elementwiseKernels];

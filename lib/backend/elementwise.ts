@@ -57,12 +57,12 @@ function binaryArgs(fn: string, a: unknown, b: unknown, out: X | B, aShape: unkn
   const outArg = out as unknown as X;
   checkNoOverlap(fn, 'out', outArg, [['a', a], ['b', b]], out instanceof Float32Array ? ['a', 'b'] : []);
   if (aShape === undefined && bShape === undefined) {
+    // Each operand is out's length or one value (a scalar: also with an empty out).
     const n = out.length;
     const ok = (m: number): boolean => m === n || m === 1;
-    if (n === 0) return null;
     if (!ok(a.length)) throw rangeError(fn, 'a', `of length ${n} (out's) or 1`, `length ${a.length}`);
     if (!ok(b.length)) throw rangeError(fn, 'b', `of length ${n} (out's) or 1`, `length ${b.length}`);
-    return undefined;
+    return n === 0 ? null : undefined;
   }
   const sa = checkShape(fn, 'aShape', aShape, a.length);
   const sb = checkShape(fn, 'bShape', bShape, b.length);
@@ -102,7 +102,9 @@ export function checkedElementwise(raw: RawElementwise): ElementwiseKernels {
           const names = 'params' in e ? e.params : [];
           const ps = names.map((p, i) => {
             const v = params[i];
-            if (typeof v !== 'number' || Number.isNaN(v)) throw typeError(fn, p, 'a number', v);
+            if (typeof v !== 'number') throw typeError(fn, p, 'a finite number', v);
+            // Kept in float64 (tfjs's attributes are doubles), but within float32's range like every scalar.
+            if (!Number.isFinite(Math.fround(v))) throw rangeError(fn, p, 'a finite number within float32 range', String(v));
             return v;
           });
           if (e.name === 'clip' && !(ps[0]! <= ps[1]!)) throw rangeError(fn, 'lo', `at most hi (${ps[1]})`, ps[0]!);

@@ -14,9 +14,16 @@ import type { NativeKernel, NativeKernelArgs } from '../native-kernel.js';
 /**
  * Below this many output elements the cpu kernel's JS loop is as fast as
  * the crossing into native code (measured: bench/tfjs/elementwise-threshold.mjs,
- * figures in the README's tfjs section).
+ * figures in the README's tfjs section). Adjustable for that measurement.
  */
-export const MIN_NATIVE_SIZE = 32;
+export let MIN_NATIVE_SIZE = 32;
+
+/** Sets the size threshold (the bench measures both sides of it); returns the previous one. */
+export function setElementwiseMinSize(n: number): number {
+  const prev = MIN_NATIVE_SIZE;
+  MIN_NATIVE_SIZE = n;
+  return prev;
+}
 
 let raw: RawElementwise | undefined;
 function native(): RawElementwise {
@@ -39,13 +46,25 @@ function broadcastBinary<Out extends Float32Array | Uint8Array>(
   const av = backend.f32(a);
   const bv = backend.f32(b);
   if (!av || !bv) return null;
-  const p = broadcastPlan(a.shape, b.shape);
+  const p = flatCase(a.shape, b.shape) ?? broadcastPlan(a.shape, b.shape);
   if (!p) return null;
   const n = size(p.outShape);
   if (n < MIN_NATIVE_SIZE) return null;
   const out = make(n);
   run(av, bv, out, p.plan);
   return backend.output(p.outShape, dtype, out);
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+// The cases most calls are (same shape; a one-element operand of no higher
+// rank than the other) without building a plan: at small sizes the plan's
+// allocations are a measurable part of the call.
+function flatCase(a: readonly number[], b: readonly number[]): { outShape: number[]; plan: undefined } | undefined {
+  if (sameShape(a, b)) return { outShape: a.slice(), plan: undefined };
+  if (size(b) === 1 && b.length <= a.length) return { outShape: a.slice(), plan: undefined };
+  if (size(a) === 1 && a.length <= b.length) return { outShape: b.slice(), plan: undefined };
+  return undefined;
 }
 
 type Entry<K extends ElementwiseEntry['kind']> = Extract<ElementwiseEntry, { kind: K }>;

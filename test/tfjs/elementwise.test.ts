@@ -185,3 +185,29 @@ describe('nodegrad/tfjs activation overrides against tfjs-cpu', () => {
     for (let i = 0; i < x.length; i++) expect(Math.abs(ng[i]! - cpu[i]!) <= 1e-15 || ulpDistance(ng[i]!, cpu[i]!) <= 2, `elu(${x[i]})`).toBe(true);
   });
 });
+
+describe('nodegrad/tfjs Pow', () => {
+  it('a scalar exponent of 2 runs natively (x·x, bitwise tfjs-cpu); 3 and a tensor exponent go to cpu', async () => {
+    for (const [exp, native] of [[2, true], [3, false]] as const) {
+      const out: tf.Tensor[] = [];
+      let took = false;
+      for (const name of [BACKEND_NAME, 'cpu']) {
+        await tf.setBackend(name);
+        const a = tf.tensor(data(6 * 37, 1, 'float32'), [6, 37]);
+        const b = tf.scalar(exp);
+        if (name === BACKEND_NAME) {
+          const k = NATIVE_KERNELS.find((n) => n.kernelName === 'Pow')!;
+          const r = k.run({ inputs: { a, b }, attrs: {}, backend: tf.backend() as NodegradBackend }, () => null as never);
+          took = r !== null;
+          if (r && !Array.isArray(r)) (tf.backend() as NodegradBackend).disposeData(r.dataId);
+        }
+        const y = tf.pow(a, b);
+        out.push(tf.tensor(await y.data(), y.shape));
+        tf.dispose([a, b, y]);
+      }
+      await tf.setBackend(BACKEND_NAME);
+      expect(took, `exponent ${exp}`).toBe(native);
+      expectSame(out[0]!, out[1]!, 0, `Pow ${exp}`);
+    }
+  });
+});

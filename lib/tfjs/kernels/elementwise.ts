@@ -8,6 +8,7 @@ import { broadcastPlan } from '../../backend/broadcast.js';
 import type { RawElementwise } from '../../backend/elementwise.js';
 import { ELEMENTWISE, type ElementwiseEntry } from '../../backend/families/elementwise.js';
 import { rawBackend } from '../../backend/index.js';
+import { tryLoadNative } from '../../backend/native.js';
 import type { NodegradBackend } from '../backend.js';
 import type { NativeKernel, NativeKernelArgs } from '../native-kernel.js';
 
@@ -31,6 +32,10 @@ function native(): RawElementwise {
   return raw;
 }
 
+// Where the addon cannot load, every override hands its case to the cpu
+// kernel (tfjs keeps working, at tfjs-cpu's speed).
+const available = (): boolean => raw !== undefined || tryLoadNative() !== undefined;
+
 const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
 // a OP b with broadcasting, into a new array of `Out`'s type.
@@ -42,7 +47,7 @@ function broadcastBinary<Out extends Float32Array | Uint8Array>(
   run: (av: Float32Array, bv: Float32Array, out: Out, plan: Float64Array | undefined) => void,
   dtype: 'float32' | 'bool',
 ): TensorInfo | null {
-  if (!a || !b) return null;
+  if (!a || !b || !available()) return null;
   const av = backend.f32(a);
   const bv = backend.f32(b);
   if (!av || !bv) return null;
@@ -92,7 +97,7 @@ function unaryLike(kernelName: string, input: string, call: (x: Float32Array, y:
     run(args) {
       const t = args.inputs[input];
       const x = t && args.backend.f32(t);
-      if (!t || !x || x.length < MIN_NATIVE_SIZE) return null;
+      if (!t || !x || x.length < MIN_NATIVE_SIZE || !available()) return null;
       const y = new Float32Array(x.length);
       if (!call(x, y, args)) return null;
       return args.backend.output(t.shape.slice(), 'float32', y);
@@ -138,7 +143,7 @@ function eluGrad(e: Entry<'grad'>): NativeKernel {
       if (!dy || !y) return null;
       const g = backend.f32(dy);
       const yv = backend.f32(y);
-      if (!g || !yv || g.length !== yv.length || yv.length < MIN_NATIVE_SIZE) return null;
+      if (!g || !yv || g.length !== yv.length || yv.length < MIN_NATIVE_SIZE || !available()) return null;
       const dx = new Float32Array(yv.length);
       native()[e.name](yv, g, dx);
       return backend.output(y.shape.slice(), 'float32', dx);
@@ -156,12 +161,30 @@ const select: NativeKernel = {
     const tv = backend.f32(t);
     const ev = backend.f32(e);
     if (!(c instanceof Uint8Array) || !tv || !ev) return null;
-    if (c.length !== tv.length || ev.length !== tv.length || tv.length < MIN_NATIVE_SIZE) return null;
+    if (c.length !== tv.length || ev.length !== tv.length || tv.length < MIN_NATIVE_SIZE || !available()) return null;
     const same = (s: readonly number[]) => s.length === t.shape.length && s.every((d, i) => d === t.shape[i]);
     if (!same(condition.shape) || !same(e.shape)) return null;
     const out = new Float32Array(tv.length);
     native().select(c, tv, ev, out);
     return backend.output(t.shape.slice(), 'float32', out);
+  },
+};
+
+// Pow with a one-element float32 exponent of 2 (of no higher rank than the
+// base): Math.pow(x, 2) is x·x exactly in float64, so the square kernel gives
+// tfjs's bits. Any other exponent goes to the cpu kernel (Math.pow has no
+// native twin here).
+const pow: NativeKernel = {
+  kernelName: 'Pow',
+  run({ inputs, backend }) {
+    const { a, b } = inputs;
+    if (!a || !b || !available()) return null;
+    const x = backend.f32(a);
+    const p = backend.f32(b);
+    if (!x || !p || p.length !== 1 || p[0] !== 2 || b.shape.length > a.shape.length || x.length < MIN_NATIVE_SIZE) return null;
+    const y = new Float32Array(x.length);
+    native().square(x, y);
+    return backend.output(a.shape.slice(), 'float32', y);
   },
 };
 
@@ -184,4 +207,4 @@ function kernelOf(e: ElementwiseEntry): NativeKernel {
   }
 }
 
-export const elementwiseKernels: readonly NativeKernel[] = [...ELEMENTWISE.map(kernelOf), select];
+export const elementwiseKernels: readonly NativeKernel[] = [...ELEMENTWISE.map(kernelOf), select, pow];

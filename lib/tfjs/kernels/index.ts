@@ -2,6 +2,7 @@
 // (register.ts), the tests (test/tfjs) and the bench read this one list.
 import type { NativeKernel } from '../native-kernel.js';
 import { activationKernels } from './activations.js';
+import { elementwiseKernels } from './elementwise.js';
 import { matmulKernels } from './matmul.js';
 
-export const NATIVE_KERNELS: readonly NativeKernel[] = [...activationKernels, ...matmulKernels];
+export const NATIVE_KERNELS: readonly NativeKernel[] = [...activationKernels, ...matmulKernels, ...elementwiseKernels];

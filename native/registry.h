@@ -12,6 +12,7 @@ struct ActivationMath;
 struct GemmKernels;
 struct LossKernels;
 struct ProbeKernels;
+struct ReduceKernels;
 namespace optim {
 struct OptimKernels;
 }
@@ -27,6 +28,7 @@ struct KernelRegistry {
   const optim::OptimKernels* optim;
   const LossKernels* losses;
   const ProbeKernels* probes;
+  const ReduceKernels* reduce;
 };
 
 // The tables for `isa`, built once per process (thread-safe static) and never

@@ -3,6 +3,7 @@ import { referenceActivations } from './activations.js';
 import { referenceGemm } from './gemm.js';
 import { referenceLosses } from './losses.js';
 import { referenceOptim } from './optim.js';
+import { referenceReductions } from './reductions.js';
 
 /** The pure-TypeScript backend: float64 arithmetic, one rounding to float32 on store. */
 export const referenceBackend: RawBackend = {
@@ -10,4 +11,5 @@ export const referenceBackend: RawBackend = {
   ...referenceGemm,
   ...referenceOptim,
   ...referenceLosses,
+  ...referenceReductions,
 };

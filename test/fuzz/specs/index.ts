@@ -5,10 +5,12 @@ import { activationSpecs } from './activations.js';
 import { gemmSpecs } from './gemm.js';
 import { lossSpecs } from './losses.js';
 import { optimSpecs } from './optim.js';
+import { reductionSpecs } from './reductions.js';
 
 export const kernelSpecs: Record<string, KernelSpec> = {
   ...activationSpecs,
   ...gemmSpecs,
   ...optimSpecs,
   ...lossSpecs,
+  ...reductionSpecs,
 };

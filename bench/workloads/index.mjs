@@ -4,6 +4,7 @@ import * as activations from './activations.mjs';
 import * as gemm from './gemm.mjs';
 import * as gemv from './gemv.mjs';
 import * as optim from './optim.mjs';
+import * as reductions from './reductions.mjs';
 import * as training from './training-steps.mjs';
 
-export const FAMILIES = [activations, gemm, gemv, optim, training];
+export const FAMILIES = [activations, gemm, gemv, optim, reductions, training];

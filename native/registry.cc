@@ -6,6 +6,7 @@
 #include "kernels/losses.h"
 #include "kernels/optim.h"
 #include "kernels/probes.h"
+#include "kernels/reduce.h"
 
 namespace nodegrad {
 
@@ -26,6 +27,7 @@ KernelRegistry own_tables(Isa isa) {
       r.losses = loss_kernels_avx512();
       r.probes = probe_kernels_avx512();
       r.ew = ew_kernels_avx512();
+      r.reduce = reduce_kernels_avx512();
       r.optim = optim::optim_kernels_avx512();
       break;
     case Isa::avx2:
@@ -36,6 +38,7 @@ KernelRegistry own_tables(Isa isa) {
       r.losses = loss_kernels_avx2();
       r.probes = probe_kernels_avx2();
       r.ew = ew_kernels_avx2();
+      r.reduce = reduce_kernels_avx2();
       break;
     case Isa::neon:
       r.activations = activation_kernels_neon();
@@ -45,6 +48,7 @@ KernelRegistry own_tables(Isa isa) {
       r.losses = loss_kernels_neon();
       r.probes = probe_kernels_neon();
       r.ew = ew_kernels_neon();
+      r.reduce = reduce_kernels_neon();
       break;
     case Isa::scalar:
     default:
@@ -55,6 +59,7 @@ KernelRegistry own_tables(Isa isa) {
       r.losses = loss_kernels_scalar();
       r.probes = probe_kernels_scalar();
       r.ew = ew_kernels_scalar();
+      r.reduce = reduce_kernels_scalar();
       break;
   }
   return r;
@@ -81,6 +86,7 @@ KernelRegistry build(Isa isa) {
   r.losses = or_else(r.losses, lower.losses);
   r.probes = or_else(r.probes, lower.probes);
   r.ew = or_else(r.ew, lower.ew);
+  r.reduce = or_else(r.reduce, lower.reduce);
   return r;
 }
 

@@ -13,6 +13,7 @@ struct GemmKernels;
 struct LossKernels;
 struct ProbeKernels;
 struct EwKernels;
+struct ReduceKernels;
 namespace optim {
 struct OptimKernels;
 }
@@ -29,6 +30,7 @@ struct KernelRegistry {
   const LossKernels* losses;
   const ProbeKernels* probes;
   const EwKernels* ew;
+  const ReduceKernels* reduce;
 };
 
 // The tables for `isa`, built once per process (thread-safe static) and never

@@ -5,6 +5,7 @@ import * as elementwise from './elementwise.mjs';
 import * as gemm from './gemm.mjs';
 import * as gemv from './gemv.mjs';
 import * as optim from './optim.mjs';
+import * as reductions from './reductions.mjs';
 import * as training from './training-steps.mjs';
 
-export const FAMILIES = [activations, elementwise, gemm, gemv, optim, training];
+export const FAMILIES = [activations, elementwise, gemm, gemv, optim, reductions, training];

@@ -4,6 +4,7 @@ import { referenceElementwise } from './elementwise.js';
 import { referenceGemm } from './gemm.js';
 import { referenceLosses } from './losses.js';
 import { referenceOptim } from './optim.js';
+import { referenceReductions } from './reductions.js';
 
 /** The pure-TypeScript backend: float64 arithmetic, one rounding to float32 on store. */
 export const referenceBackend: RawBackend = {
@@ -12,4 +13,5 @@ export const referenceBackend: RawBackend = {
   ...referenceOptim,
   ...referenceLosses,
   ...referenceElementwise,
+  ...referenceReductions,
 };

@@ -6,6 +6,7 @@ import { elementwiseSpecs } from './elementwise.js';
 import { gemmSpecs } from './gemm.js';
 import { lossSpecs } from './losses.js';
 import { optimSpecs } from './optim.js';
+import { reductionSpecs } from './reductions.js';
 
 export const kernelSpecs: Record<string, KernelSpec> = {
   ...activationSpecs,
@@ -13,4 +14,5 @@ export const kernelSpecs: Record<string, KernelSpec> = {
   ...optimSpecs,
   ...lossSpecs,
   ...elementwiseSpecs,
+  ...reductionSpecs,
 };

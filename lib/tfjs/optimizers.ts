@@ -103,12 +103,6 @@ function state(list: OptVar[], i: number, name: string, suffix: string, init: ()
   return s.variable;
 }
 
-/** A state variable's float32 array, written in place; null when it is not a float32 array on `b`. */
-function stateArray(b: NodegradBackend, v: Variable, n: number): Float32Array | null {
-  if (v.dtype !== 'float32' || v.size !== n || !f32Values(b, v.dataId)) return null;
-  return writable(b, v);
-}
-
 /** A float32 scalar tensor's value (tfjs keeps lr, β and β^t in them). */
 function scalarValue(b: NodegradBackend, t: Tensor): number | undefined {
   const v = f32Values(b, t.dataId);

@@ -117,9 +117,9 @@ Napi::Value rms_momentum_step(const Napi::CallbackInfo& info) {
   optim::Scalars s = scalars_arg(info, 5);
   // The refusal mask has bits for three arrays only: this kernel always writes.
   s.guard = 0;
-  return Napi::Number::New(info.Env(), table(info)->rms_momentum(p.data, g.data, v.data, mom.data,
-                                                                 centered ? mg.data : nullptr,
-                                                                 p.length, s));
+  return Napi::Number::New(info.Env(),
+                           table(info)->rms_momentum(p.data, g.data, v.data, mom.data,
+                                                     centered ? mg.data : nullptr, p.length, s));
 }
 
 // sumSquares(x) -> number

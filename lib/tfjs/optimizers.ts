@@ -42,7 +42,7 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { rawBackend } from '../backend/index.js';
 import { adagradScalars, adamScalars, momentumScalars, rmspropMomentumScalars, sgdScalars } from '../backend/optim.js';
 import { BACKEND_NAME, NodegradBackend } from './backend.js';
-import { viewKernels } from './kernels/views.js';
+import { viewKernels } from './kernels/view-guards.js';
 import { f32Values, trackReads, writable } from './owned.js';
 
 interface OptVar {
@@ -257,7 +257,7 @@ let installed = false;
 
 /**
  * Makes tf.train.sgd/momentum/adagrad/rmsprop/adam step natively on the
- * nodegrad backend (idempotent). Registers the view guards (kernels/views.ts)
+ * nodegrad backend (idempotent). Registers the view guards (kernels/view-guards.ts)
  * that keep the in-place steps from writing into an array a view shares.
  */
 export function installNativeOptimizers(): void {

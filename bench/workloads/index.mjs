@@ -3,7 +3,8 @@
 import * as activations from './activations.mjs';
 import * as gemm from './gemm.mjs';
 import * as gemv from './gemv.mjs';
+import * as losses from './losses.mjs';
 import * as optim from './optim.mjs';
 import * as training from './training-steps.mjs';
 
-export const FAMILIES = [activations, gemm, gemv, optim, training];
+export const FAMILIES = [activations, gemm, gemv, losses, optim, training];

@@ -378,6 +378,7 @@ describe('BatchNormalization, LayerNormalization, Dropout made by tfjs-layers 4.
     const dir = join(work, 'meta');
     await model.save(dir, { format: 'tfjs' });
     const good = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach into untyped model.json
     const edits: [(j: any) => void, RegExp][] = [
       [(j) => (j.userDefinedMetadata.nodegrad.batchNorm.batch_normalization_0.batchesTracked = -1), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): userDefinedMetadata\.nodegrad\.batchNorm\["batch_normalization_0"\]\.batchesTracked must be an integer in \[0, 2\^24\], got -1/],
       [(j) => (j.modelTopology.config.layers[0].config.center = 'yes'), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): center and scale must be booleans, got "yes" and true/],

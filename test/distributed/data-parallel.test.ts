@@ -60,6 +60,8 @@ describe.skipIf(!haveCollectives)('data-parallel fit', () => {
       const ev = r.json!.evaluated as { loss: number; accuracy: number };
       expect((r.json!.val_loss as number[]).at(-1)).toBe(ev.loss);
       expect((r.json!.val_accuracy as number[]).at(-1)).toBe(ev.accuracy);
+      // distributed.evaluate (each rank its block, gathered): model.evaluate's numbers, bit for bit.
+      expect(r.json!.distEvaluated).toEqual(ev);
       expect(r.json!.val_loss).toEqual(ranks[0]!.json!.val_loss);
     }
     if (world === 2) {

@@ -39,6 +39,21 @@ export class Evaluation {
     this.rows += n;
   }
 
+  /**
+   * Batch [begin, end)'s mean loss into out[at] and its metric sums into
+   * out[at + 1 + m], computed as add() computes them, without accumulating
+   * (data-parallel validation gathers these per batch: lib/distributed/evaluate.ts).
+   */
+  measure(begin: number, end: number, out: Float64Array, at: number): void {
+    const { d, outputs } = this;
+    const n = end - begin;
+    const b = sliceRows(d, begin, end);
+    const pred = this.model.forward(new Tensor(b.x, [n, d.features]), false);
+    if (this.grad.length < n * outputs) this.grad = new Float32Array(n * outputs);
+    out[at] = this.c.loss.computeBatch(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
+    this.metrics.forEach((m, i) => (out[at + 1 + i] = m.sum(pred.data, b.targets, n, outputs)));
+  }
+
   result(): EvaluateLogs {
     const logs: EvaluateLogs = { loss: this.lossSum / this.rows };
     this.metrics.forEach((m, i) => (logs[m.name] = this.sums[i]! / (m.per === 'row' ? this.rows : this.rows * this.outputs)));

@@ -69,6 +69,8 @@ const PLAN_DENSE_ACTIVATIONS: readonly string[] = ['relu', 'leakyRelu', 'elu', '
 
 function layerOp(l: Layer): number | string {
   const c = l.constructor;
+  // The plan's step has no penalty term: a regularised layer trains step by step.
+  if (l.paramSpecs().some((s) => s.regularizer)) return `layer ${l.className} has a kernelRegularizer, which the plan does not apply`;
   if (c === Dense) {
     // The plan's Dense step knows the activations it was written for; GELU and SiLU (unfused, backward from z) run step by step.
     const a = (l as Dense).activation;

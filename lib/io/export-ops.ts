@@ -4,7 +4,9 @@
 // operation to one layer or node. Weights are views of the model's arena
 // (nothing is copied here); the writers copy what they serialise.
 import { Standardize } from '../data/standardize.js';
+import { BatchNorm1d } from '../layers/batch-norm.js';
 import { Dense } from '../layers/dense.js';
+import { LayerNorm } from '../layers/layer-norm.js';
 import type { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
 import type { Sequential } from '../model/sequential.js';
@@ -87,14 +89,42 @@ export interface DropoutOp {
   rate: number;
 }
 
-export type ExportOp = (DenseOp | PReLUOp | StandardizeOp | DropoutOp | ActivationOp) & {
+/**
+ * BatchNorm1d with PyTorch's conventions as nodegrad keeps them: `momentum`
+ * m weighs the new batch (running ← (1 − m)·running + m·batch; Keras and
+ * ONNX write 1 − m), `runningVar` is the unbiased running variance, used as
+ * it is at inference (so every format's inference formula gives the same
+ * numbers). Without running statistics (`running` null) inference uses the
+ * batch's own statistics.
+ */
+export interface BatchNormOp {
+  kind: 'batchNorm';
+  features: number;
+  eps: number;
+  momentum: number;
+  /** [features] each, or null without affine. */
+  weight: Float32Array | null;
+  bias: Float32Array | null;
+  running: { mean: Float32Array; variance: Float32Array; batches: number } | null;
+}
+
+/** LayerNorm over the feature axis (biased variance), then weight and bias per feature. */
+export interface LayerNormOp {
+  kind: 'layerNorm';
+  features: number;
+  eps: number;
+  weight: Float32Array | null;
+  bias: Float32Array | null;
+}
+
+export type ExportOp = (DenseOp | PReLUOp | StandardizeOp | DropoutOp | BatchNormOp | LayerNormOp | ActivationOp) & {
   /** The nodegrad layer it comes from, for messages: "layers[2] (Dense)". */
   where: string;
   /** That layer's index. */
   layer: number;
 };
 
-const SUPPORTED = 'Dense, PReLU, Standardize, Dropout, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
+const SUPPORTED = 'Dense, PReLU, Standardize, Dropout, BatchNorm1d, LayerNorm, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
 
 /** What a Standardize layer knows about the data besides its numbers: kept as metadata by the exports. */
 export interface DataSchema {
@@ -126,6 +156,22 @@ export function exportOps(model: Sequential, fn: string, target = ''): ExportOp[
       ops.push({ kind: 'dropout', rate: layer.config().p as number, ...at });
     } else if (layer instanceof Standardize) {
       ops.push({ kind: 'standardize', mean: layer.mean, std: layer.std, ...at });
+    } else if (layer instanceof BatchNorm1d) {
+      const [w, b] = layer.parameters();
+      const stats = layer.runningStats;
+      ops.push({
+        kind: 'batchNorm',
+        features: layer.inFeatures,
+        eps: layer.eps,
+        momentum: layer.momentum,
+        weight: w ? w.value.data : null,
+        bias: b ? b.value.data : null,
+        running: stats ?? null,
+        ...at,
+      });
+    } else if (layer instanceof LayerNorm) {
+      const [w, b] = layer.parameters();
+      ops.push({ kind: 'layerNorm', features: layer.inFeatures, eps: layer.eps, weight: w ? w.value.data : null, bias: b ? b.value.data : null, ...at });
     } else if (layer instanceof PReLU) {
       const a = layer.parameters()[0]!.value.data;
       ops.push({ kind: 'prelu', alpha: a, shared: !layer.perFeature, features: layer.inFeatures, ...at });

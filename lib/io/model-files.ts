@@ -22,7 +22,7 @@ import { commit, idOfFile, newSaveId, SAVE_ID, serialised } from './checkpoint.j
 import { fsOps } from './fs-ops.js';
 import { asModelFileError, ModelFileError } from './model-file-error.js';
 import { describeOptimizer, optimizerFromConfig, type OptimizerConfig } from './optimizer-config.js';
-import { decodeTensors, headerLength, parseSafetensorsHeader, readSafetensors, writeSafetensors, type SafetensorsHeader } from './safetensors.js';
+import { decodeTensors, headerLength, parseSafetensorsHeader, readSafetensors, writeSafetensors, type ReadOptions, type SafetensorsHeader } from './safetensors.js';
 import { loadTorchTensors, toTorchTensors, torchLayout, torchSlots, type TorchSlot } from './torch-layout.js';
 
 export { ModelFileError };
@@ -72,10 +72,10 @@ export function weightsToSafetensors(model: Sequential, metadata: Record<string,
  * tensor is missing, extra, misshapen, not F32 or not finite, or the file is
  * corrupt.
  */
-export function loadWeights(model: Sequential, bytes: Uint8Array, source = 'weights'): void {
+export function loadWeights(model: Sequential, bytes: Uint8Array, source = 'weights', options: ReadOptions = {}): void {
   assertFree('loadWeights', model); // a background fit or predictAsync is using the weights
   try {
-    const file = readSafetensors(bytes, source);
+    const file = readSafetensors(bytes, source, options);
     loadTorchTensors(torchLayout(model), file.tensors, source);
   } catch (e) {
     throw asModelFileError(source, e);

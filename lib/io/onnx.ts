@@ -5,8 +5,10 @@
 // "output" [batch, outputFeatures]. A Dense is one Gemm with transB = 1 and
 // its weight stored [out, in] as PyTorch's torch.onnx.export writes it
 // (nodegrad's [in, out] transposed); the activations are the ONNX operators
-// of the same name. Initializers are named like the PyTorch state dict
-// ("0.weight", "0.bias", a PReLU's α "1.weight"): each operation is one
+// of the same name; BatchNorm1d is BatchNormalization in inference mode,
+// LayerNorm is LayerNormalization (both in opset 17), Dropout is Identity.
+// Initializers are named like the PyTorch state dict ("0.weight", "0.bias",
+// a PReLU's α "1.weight", "2.running_mean"): each operation is one
 // nn.Sequential module.
 import { createRequire } from 'node:module';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -31,7 +33,7 @@ function onnxProto(): typeof P {
   return proto;
 }
 
-/** The ONNX operator set the graph uses (default domain). Gemm, Relu, LeakyRelu, Elu, PRelu, Sigmoid, Tanh, Softmax all exist in it. */
+/** The ONNX operator set the graph uses (default domain). Gemm, Relu, LeakyRelu, Elu, PRelu, Sigmoid, Tanh, Softmax, BatchNormalization and LayerNormalization (new in 17) all exist in it. */
 export const ONNX_OPSET = 17;
 /** IR version 8 is the one that goes with opset 17 (ONNX 1.12–1.13). */
 export const ONNX_IR_VERSION = 8;
@@ -41,10 +43,11 @@ export interface OnnxExportOptions {
   softmax?: boolean;
 }
 
-type Attr = { name: string; type: number; f?: number; i?: number };
-// onnx.proto's enum values (AttributeProto.AttributeType FLOAT = 1, INT = 2; TensorProto.DataType FLOAT = 1).
+type Attr = { name: string; type: number; f?: number; i?: number; ints?: number[] };
+// onnx.proto's enum values (AttributeProto.AttributeType FLOAT = 1, INT = 2, INTS = 7; TensorProto.DataType FLOAT = 1).
 const ATTR_FLOAT = 1;
 const ATTR_INT = 2;
+const ATTR_INTS = 7;
 const FLOAT = 1;
 
 function floatAttr(name: string, f: number): Attr {
@@ -53,6 +56,10 @@ function floatAttr(name: string, f: number): Attr {
 
 function intAttr(name: string, i: number): Attr {
   return { name, type: ATTR_INT, i };
+}
+
+function intsAttr(name: string, ints: number[]): Attr {
+  return { name, type: ATTR_INTS, ints };
 }
 
 function initializer(name: string, dims: number[], values: Float32Array): P.ITensorProto {
@@ -114,6 +121,52 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}, ta
         node(k, 'Sub', [`${k}.mean`], [], true);
         node(k, 'Div', [`${k}.std`]);
         break;
+      case 'batchNorm': {
+        // ONNX's BatchNormalization needs scale and B: ones and zeros without affine.
+        const scale = op.weight ? `${k}.weight` : `/${k}/ones`;
+        const shift = op.bias ? `${k}.bias` : `/${k}/zeros`;
+        inits.push(initializer(scale, [op.features], op.weight ?? new Float32Array(op.features).fill(1)));
+        inits.push(initializer(shift, [op.features], op.bias ?? new Float32Array(op.features)));
+        if (op.running) {
+          // Inference mode (training_mode 0) over the running statistics; ONNX's
+          // momentum, like Keras's, weighs the old value: 1 − PyTorch's m.
+          inits.push(initializer(`${k}.running_mean`, [op.features], op.running.mean), initializer(`${k}.running_var`, [op.features], op.running.variance));
+          node(k, 'BatchNormalization', [scale, shift, `${k}.running_mean`, `${k}.running_var`], [floatAttr('epsilon', op.eps), floatAttr('momentum', 1 - op.momentum), intAttr('training_mode', 0)]);
+        } else {
+          // No running statistics: nodegrad normalises each batch with its own
+          // mean and biased variance at inference too, spelled out over axis 0
+          // (ReduceMean's axes is an attribute up to opset 17).
+          const x = h;
+          const reduce = [intsAttr('axes', [0]), intAttr('keepdims', 1)];
+          node(k, 'ReduceMean', [], reduce, true, 'mean');
+          const mean = h;
+          h = x;
+          node(k, 'Sub', [mean], [], true);
+          const d = h;
+          node(k, 'Mul', [d], [], true, 'square');
+          node(k, 'ReduceMean', [], reduce, true, 'var');
+          node(k, 'Add', [constant(k, 'eps', op.eps)], [], true, 'eps');
+          node(k, 'Sqrt', [], [], true);
+          const sd = h;
+          h = d;
+          node(k, 'Div', [sd], [], true);
+          node(k, 'Mul', [scale], [], true, 'scale');
+          node(k, 'Add', [shift]);
+        }
+        break;
+      }
+      case 'layerNorm': {
+        // LayerNormalization (opset 17) over the last axis; Scale is required (ones without affine), B optional.
+        const scale = op.weight ? `${k}.weight` : `/${k}/ones`;
+        inits.push(initializer(scale, [op.features], op.weight ?? new Float32Array(op.features).fill(1)));
+        const inputs = [scale];
+        if (op.bias) {
+          inits.push(initializer(`${k}.bias`, [op.features], op.bias));
+          inputs.push(`${k}.bias`);
+        }
+        node(k, 'LayerNormalization', inputs, [intAttr('axis', -1), floatAttr('epsilon', op.eps)]);
+        break;
+      }
       case 'prelu':
         // Slope [features] (or [1]) broadcasts over [batch, features].
         inits.push(initializer(`${k}.weight`, [op.alpha.length], op.alpha));
@@ -171,7 +224,7 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}, ta
   if (softmax) node(ops.length, 'Softmax', [], [intAttr('axis', -1)]);
   const version = info().version;
   const onnx = onnxProto();
-  if (onnx.AttributeProto.AttributeType.FLOAT !== ATTR_FLOAT || onnx.AttributeProto.AttributeType.INT !== ATTR_INT || onnx.TensorProto.DataType.FLOAT !== FLOAT) {
+  if (onnx.AttributeProto.AttributeType.FLOAT !== ATTR_FLOAT || onnx.AttributeProto.AttributeType.INT !== ATTR_INT || onnx.AttributeProto.AttributeType.INTS !== ATTR_INTS || onnx.TensorProto.DataType.FLOAT !== FLOAT) {
     throw new Error('exportOnnx: onnx-proto enum values differ from onnx.proto (an incompatible onnx-proto version)');
   }
   const message = onnx.ModelProto.create({

@@ -1,6 +1,7 @@
 // The safetensors container (https://github.com/huggingface/safetensors):
 // an 8-byte little-endian header length N, N bytes of JSON header, then the
-// raw little-endian tensor bytes. Only F32 tensors are read or written here.
+// raw little-endian tensor bytes. Only F32 tensors are written here; F32
+// is read, and I64 where the caller allows it (PyTorch's batch counters).
 // Every check happens before anything is returned, so a caller that
 // validates the result against its model before copying never half-loads.
 
@@ -96,7 +97,7 @@ export function headerLength(first8: Uint8Array, fileLength: number, source = 's
  * ranges, ranges that tile the data section exactly. Allocates nothing in
  * proportion to the tensors.
  */
-export function parseSafetensorsHeader(headerBytes: Uint8Array, fileLength: number, source = 'safetensors'): SafetensorsHeader {
+export function parseSafetensorsHeader(headerBytes: Uint8Array, fileLength: number, source = 'safetensors', options: ReadOptions = {}): SafetensorsHeader {
   const n = headerBytes.length;
   let header: unknown;
   try {
@@ -117,7 +118,7 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileLength: numb
       }
       continue;
     }
-    entries.push(parseEntry(source, name, info));
+    entries.push(parseEntry(source, name, info, options.int64?.(name) ?? false));
   }
   // Byte ranges must tile the data section exactly: no gap, no overlap.
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
@@ -134,10 +135,22 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileLength: numb
 }
 
 /** The tensors of a validated header, decoded from `data` (the data section). */
-export function decodeTensors(header: SafetensorsHeader, data: Uint8Array): Map<string, NamedTensor> {
+export function decodeTensors(header: SafetensorsHeader, data: Uint8Array, source = 'safetensors'): Map<string, NamedTensor> {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const tensors = new Map<string, NamedTensor>();
   for (const e of header.entries) {
+    if (e.dtype === 'I64') {
+      // A counter (PyTorch's num_batches_tracked): float32 holds it exactly up to 2^24.
+      const count = (e.end - e.begin) / 8;
+      const out = new Float32Array(count);
+      for (let i = 0; i < count; i++) {
+        const v = view.getBigInt64(e.begin + 8 * i, true);
+        if (v < -(2n ** 24n) || v > 2n ** 24n) fail(source, `tensor "${e.name}" holds the I64 value ${v} at index ${i}, beyond 2^24, which float32 cannot hold exactly`);
+        out[i] = Number(v);
+      }
+      tensors.set(e.name, { name: e.name, shape: e.shape, data: out });
+      continue;
+    }
     const count = (e.end - e.begin) / 4;
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) out[i] = view.getFloat32(e.begin + 4 * i, true);
@@ -152,17 +165,22 @@ export function decodeTensors(header: SafetensorsHeader, data: Uint8Array): Map<
  * length, header JSON, a non-F32 dtype, shapes that do not match the byte
  * ranges, overlapping or missing byte ranges.
  */
-export function readSafetensors(bytes: Uint8Array, source = 'safetensors'): SafetensorsFile {
+export function readSafetensors(bytes: Uint8Array, source = 'safetensors', options: ReadOptions = {}): SafetensorsFile {
   const n = headerLength(bytes, bytes.length, source);
-  const header = parseSafetensorsHeader(bytes.subarray(8, 8 + n), bytes.length, source);
-  return { tensors: decodeTensors(header, bytes.subarray(header.dataStart)), metadata: header.metadata };
+  const header = parseSafetensorsHeader(bytes.subarray(8, 8 + n), bytes.length, source, options);
+  return { tensors: decodeTensors(header, bytes.subarray(header.dataStart), source), metadata: header.metadata };
 }
 
-function parseEntry(source: string, name: string, info: unknown): SafetensorsEntry {
+export interface ReadOptions {
+  /** Tensors that may be I64 (read as float32, exact up to 2^24): PyTorch's num_batches_tracked counters. Every other tensor must be F32. */
+  int64?: (name: string) => boolean;
+}
+
+function parseEntry(source: string, name: string, info: unknown, int64 = false): SafetensorsEntry {
   if (info === null || typeof info !== 'object') fail(source, `tensor "${name}" must be an object with dtype, shape, data_offsets`);
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) fail(source, `tensor "${name}" has unknown dtype ${JSON.stringify(dtype)}`);
-  if (dtype !== 'F32') fail(source, `tensor "${name}" has dtype ${dtype}; only F32 is supported (convert with tensor.float())`);
+  if (dtype !== 'F32' && !(int64 && dtype === 'I64')) fail(source, `tensor "${name}" has dtype ${dtype}; only F32 is supported (convert with tensor.float())`);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     fail(source, `tensor "${name}" shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
   }
@@ -171,8 +189,9 @@ function parseEntry(source: string, name: string, info: unknown): SafetensorsEnt
   }
   const count = (shape as number[]).reduce((a, b) => a * b, 1);
   const [begin, end] = offsets as [number, number];
-  if (end - begin !== count * 4) {
-    fail(source, `tensor "${name}" shape [${(shape as number[]).join(', ')}] needs ${count * 4} bytes but data_offsets span ${end - begin}`);
+  const bytes = dtype === 'I64' ? 8 : 4;
+  if (end - begin !== count * bytes) {
+    fail(source, `tensor "${name}" shape [${(shape as number[]).join(', ')}] needs ${count * bytes} bytes but data_offsets span ${end - begin}`);
   }
   return { name, dtype, shape: shape as number[], begin, end };
 }

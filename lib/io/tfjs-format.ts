@@ -3,7 +3,9 @@
 // that tf.loadLayersModel reads, in the browser (over HTTP) or in Node.
 // The topology is a Keras Sequential as tfjs-layers' keras_format
 // describes it; weights are named "<layer>/kernel", "<layer>/bias",
-// "<layer>/alpha" and stored as little-endian float32 in manifest order.
+// "<layer>/alpha", "<layer>/gamma", "<layer>/beta", "<layer>/moving_mean",
+// "<layer>/moving_variance" and stored as little-endian float32 in
+// manifest order.
 // Keras kernels are [in, out], the layout nodegrad's Dense keeps, so they
 // are written as they are (PyTorch's [out, in] is the transposed one).
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -45,8 +47,20 @@ export interface TfjsModelJSON {
   format: 'layers-model';
   generatedBy: string;
   convertedBy: null;
-  /** A Standardize layer's feature names and class labels (tfjs keeps userDefinedMetadata as is). */
-  userDefinedMetadata?: { nodegrad: DataSchema };
+  /** A Standardize layer's feature names and class labels, and what Keras's BatchNormalization cannot hold (tfjs keeps userDefinedMetadata as is). */
+  userDefinedMetadata?: { nodegrad: TfjsNodegradMetadata };
+}
+
+/**
+ * Per BatchNormalization layer name: nodegrad's own momentum (Keras holds
+ * 1 − m, and 1 − (1 − m) is not always m again in float64) and
+ * num_batches_tracked (Keras has no such counter), so an import gives back
+ * the same config and buffers.
+ */
+export type BatchNormMetadata = Record<string, { momentum: number; batchesTracked: number }>;
+
+export interface TfjsNodegradMetadata extends DataSchema {
+  batchNorm?: BatchNormMetadata;
 }
 
 export interface TfjsArtifacts {
@@ -103,6 +117,8 @@ function activationName(op: ExportOp, target: string): string | null {
     case 'prelu':
     case 'standardize':
     case 'dropout':
+    case 'batchNorm':
+    case 'layerNorm':
       return null;
   }
 }
@@ -118,6 +134,7 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
   if (typeof softmax !== 'boolean') throw new TypeError(`exportTfjs: options.softmax must be a boolean, got ${typeof softmax}`);
   const ops = exportOps(model, 'exportTfjs', target);
   const layers: KerasLayerJSON[] = [];
+  const batchNorm: BatchNormMetadata = {};
   const weights: TfjsWeightEntry[] = [];
   const data: Float32Array[] = [];
   const add = (name: string, shape: number[], values: Float32Array): void => {
@@ -148,6 +165,36 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
       layer = { class_name: 'BatchNormalization', config: { name, trainable: false, axis: -1, epsilon: 0, center: false, scale: false } };
       add(`${name}/moving_mean`, [op.mean.length], op.mean);
       add(`${name}/moving_variance`, [op.std.length], op.std.map((s) => s * s));
+    } else if (op.kind === 'batchNorm') {
+      if (!op.running) {
+        // tfjs's BatchNormalization always uses its moving statistics at inference.
+        throw exportError(
+          'exportTfjs',
+          target,
+          `${op.where} has trackRunningStats false (it normalises with each batch's own statistics at inference); TensorFlow.js's BatchNormalization always uses moving statistics at inference, so this model cannot be exported to tfjs (ONNX keeps it)`,
+        );
+      }
+      const name = `batch_normalization_${op.layer}`;
+      // Keras's momentum is the weight of the old moving value: 1 − PyTorch's m.
+      // moving_variance is nodegrad's running_var as it is (PyTorch's unbiased
+      // one), so inference is the same formula; tfjs, training on, would update
+      // it with the biased batch variance.
+      const affine = op.weight !== null;
+      layer = {
+        class_name: 'BatchNormalization',
+        config: { name, trainable: true, axis: -1, momentum: 1 - op.momentum, epsilon: op.eps, center: affine, scale: affine },
+      };
+      if (op.weight) add(`${name}/gamma`, [op.features], op.weight);
+      if (op.bias) add(`${name}/beta`, [op.features], op.bias);
+      add(`${name}/moving_mean`, [op.features], op.running.mean);
+      add(`${name}/moving_variance`, [op.features], op.running.variance);
+      batchNorm[name] = { momentum: op.momentum, batchesTracked: op.running.batches };
+    } else if (op.kind === 'layerNorm') {
+      const name = `layer_normalization_${op.layer}`;
+      const affine = op.weight !== null;
+      layer = { class_name: 'LayerNormalization', config: { name, trainable: true, axis: -1, epsilon: op.eps, center: affine, scale: affine } };
+      if (op.weight) add(`${name}/gamma`, [op.features], op.weight);
+      if (op.bias) add(`${name}/beta`, [op.features], op.bias);
     } else if (op.kind === 'prelu') {
       const name = `p_re_lu_${op.layer}`;
       // shared_axes [1]: one α for every feature of a [batch, features] input (alpha shape [1]).
@@ -182,6 +229,7 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
   }
   const version = info().version;
   const schema = dataSchema(model);
+  const meta: TfjsNodegradMetadata | null = schema || Object.keys(batchNorm).length ? { ...schema, ...(Object.keys(batchNorm).length ? { batchNorm } : {}) } : null;
   return {
     modelJson: {
       modelTopology: { class_name: 'Sequential', config: { name: 'sequential', layers }, keras_version: `nodegrad ${version}`, backend: 'tensor_flow.js' },
@@ -189,7 +237,7 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
       format: 'layers-model',
       generatedBy: `nodegrad ${version}`,
       convertedBy: null,
-      ...(schema ? { userDefinedMetadata: { nodegrad: schema } } : {}),
+      ...(meta ? { userDefinedMetadata: { nodegrad: meta } } : {}),
     },
     shards,
   };

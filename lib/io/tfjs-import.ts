@@ -32,6 +32,9 @@ export interface TfjsImportOptions {
 }
 
 type Obj = Record<string, unknown>;
+
+/** num_batches_tracked of each BatchNorm1d being imported (from nodegrad's metadata; Keras has no counter), set once the model is built. */
+const batchesTracked = new WeakMap<Layer, number>();
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** True when `json` is a TF.js Layers model.json rather than nodegrad's own (which has no modelTopology). */
@@ -43,8 +46,10 @@ export function isTfjsModelJson(json: unknown): boolean {
 interface Want {
   name: string;
   shape: number[];
-  /** Fills the built layer's parameter `param` with the tensor (-1: a constructor input, see Planned.make). */
+  /** Fills the built layer's parameter `param` with the tensor (-1: a constructor input, see Planned.make, or a buffer). */
   param: number;
+  /** Fills the built layer's buffer of this index instead (BatchNorm1d's running statistics). */
+  buffer?: number;
   layer: number;
 }
 
@@ -54,7 +59,32 @@ interface Planned {
   wants: Want[];
 }
 
-const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, Dropout, BatchNormalization (center and scale false), InputLayer';
+const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, Dropout, BatchNormalization, LayerNormalization, InputLayer';
+
+/** Keras's feature axis of a [batch, features] input: -1, 1, or a one-element list of them. */
+function isFeatureAxis(axis: unknown): boolean {
+  return axis === undefined || axis === -1 || axis === 1 || (Array.isArray(axis) && axis.length === 1 && (axis[0] === -1 || axis[0] === 1));
+}
+
+/** A normalisation layer's center/scale pair as nodegrad's one affine flag (both or neither). */
+function affineOf(c: Obj, refuse: (why: string) => never, flag: string): boolean {
+  const center = c.center ?? true;
+  const scale = c.scale ?? true;
+  if (typeof center !== 'boolean' || typeof scale !== 'boolean') refuse(`center and scale must be booleans, got ${JSON.stringify(center)} and ${JSON.stringify(scale)}`);
+  if (center !== scale) refuse(`center ${String(center)} with scale ${String(scale)} is not supported (nodegrad's ${flag} learns both weight and bias, or neither)`);
+  for (const k of ['beta_regularizer', 'gamma_regularizer', 'beta_constraint', 'gamma_constraint']) {
+    // Harmless for predictions, but fine-tuning here would silently drop them.
+    if (c[k] !== undefined && c[k] !== null) refuse(`${k} is not supported`);
+  }
+  return center as boolean;
+}
+
+/** epsilon as nodegrad's norm layers take it: a float32-finite number > 0. */
+function epsOf(c: Obj, refuse: (why: string) => never): number {
+  const eps = c.epsilon ?? 0.001;
+  if (typeof eps !== 'number' || !(eps > 0) || !(Math.abs(eps) <= 3.4028234663852886e38)) refuse(`epsilon must be a finite number > 0, got ${JSON.stringify(eps)}`);
+  return eps as number;
+}
 
 /** tfjs activation identifiers nodegrad has a kernel for: the kernel name and its parameter. */
 const TFJS_ACTIVATIONS: Record<string, { name: string; className: string; config: Record<string, unknown> }> = {
@@ -78,6 +108,16 @@ function available(make: () => Layer): (() => Layer) | null {
   } catch {
     return null;
   }
+}
+
+/** A factory tried once now; what the layer's constructor refuses (an ε below float32's range, say) is refused naming the layer. */
+function buildable(make: () => Layer, refuse: (why: string) => never): () => Layer {
+  try {
+    make();
+  } catch (e) {
+    refuse((e as Error).message);
+  }
+  return make;
 }
 
 function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema: Obj | null): { inputFeatures: number; layers: Planned[] } {
@@ -201,28 +241,67 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema
         return;
       }
       case 'BatchNormalization': {
-        // Only the form nodegrad's Standardize exports as: no learned scale or
-        // offset, so in inference mode it is (x − moving_mean) / √(moving_variance + ε).
         const f = need();
-        if (c.center !== false || c.scale !== false) refuse('only a BatchNormalization with center: false and scale: false (a fixed standardisation) is supported');
-        if (c.axis !== undefined && c.axis !== -1 && c.axis !== 1 && !(Array.isArray(c.axis) && c.axis.length === 1 && (c.axis[0] === -1 || c.axis[0] === 1))) {
-          refuse(`axis ${JSON.stringify(c.axis)} is not the feature axis`);
-        }
-        const eps = c.epsilon ?? 0.001;
-        if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) refuse(`epsilon must be a finite number >= 0, got ${JSON.stringify(eps)}`);
+        if (!isFeatureAxis(c.axis)) refuse(`axis ${JSON.stringify(c.axis)} is not the feature axis`);
         const meanName = `${name}/moving_mean`;
         const varName = `${name}/moving_variance`;
-        const extra = {
-          ...(Array.isArray(schema?.featureNames) && out.length === 0 ? { featureNames: schema!.featureNames as string[] } : {}),
-          ...(Array.isArray(schema?.classLabels) && out.length === 0 ? { classLabels: schema!.classLabels as string[] } : {}),
-        };
+        if (c.center === false && c.scale === false && c.trainable === false) {
+          // Frozen, with no learned scale or offset: a fixed standardisation,
+          // the form nodegrad's Standardize exports as (ε 0):
+          // (x − moving_mean) / √(moving_variance + ε).
+          const e = c.epsilon ?? 0.001;
+          if (typeof e !== 'number' || !(e >= 0) || !Number.isFinite(e)) refuse(`epsilon must be a finite number >= 0, got ${JSON.stringify(e)}`);
+          const extra = {
+            ...(Array.isArray(schema?.featureNames) && out.length === 0 ? { featureNames: schema!.featureNames as string[] } : {}),
+            ...(Array.isArray(schema?.classLabels) && out.length === 0 ? { classLabels: schema!.classLabels as string[] } : {}),
+          };
+          out.push({
+            make: (v) => new Standardize({ mean: v.get(meanName)!, std: v.get(varName)!.map((x) => Math.sqrt(x + (e as number))), ...extra }),
+            wants: [
+              { name: meanName, shape: [f], param: -1, layer: idx },
+              { name: varName, shape: [f], param: -1, layer: idx },
+            ],
+          });
+          return;
+        }
+        // A BatchNorm1d: Keras's momentum k weighs the old moving value, PyTorch's
+        // m the new batch, so m = 1 − k (nodegrad's export records its exact m,
+        // which 1 − (1 − m) may miss by an ulp, and num_batches_tracked).
+        const affine = affineOf(c, refuse, 'BatchNorm1d');
+        const eps = epsOf(c, refuse);
+        const k = c.momentum ?? 0.99;
+        if (typeof k !== 'number' || !(k >= 0 && k <= 1)) refuse(`momentum must be a number in [0, 1], got ${JSON.stringify(k)}`);
+        const recorded = isObj(schema?.batchNorm) && isObj(schema.batchNorm[name]) ? (schema.batchNorm[name] as Obj) : null;
+        const exact = recorded && typeof recorded.momentum === 'number' && 1 - recorded.momentum === k ? recorded.momentum : null;
+        const momentum = exact ?? 1 - (k as number);
+        const b = recorded ? recorded.batchesTracked : 0;
+        if (!Number.isSafeInteger(b) || (b as number) < 0 || (b as number) > 2 ** 24) {
+          refuse(`userDefinedMetadata.nodegrad.batchNorm["${name}"].batchesTracked must be an integer in [0, 2^24], got ${JSON.stringify(b)}`);
+        }
+        const batches = b as number;
+        const wants: Want[] = [];
+        if (affine) {
+          wants.push({ name: `${name}/gamma`, shape: [f], param: 0, layer: idx }, { name: `${name}/beta`, shape: [f], param: 1, layer: idx });
+        }
+        wants.push({ name: meanName, shape: [f], param: -1, buffer: 0, layer: idx }, { name: varName, shape: [f], param: -1, buffer: 1, layer: idx });
+        const make = buildable(() => layerFromJSON({ className: 'BatchNorm1d', config: { features: f, eps, momentum, affine, trackRunningStats: true } }), refuse);
         out.push({
-          make: (v) => new Standardize({ mean: v.get(meanName)!, std: v.get(varName)!.map((x) => Math.sqrt(x + (eps as number))), ...extra }),
-          wants: [
-            { name: meanName, shape: [f], param: -1, layer: idx },
-            { name: varName, shape: [f], param: -1, layer: idx },
-          ],
+          make: () => {
+            const l = make!();
+            batchesTracked.set(l, batches);
+            return l;
+          },
+          wants,
         });
+        return;
+      }
+      case 'LayerNormalization': {
+        const f = need();
+        if (!isFeatureAxis(c.axis)) refuse(`axis ${JSON.stringify(c.axis)} is not the feature axis (nodegrad's LayerNorm normalises each row over its features)`);
+        const affine = affineOf(c, refuse, 'LayerNorm');
+        const eps = epsOf(c, refuse);
+        const make = buildable(() => layerFromJSON({ className: 'LayerNorm', config: { features: f, eps, elementwiseAffine: affine } }), refuse);
+        out.push({ make: make!, wants: affine ? [{ name: `${name}/gamma`, shape: [f], param: 0, layer: idx }, { name: `${name}/beta`, shape: [f], param: 1, layer: idx }] : [] });
         return;
       }
       case 'Dropout': {
@@ -376,6 +455,15 @@ export async function importTfjsJson(json: unknown, dir: string, options: TfjsIm
     throw new ModelFileError(path, `${path}: the architecture is invalid: ${(e as Error).message}`);
   }
   // Keras [in, out] kernels are nodegrad's layout: copied as they are.
-  for (const w of wants) if (w.param >= 0) model.layers[w.layer]!.parameters()[w.param]!.value.data.set(values.get(w.name)!);
+  for (const w of wants) {
+    const layer = model.layers[w.layer]!;
+    if (w.param >= 0) layer.parameters()[w.param]!.value.data.set(values.get(w.name)!);
+    else if (w.buffer !== undefined) layer.buffers()[w.buffer]!.value.data.set(values.get(w.name)!);
+  }
+  for (const layer of model.layers) {
+    const n = batchesTracked.get(layer);
+    // num_batches_tracked is BatchNorm1d's third buffer.
+    if (n !== undefined) layer.buffers()[2]!.value.data[0] = n;
+  }
   return model;
 }

@@ -1,8 +1,9 @@
 // A bare PyTorch state_dict (safetensors, as safetensors.torch.save_file
-// writes model.state_dict()) of an nn.Sequential of Linear and activation
-// modules, with the architecture given as nodegrad layers (a state dict
-// holds tensors, not modules: ReLU, Tanh, LeakyReLU's slope leave no trace
-// in it). Module i of the nn.Sequential is the i-th PyTorch module of the
+// writes model.state_dict()) of an nn.Sequential of Linear, PReLU,
+// BatchNorm1d, LayerNorm, Dropout and activation modules, with the
+// architecture given as nodegrad layers (a state dict holds tensors, not
+// modules: ReLU, Dropout, LeakyReLU's slope, a norm layer's eps and
+// momentum leave no trace in it). Module i of the nn.Sequential is the i-th PyTorch module of the
 // layer list: a Dense with a fused activation counts as two (Linear, then
 // the activation), as in lib/io/torch-layout.ts, so
 // nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)) is
@@ -13,7 +14,9 @@
 import { readFile } from 'node:fs/promises';
 import type { BackendName } from '../backend/index.js';
 import { typeError } from '../errors.js';
+import { BatchNorm1d } from '../layers/batch-norm.js';
 import { Dense } from '../layers/dense.js';
+import { LayerNorm } from '../layers/layer-norm.js';
 import { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
 import { Sequential } from '../model/sequential.js';
@@ -29,6 +32,8 @@ interface Expected {
   name: string;
   shape: number[];
   where: string;
+  /** PyTorch stores this one as int64 (num_batches_tracked); read as float32. */
+  int64?: boolean;
 }
 
 /** The state-dict tensors an nn.Sequential equal to `layers` has, computed without building anything. */
@@ -48,7 +53,19 @@ function expectedTensors(layers: readonly Layer[], inputFeatures: number | undef
       slot += layer.activation === null ? 1 : 2;
       return;
     }
-    if (layer instanceof PReLU) {
+    if (layer instanceof BatchNorm1d || layer instanceof LayerNorm) {
+      if (features !== undefined && layer.inFeatures !== features) {
+        throw new RangeError(`fromStateDict: ${where} features must be ${features} to match the layer before it, got ${layer.inFeatures}`);
+      }
+      const module = layer instanceof BatchNorm1d ? 'nn.BatchNorm1d' : 'nn.LayerNorm';
+      // weight, bias (with affine) and BatchNorm1d's running_mean, running_var,
+      // num_batches_tracked (with trackRunningStats), under PyTorch's names.
+      for (const p of layer.paramSpecs()) out.push({ name: `${slot}.${p.name}`, shape: [...p.shape], where: `${where}, ${module} ${p.name}` });
+      for (const b of layer.bufferSpecs()) {
+        out.push({ name: `${slot}.${b.name}`, shape: [...b.shape], where: `${where}, ${module} ${b.name}`, ...(b.name === 'num_batches_tracked' ? { int64: true } : {}) });
+      }
+      features = layer.inFeatures;
+    } else if (layer instanceof PReLU) {
       if (layer.perFeature && features === undefined) {
         throw new RangeError(`fromStateDict: options.inputFeatures must be given when layers[0] (PReLU) does not fix its input features, got undefined`);
       }
@@ -91,8 +108,9 @@ function readHeader(bytes: Uint8Array, source: string): Map<string, HeaderEntry>
 /**
  * Builds a Sequential of `layers` holding the weights of a PyTorch
  * state_dict saved with safetensors (`file`: a path or the file's bytes).
- * A tensor the layers do not account for (a BatchNorm's running_mean, a
- * Conv weight), a missing one, a shape or dtype that does not match, is a
+ * BatchNorm1d's num_batches_tracked may be int64, as PyTorch saves it.
+ * A tensor the layers do not account for (a Conv weight, a BatchNorm's
+ * running_mean where the layers have none), a missing one, a shape or dtype that does not match, is a
  * ModelFileError naming the tensor, thrown before the model is built (the
  * layers stay unbuilt and usable).
  */
@@ -123,13 +141,13 @@ export async function fromStateDict(file: string | Uint8Array, layers: readonly 
   const extra = [...header.keys()].filter((k) => !names.has(k));
   if (extra.length > 0) {
     throw new ModelFileError(source, 
-      `${source}: tensor${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ${extra.length > 1 ? 'are' : 'is'} not part of the given layers (nodegrad imports nn.Sequential of Linear, PReLU and parameter-free activations; a module index shifted by a missing activation layer shows here too)`,
+      `${source}: tensor${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ${extra.length > 1 ? 'are' : 'is'} not part of the given layers (nodegrad imports nn.Sequential of Linear, PReLU, BatchNorm1d, LayerNorm and parameter-free modules such as activations and Dropout; a module index shifted by a missing activation layer shows here too)`,
     );
   }
   for (const e of expected) {
     const h = header.get(e.name);
     if (!h) throw new ModelFileError(source, `${source}: tensor ${e.name} (${e.where}) is missing`);
-    if (h.dtype !== 'F32') {
+    if (h.dtype !== 'F32' && !(e.int64 && h.dtype === 'I64')) {
       throw new ModelFileError(source, `${source}: tensor ${e.name} (${e.where}) has dtype ${JSON.stringify(h.dtype)}; only F32 is supported (save model.float().state_dict())`);
     }
     const s = h.shape;
@@ -147,7 +165,8 @@ export async function fromStateDict(file: string | Uint8Array, layers: readonly 
   }
   try {
     // Full validation (byte ranges, finite values), then the copy with [out, in] → [in, out].
-    loadWeights(model, bytes, source);
+    const int64 = new Set(expected.filter((e) => e.int64).map((e) => e.name));
+    loadWeights(model, bytes, source, { int64: (name) => int64.has(name) });
   } catch (e) {
     throw e instanceof ModelFileError ? e : new ModelFileError(source, (e as Error).message, { cause: e });
   }

@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sequential } from '../../lib/index.js';
 import { buildJs } from '../train/helpers.js';
-import { F32_FORWARD_TOL, f64Predict, fillWeights, input, maxAbsDiff, TFJS_CASES } from './helpers.js';
+import { amplification, F32_FORWARD_TOL, f64Predict, fillWeights, input, MAX_AMPLIFICATION, maxAbsDiff, TFJS_CASES } from './helpers.js';
 import { fileLoadHandler } from './tfjs-node-io.js';
 
 let cli = '';
@@ -87,6 +87,52 @@ describe('nodegrad export', () => {
     const out = await s.run({ input: new ort.Tensor('float32', x.data, [6, 3]) });
     expect(maxAbsDiff(out.output!.data as Float32Array, oracle)).toBeLessThanOrEqual(F32_FORWARD_TOL);
     await s.release();
+  });
+
+  it('a model with BatchNorm1d, LayerNorm and Dropout (trained: running statistics set) exports to both formats; a tfjs refusal names the layer', async () => {
+    const { BatchNorm1d, Dense, Dropout, LayerNorm, Tensor } = await import('../../lib/index.js');
+    const model = new Sequential([new Dense(5, 8, { activation: 'tanh' }), new BatchNorm1d(8, { momentum: 0.2 }), new Dropout(0.25), new LayerNorm(8), new Dense(8, 3)]);
+    const xs = input(64, 4);
+    const ys = new Tensor(Float32Array.from({ length: 64 * 3 }, (_, i) => Math.sin(xs.data[Math.floor(i / 3) * 5 + (i % 3)]!)), [64, 3]);
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    await model.fit(xs, ys, { epochs: 3, batchSize: 16, seed: 1, verbose: 0 });
+    expect((model.layers[1] as InstanceType<typeof BatchNorm1d>).runningStats!.batches).toBe(12);
+    const dir = join(work, 'norm-model');
+    await model.save(dir);
+    const x = input(9, 5);
+    const oracle = f64Predict(model, x);
+    // Norm layers amplify float32 error by at most A (helpers.ts, measured on x).
+    const a = amplification(model, x);
+    expect(a).toBeLessThanOrEqual(MAX_AMPLIFICATION);
+
+    const web = join(work, 'norm-web');
+    const r1 = run(['export', '--model', dir, '--format', 'tfjs', '--out', web]);
+    expect(r1.stderr).toBe('');
+    expect(r1.stdout).toBe(`exported 5 layers (${model.values.length} parameters) to ${web} as a TF.js Layers model\n`);
+    await tf.setBackend('cpu');
+    const t = await tf.loadLayersModel(fileLoadHandler(tf, web));
+    expect(t.layers.map((l) => l.getClassName())).toEqual(['Dense', 'BatchNormalization', 'Dropout', 'LayerNormalization', 'Dense']);
+    expect(maxAbsDiff(tf.tidy(() => (t.predict(tf.tensor2d(x.data, [9, 5])) as tf.Tensor).dataSync()), oracle)).toBeLessThanOrEqual(F32_FORWARD_TOL * a);
+    t.dispose();
+    // And back, running statistics included.
+    const back = await Sequential.load(web);
+    expect(Array.from(back.bufferValues)).toEqual(Array.from(model.bufferValues));
+
+    const onnxFile = join(work, 'norm.onnx');
+    const r2 = run(['export', '--model', dir, '--format', 'onnx', '--out', onnxFile]);
+    expect(r2.stderr).toBe('');
+    expect(r2.code).toBe(0);
+    const s = await ort.InferenceSession.create(onnxFile);
+    const out = await s.run({ input: new ort.Tensor('float32', x.data, [9, 5]) });
+    expect(maxAbsDiff(out.output!.data as Float32Array, oracle)).toBeLessThanOrEqual(F32_FORWARD_TOL * a);
+    await s.release();
+
+    const noStats = join(work, 'no-stats');
+    await new Sequential([new Dense(2, 3), new BatchNorm1d(3, { trackRunningStats: false })]).save(noStats);
+    const r3 = run(['export', '--model', noStats, '--format', 'tfjs', '--out', join(work, 'no-stats-web')]);
+    expect(r3.stderr).toMatch(/^nodegrad: exportTfjs: layers\[1\] \(BatchNorm1d\) has trackRunningStats false/);
+    expect(r3.code).toBe(2);
+    expect(run(['export', '--model', noStats, '--format', 'onnx', '--out', join(work, 'no-stats.onnx')]).code).toBe(0);
   });
 
   it('bad flags and models: one line on stderr, exit code 2', async () => {

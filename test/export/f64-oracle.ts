@@ -51,13 +51,18 @@ function act(name: string, c: Record<string, unknown>, v: number): number {
 const LAYER_ACTIVATION: Record<string, string> = { ReLU: 'relu', LeakyReLU: 'leakyRelu', ELU: 'elu', Sigmoid: 'sigmoid', Tanh: 'tanh', GELU: 'gelu', SiLU: 'silu' };
 
 /** y = model(x) in float64, from float32 inputs and weights. */
-export function f64Forward(model: Sequential, x: Float32Array, batch: number): Float64Array {
+export function f64Forward(model: Sequential, x: Float32Array, batch: number, observe?: (layer: number, input: Float64Array, features: number) => void): Float64Array {
   const theta = Float64Array.from(model.values);
   let offset = 0;
   const take = (n: number): Float64Array => theta.subarray(offset, (offset += n));
+  // Buffers (BatchNorm1d's running statistics) in layer order, as parameters are.
+  const buffers = Float64Array.from(model.bufferValues);
+  let bOffset = 0;
+  const takeBuffer = (n: number): Float64Array => buffers.subarray(bOffset, (bOffset += n));
   let h = Float64Array.from(x);
   let features = model.inputFeatures;
-  for (const layer of model.layers) {
+  for (const [index, layer] of model.layers.entries()) {
+    observe?.(index, h, features);
     const c = layer.config();
     if (layer.className === 'Dense') {
       const inF = c.inFeatures as number;
@@ -80,6 +85,45 @@ export function f64Forward(model: Sequential, x: Float32Array, batch: number): F
       const mean = c.mean as number[];
       const std = c.std as number[];
       h = h.map((v, i) => (v - mean[i % features]!) / std[i % features]!);
+    } else if (layer.className === 'BatchNorm1d') {
+      // Inference: (x − running_mean)/√(running_var + ε)·w + b; without running
+      // statistics the batch's own mean and biased variance, per feature.
+      const f = c.features as number;
+      const w = c.affine ? take(f) : undefined;
+      const b = c.affine ? take(f) : undefined;
+      let mean: Float64Array;
+      let variance: Float64Array;
+      if (c.trackRunningStats) {
+        mean = takeBuffer(f);
+        variance = takeBuffer(f);
+        takeBuffer(1); // num_batches_tracked
+      } else {
+        mean = new Float64Array(f);
+        variance = new Float64Array(f);
+        for (let i = 0; i < batch; i++) for (let j = 0; j < f; j++) mean[j]! += h[i * f + j]! / batch;
+        for (let i = 0; i < batch; i++) for (let j = 0; j < f; j++) variance[j]! += (h[i * f + j]! - mean[j]!) ** 2 / batch;
+      }
+      h = h.map((v, i) => {
+        const j = i % f;
+        const n = (v - mean[j]!) / Math.sqrt(variance[j]! + (c.eps as number));
+        return w ? n * w[j]! + b![j]! : n;
+      });
+    } else if (layer.className === 'LayerNorm') {
+      // Each row over its features: mean, biased variance, then w and b per feature.
+      const f = c.features as number;
+      const w = c.elementwiseAffine ? take(f) : undefined;
+      const b = c.elementwiseAffine ? take(f) : undefined;
+      const out = new Float64Array(h.length);
+      for (let i = 0; i < batch; i++) {
+        const row = h.subarray(i * f, (i + 1) * f);
+        const mean = row.reduce((a, v) => a + v, 0) / f;
+        const variance = row.reduce((a, v) => a + (v - mean) ** 2, 0) / f;
+        for (let j = 0; j < f; j++) {
+          const n = (row[j]! - mean) / Math.sqrt(variance + (c.eps as number));
+          out[i * f + j] = w ? n * w[j]! + b![j]! : n;
+        }
+      }
+      h = out;
     } else if (layer.className === 'PReLU') {
       const a = take(c.perFeature ? features : 1);
       h = h.map((v, i) => (v > 0 ? v : a[a.length === 1 ? 0 : i % features]! * v));

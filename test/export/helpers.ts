@@ -1,7 +1,7 @@
 // Models that cover every layer and activation nodegrad has, filled with
 // seeded weights, and the float64 oracle the exported predictions are held
 // against (./f64-oracle.ts: written from the formulas, not lib/).
-import { Dense, Dropout, ELU, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
+import { BatchNorm1d, Dense, Dropout, ELU, LayerNorm, LeakyReLU, PReLU, ReLU, Sequential, Sigmoid, Tanh, Tensor } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
 import { f64Forward } from './f64-oracle.js';
 
@@ -110,4 +110,63 @@ export class Largest {
     const lines = [...this.m].map(([k, v]) => `  ${k}: ${v.toExponential(2)}`);
     console.log(`${title}\n${lines.join('\n')}`);
   }
+}
+
+/**
+ * F32_FORWARD_TOL bounds the float32 error of these models without their
+ * norm layers. A norm layer divides the error its input carries by σ
+ * (√(running_var + ε), or the standard deviation of the batch column or of
+ * the row) and multiplies it by |weight|; its own rounding is a few ulps of
+ * values ≤ √features, inside that bound's slack. So the outputs are within
+ * F32_FORWARD_TOL · A of the float64 oracle. A is measured by
+ * `amplification` from the oracle on each test's own inputs: for each row,
+ * the product over the norm layers of max(1, max|w| / σ), σ that row's own
+ * (LayerNorm) or the smallest of the layer's features (BatchNorm1d: running
+ * statistics are per feature; batch statistics couple the rows); then the
+ * largest over the rows. Inference treats rows independently except for
+ * batch statistics, which is why a row's error depends on its own chain
+ * only. A norm layer before any rounding, on the exact inputs, counts 1.
+ * It is a worst case (largest |w| times smallest σ): up to ~30 here, while the
+ * differences measured are below 2e-6. A ≤ 50 is required, so no tolerance
+ * here exceeds 1e-3; the conventions (ε, momentum, affine, which buffer goes
+ * where) are checked exactly besides.
+ */
+export const MAX_AMPLIFICATION = 50;
+
+/** The A above for `model` on input x. */
+export function amplification(model: Sequential, x: Tensor): number {
+  const rows = x.shape[0]!;
+  const perRow = new Float64Array(rows).fill(1);
+  let exact = true; // no rounding yet: Dropout is the identity at inference
+  f64Forward(model, x.data, rows, (i, h, f) => {
+    const layer = model.layers[i]!;
+    const wasExact = exact;
+    if (!(layer instanceof Dropout)) exact = false;
+    if (wasExact || (!(layer instanceof BatchNorm1d) && !(layer instanceof LayerNorm))) return;
+    const w = layer.parameters()[0]?.value.data;
+    const maxW = w ? Math.max(...Array.from(w, Math.abs)) : 1;
+    if (layer instanceof BatchNorm1d) {
+      let minSigma = Infinity;
+      if (layer.runningStats) {
+        for (const v of layer.runningStats.variance) minSigma = Math.min(minSigma, Math.sqrt(v + layer.eps));
+      } else {
+        for (let j = 0; j < f; j++) {
+          let m = 0;
+          for (let r = 0; r < rows; r++) m += h[r * f + j]! / rows;
+          let v = 0;
+          for (let r = 0; r < rows; r++) v += (h[r * f + j]! - m) ** 2 / rows;
+          minSigma = Math.min(minSigma, Math.sqrt(v + layer.eps));
+        }
+      }
+      for (let r = 0; r < rows; r++) perRow[r]! *= Math.max(1, maxW / minSigma);
+    } else {
+      for (let r = 0; r < rows; r++) {
+        const row = h.subarray(r * f, (r + 1) * f);
+        const m = row.reduce((a, v) => a + v, 0) / f;
+        const sigma = Math.sqrt(row.reduce((a, v) => a + (v - m) ** 2, 0) / f + (layer as LayerNorm).eps);
+        perRow[r]! *= Math.max(1, maxW / sigma);
+      }
+    }
+  });
+  return Math.max(...perRow);
 }

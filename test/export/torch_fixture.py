@@ -9,7 +9,12 @@
 
 SPEC entries: ["Linear", in, out, bias], ["ReLU"], ["LeakyReLU", slope],
 ["ELU", alpha], ["PReLU", n], ["Sigmoid"], ["Tanh"], ["GELU", "none"|"tanh"],
-["SiLU"], ["BatchNorm1d", n].
+["SiLU"], ["BatchNorm1d", n, affine?, track_running_stats?],
+["LayerNorm", n, elementwise_affine?], ["Dropout", p].
+A model with norm layers gets seeded weights and biases for them and, for
+BatchNorm1d, running statistics from a few training-mode batches (so
+num_batches_tracked, an int64, is not 0); OUT.json then also holds every
+state_dict tensor as "state" (flattened).
 The safetensors file is written from the tensors' bytes as the format
 specifies (u64 little-endian header length, JSON header, raw little-endian
 data), since the safetensors package may not be installed; reading follows
@@ -49,7 +54,11 @@ def build(spec):
         elif kind == "SiLU":
             mods.append(nn.SiLU())
         elif kind == "BatchNorm1d":
-            mods.append(nn.BatchNorm1d(m[1]))
+            mods.append(nn.BatchNorm1d(m[1], affine=m[2] if len(m) > 2 else True, track_running_stats=m[3] if len(m) > 3 else True))
+        elif kind == "LayerNorm":
+            mods.append(nn.LayerNorm(m[1], elementwise_affine=m[2] if len(m) > 2 else True))
+        elif kind == "Dropout":
+            mods.append(nn.Dropout(m[1]))
         else:
             raise SystemExit("unknown module " + kind)
     return nn.Sequential(*mods)
@@ -100,16 +109,30 @@ def job(argv):
                 if isinstance(m, nn.PReLU):
                     # Distinct slopes per feature, so a mix-up shows.
                     m.weight.copy_(torch.rand(m.weight.shape) * 0.5)
+                if isinstance(m, (nn.BatchNorm1d, nn.LayerNorm)) and m.weight is not None:
+                    m.weight.copy_(0.5 + torch.rand(m.weight.shape))
+                    m.bias.copy_(torch.rand(m.bias.shape) - 0.5)
+        norms = [m for m in model if isinstance(m, (nn.BatchNorm1d, nn.LayerNorm))]
+        if any(isinstance(m, nn.BatchNorm1d) for m in norms):
+            # Running statistics from training-mode batches on shifted, scaled columns.
+            model.train()
+            with torch.no_grad():
+                for _ in range(3):
+                    model(torch.randn(16, spec[0][1]) * 2 + 1)
         model = model.to(dtype)
         save_safetensors(model.state_dict(), argv[2])
         x = torch.randn(9, spec[0][1])
         model.eval()
         with torch.no_grad():
             y = model(x.to(dtype)).float()
+        out = {"x": x.flatten().tolist(), "y": y.flatten().tolist(), "torch": torch.__version__}
+        if norms:
+            out["state"] = {k: v.flatten().tolist() for k, v in model.state_dict().items()}
         with open(argv[3], "w") as f:
-            json.dump({"x": x.flatten().tolist(), "y": y.flatten().tolist(), "torch": torch.__version__}, f)
+            json.dump(out, f)
     elif mode == "run":
         model.load_state_dict(load_safetensors(argv[2]), strict=True)
+        model.eval()  # BatchNorm1d on its running statistics, Dropout the identity
         with open(argv[3]) as f:
             x = torch.tensor(json.load(f)["x"], dtype=torch.float32).reshape(-1, spec[0][1])
         with torch.no_grad():

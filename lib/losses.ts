@@ -6,12 +6,14 @@
 // data it has already validated (targets as values or as class labels).
 import { defaultBackendName, rawBackend, type BackendName, type RawBackend } from './backend/index.js';
 import { checkLabels, checkProbabilities } from './backend/losses.js';
+import { LOSS_NAMES, LOSSES, lossEntry, type LossEntry, type LossName } from './backend/families/losses.js';
 import { checkF32, rangeError, typeError } from './errors.js';
 import { Tensor } from './tensor.js';
 
-/** Every loss by name; the type and every check derive from this list. */
-export const LOSS_NAMES = ['mse', 'softmaxCrossEntropy', 'binaryCrossEntropy'] as const;
-export type LossName = (typeof LOSS_NAMES)[number];
+// Every loss by name: the type and every check derive from the family's list
+// (lib/backend/families/losses.ts).
+export { LOSS_NAMES };
+export type { LossName };
 
 /** True when `name` is one of LOSS_NAMES. */
 export function isLossName(name: unknown): name is LossName {
@@ -34,16 +36,22 @@ function values(name: string, t: Targets): Float32Array {
   return t.values;
 }
 
-/** The kernel call of each loss; mean over all elements (mse, bce) or over the n rows (softmax CE). */
-const KERNELS: Record<LossName, Kernel> = {
-  mse: (raw, p, t, g) => raw.mse(p, values('mse', t), g),
-  binaryCrossEntropy: (raw, p, t, g) => raw.binaryCrossEntropy(p, values('binaryCrossEntropy', t), g),
-  softmaxCrossEntropy: (raw, p, t, g, n, width) =>
-    t.kind === 'labels' ? raw.softmaxCrossEntropyLabels(p, t.labels, g, n, width) : raw.softmaxCrossEntropy(p, t.values, g, n, width),
-};
+type AnyLoss = (...args: unknown[]) => number;
+
+/** The kernel call of a list entry; mean over all elements (elementwise) or over the n rows ('rows'). */
+function kernelOf(e: LossEntry): Kernel {
+  const name = e.name;
+  if (e.kind === 'elementwise') return (raw, p, t, g) => (raw[name] as AnyLoss)(p, values(name, t), g);
+  const labels = e.labels;
+  return (raw, p, t, g, n, width) =>
+    t.kind === 'labels' ? raw[labels](p, t.labels, g, n, width) : (raw[name] as AnyLoss)(p, t.values, g, n, width);
+}
+
+const KERNELS = Object.fromEntries(LOSSES.map((e) => [e.name, kernelOf(e)])) as Record<LossName, Kernel>;
 
 export class Loss {
   readonly name: LossName;
+  private readonly entry: LossEntry;
   private readonly raw: RawBackend;
   private readonly kernel: Kernel;
   private gradT: Tensor | undefined;
@@ -51,6 +59,7 @@ export class Loss {
 
   constructor(name: LossName, raw: RawBackend) {
     this.name = name;
+    this.entry = lossEntry(name)!;
     this.raw = raw;
     this.kernel = KERNELS[name];
   }
@@ -74,10 +83,10 @@ export class Loss {
     // A Tensor's buffer can be detached after construction.
     checkF32(fn, 'pred.data', pred.data);
     if (target instanceof Tensor) checkF32(fn, 'target.data', target.data);
-    if (this.name === 'softmaxCrossEntropy') return this.softmax(pred, target);
+    if (this.entry.kind === 'rows') return this.softmax(pred, target);
     if (!(target instanceof Tensor)) throw typeError(fn, 'target', 'a Tensor', target);
     sameShape(fn, pred, target);
-    if (this.name === 'binaryCrossEntropy') checkProbabilities(fn, 'target', target.data);
+    if (this.entry.targets === 'probabilities') checkProbabilities(fn, 'target', target.data);
     return this.computeBatch(pred.data, { kind: 'values', values: target.data }, this.gradFor(pred).data, pred.shape[0] ?? 1, pred.size);
   }
 
@@ -134,7 +143,7 @@ function sameShape(fn: string, pred: Tensor, target: Tensor): void {
   }
 }
 
-/** A loss by name: 'mse', 'softmaxCrossEntropy' or 'binaryCrossEntropy'. */
+/** A loss by name: one of LOSS_NAMES ('mse', 'softmaxCrossEntropy', 'binaryCrossEntropy'). */
 export function loss(name: LossName, options: LossOptions = {}): Loss {
   if (!isLossName(name)) throw rangeError('loss', 'name', `one of ${LOSS_NAMES.map((n) => `'${n}'`).join(', ')}`, JSON.stringify(name));
   if (options === null || typeof options !== 'object') throw typeError('loss', 'options', 'an object', options);

@@ -33,7 +33,9 @@ export interface RawGemm {
    * y (m×n) = act(x·w + bias): x m×k, w k×n, bias n or null; the activation
    * (FusedActivation, with `alpha` for leakyRelu/elu) applied in the epilogue.
    * Each element equals gemm, then the bias added in float32, then the
-   * activation kernel on that float32 value.
+   * activation kernel on that float32 value. `z` (m×n, overlapping none of
+   * x, w, y), when given, receives each element before the activation (the
+   * pre-activation a layer keeps for a backward that needs x).
    */
   denseForward(
     x: Float32Array,
@@ -45,6 +47,7 @@ export interface RawGemm {
     k: number,
     act: FusedActivation,
     alpha: number,
+    z?: Float32Array | null,
   ): void;
   /**
    * out[j] = Σ_i a[i·n + j] + beta·out[j] (bias gradients), summed in row

@@ -1,14 +1,16 @@
 // Dense: y = act(x·W + b), W stored [in, out], for any activation of the
 // family's list (lib/backend/families/activations.ts). The activation is
-// fused into RawGemm.denseForward's epilogue where its backward can be given
-// the output: entries whose backward takes y (sigmoid, tanh), and relu and
-// leakyRelu with α ≥ 0, whose slope depends only on the sign of x and
-// y > 0 ⇔ x > 0. Every other activation keeps the pre-activation z: ELU's
-// slope α·eˣ derived from y as y + α cancels catastrophically where y ≈ −α,
-// and GELU's and SiLU's derivatives are not functions of y at all. Then the
-// layer runs denseForward without activation, then the activation kernel,
-// and its backward calls the backward kernel on z — the same bits as a
-// separate activation layer.
+// always fused into RawGemm.denseForward's epilogue (applied to each tile
+// while it is in L1). Its backward is given the output where it can be:
+// entries whose backward takes y (sigmoid, tanh), and relu and leakyRelu
+// with α ≥ 0, whose slope depends only on the sign of x and y > 0 ⇔ x > 0.
+// Every other activation keeps the pre-activation z, which the epilogue
+// stores beside y: ELU's slope α·eˣ derived from y as y + α cancels
+// catastrophically where y ≈ −α, and GELU's and SiLU's derivatives are not
+// functions of y at all; its backward calls the backward kernel on z. Either
+// way the bits are those of denseForward without activation followed by the
+// activation kernel (a separate activation layer): the epilogue applies the
+// same elementwise kernel to the same float32 values.
 import type { RawBackend } from '../backend/index.js';
 import { fusedActivationId } from '../backend/families/activations.js';
 import { FusedActivation } from '../backend/gemm.js';
@@ -53,7 +55,12 @@ export class Dense extends Layer {
   readonly approximate: GeluApproximate;
   readonly hasBias: boolean;
   readonly init: Init;
-  private readonly fused: boolean;
+  /**
+   * Internal: whether the layer keeps the pre-activation z for its backward
+   * (the activation's derivative is not a function of y); the training plan
+   * (lib/train/plan-compile.ts) allocates z by it.
+   */
+  readonly keepsPreActivation: boolean;
   private readonly param: ActivationParam;
   private kernels: BoundActivation | undefined;
   private w!: BoundParam;
@@ -87,7 +94,7 @@ export class Dense extends Layer {
     this.activation = activation;
     this.hasBias = bias;
     this.init = init ?? entry?.init ?? 'glorot';
-    this.fused = entry === undefined || entry.backwardInput === 'y' || entry.name === 'relu' || (entry.name === 'leakyRelu' && this.alpha >= 0);
+    this.keepsPreActivation = !(entry === undefined || entry.backwardInput === 'y' || entry.name === 'relu' || (entry.name === 'leakyRelu' && this.alpha >= 0));
     this.inF = inFeatures;
     this.outF = outFeatures;
   }
@@ -157,13 +164,8 @@ export class Dense extends Layer {
     const { raw, inF, outF } = this;
     const y = this.yBuf.get(batch, outF);
     const bias = this.b ? this.b.value.data : null;
-    if (this.fused) {
-      raw.denseForward(x.data, this.w.value.data, bias, y.data, batch, outF, inF, this.act(), this.alpha);
-    } else {
-      const z = (this.z = this.zBuf.get(batch, outF));
-      raw.denseForward(x.data, this.w.value.data, bias, z.data, batch, outF, inF, FusedActivation.none, 0);
-      this.kernels!.forward(z.data, y.data);
-    }
+    const z = this.keepsPreActivation ? (this.z = this.zBuf.get(batch, outF)).data : null;
+    raw.denseForward(x.data, this.w.value.data, bias, y.data, batch, outF, inF, this.act(), this.alpha, z);
     this.x = x;
     this.y = y;
     return y;
@@ -191,8 +193,8 @@ export class Dense extends Layer {
     let dz = dy;
     if (this.kernels) {
       dz = this.dzBuf.get(batch, outF);
-      // Fused: y stands for x (relu, leakyRelu α ≥ 0) or is the kernel's input (sigmoid, tanh).
-      this.kernels.backward(this.fused ? y.data : this.z!.data, dy.data, dz.data);
+      // Without z: y stands for x (relu, leakyRelu α ≥ 0) or is the kernel's input (sigmoid, tanh).
+      this.kernels.backward(this.keepsPreActivation ? this.z!.data : y.data, dy.data, dz.data);
     }
     raw.gemm(x.data, dz.data, this.w.grad.data, inF, outF, batch, true, false, 1, 1);
     if (this.b) raw.columnSums(dz.data, this.b.grad.data, batch, outF, 1);

@@ -9,7 +9,7 @@
 // subclass of a known one, another backend, an optimizer not built on
 // nodegrad's Optimizer) gets a reason instead, and fit falls back to the
 // step-by-step path.
-import { FusedActivation } from '../backend/gemm.js';
+import { fusedActivationId } from '../backend/families/activations.js';
 import { loadNative, type NativeAddon } from '../backend/native.js';
 import { Dense } from '../layers/dense.js';
 import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../activation-layers.js';
@@ -65,15 +65,10 @@ interface LayerDesc {
 }
 
 /** Why a layer cannot be planned, or its op code. Exact classes only: a subclass may override forward. */
-const PLAN_DENSE_ACTIVATIONS: readonly string[] = ['relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh'];
-
 function layerOp(l: Layer): number | string {
   const c = l.constructor;
-  if (c === Dense) {
-    // The plan's Dense step knows the activations it was written for; GELU and SiLU (unfused, backward from z) run step by step.
-    const a = (l as Dense).activation;
-    return a === null || PLAN_DENSE_ACTIVATIONS.includes(a) ? 0 : `Dense with activation ${a} is not one the plan knows`;
-  }
+  // Dense with any activation of the list: the plan runs its fused id (native/plan DenseAct).
+  if (c === Dense) return 0;
   if (c === ReLU) return 1;
   if (c === LeakyReLU) return 2;
   if (c === ELU) return 3;
@@ -150,7 +145,8 @@ export class TrainingPlan {
     const slots = layers.map((l, i) => {
       const op = ops[i]!;
       const d = l instanceof Dense ? l : undefined;
-      const fused = d ? d.activation !== 'elu' && !(d.activation === 'leakyRelu' && d.alpha < 0) : true;
+      // `fused` in the plan's terms: the backward runs from y, no z kept.
+      const fused = d ? !d.keepsPreActivation : true;
       const hasAct = d ? d.activation !== null : false;
       return {
         y: want(cap * l.outFeatures),
@@ -197,7 +193,7 @@ export class TrainingPlan {
         dx: view(s.dx),
       };
       if (l instanceof Dense) {
-        base.act = l.activation === null ? FusedActivation.none : FusedActivation[l.activation];
+        base.act = fusedActivationId(l.activation ?? 'none', l.approximate);
         base.alpha = l.alpha;
         base.w = ps[0]!.value.data;
         base.dw = ps[0]!.grad.data;

@@ -1,4 +1,5 @@
 // Validation of x/y pairs and the reused mini-batch buffers.
+import { lossEntry } from '../backend/families/losses.js';
 import { firstNonProbability } from '../backend/losses.js';
 import { checkF32, rangeError, shapeError, shapeOf, typeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
@@ -48,7 +49,7 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, sh
   if (!isTensor(x)) throw typeError(fn, xName, 'a Tensor', x);
   if (isLabels(y)) {
     // Class labels as an integer typed array: the same checks as a [rows] label Tensor.
-    if (loss !== 'softmaxCrossEntropy') throw new TypeError(`${fn}: ${yName} as an integer typed array holds class labels, which need the softmaxCrossEntropy loss (this model's is ${loss}); pass a Tensor`);
+    if (lossEntry(loss)!.kind !== 'rows') throw new TypeError(`${fn}: ${yName} as an integer typed array holds class labels, which need the softmaxCrossEntropy loss (this model's is ${loss}); pass a Tensor`);
     y = new Tensor(Float32Array.from(y), [y.length]);
   }
   if (!isTensor(y)) throw typeError(fn, yName, 'a Tensor or an integer typed array of labels', y);
@@ -64,7 +65,7 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, sh
   if (y.rank < 1 || y.shape[0] !== rows) {
     throw rangeError(fn, yName, `a Tensor of ${rows} rows like ${xName}`, shapeOf(y.shape));
   }
-  if (loss === 'softmaxCrossEntropy' && y.rank === 1) {
+  if (lossEntry(loss)!.kind === 'rows' && y.rank === 1) {
     const labels = new Int32Array(rows);
     for (let i = 0; i < rows; i++) {
       const v = y.data[i]!;
@@ -89,10 +90,12 @@ export function toDataSet(fn: string, x: unknown, y: unknown, loss: LossName, sh
  * the loss is not a cross-entropy and can be negative).
  */
 function checkTargetRange(fn: string, yName: string, loss: LossName, t: Float32Array, width: number): void {
-  if (loss !== 'binaryCrossEntropy' && loss !== 'softmaxCrossEntropy') return;
+  const e = lossEntry(loss)!;
+  if (e.targets !== 'probabilities') return;
   const i = firstNonProbability(t);
   if (i >= 0) {
-    const what = loss === 'binaryCrossEntropy' ? 'binaryCrossEntropy targets' : 'softmaxCrossEntropy probability targets';
+    // A 'rows' loss also takes class labels; its float targets are probabilities.
+    const what = e.kind === 'rows' ? `${loss} probability targets` : `${loss} targets`;
     throw rangeError(fn, yName, `${what} in [0, 1]`, `${t[i]} at row ${Math.floor(i / width)}, column ${i % width}`);
   }
 }

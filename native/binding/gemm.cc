@@ -85,6 +85,12 @@ Napi::Value dense_forward_fn(const CallInfo& info) {
   }
   GemmEpilogue epi = epilogue(tables(info), has_bias ? bias.data : nullptr, static_cast<int>(act),
                               f32_scalar_arg(info, 8, "alpha"));
+  // Optional z (m×n): the pre-activation, stored by the epilogue.
+  if (!info[9].IsNull() && !info[9].IsUndefined()) {
+    F32View z = f32_arg(info, 9, "z");
+    expect_length(info, z, m * n, "z");
+    epi.pre = z.data;
+  }
   dense_forward(g_table(info), x.data, w.data, y.data, m, n, k, epi);
   return info.Env().Undefined();
 }

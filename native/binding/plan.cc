@@ -173,11 +173,14 @@ Napi::Value plan_create(const Napi::CallbackInfo& info) {
     l.dx = buffer<float>(env, o, "dx", dx_need, dx_need == 0, pins);
     if (l.op == plan::Op::dense) {
       const size_t act = count(env, o, "act");
-      if (act > 5) fail(env, "layers[].act must be 0..5");
+      if (act > 8) fail(env, "layers[].act must be 0..8");
       l.act = static_cast<plan::DenseAct>(act);
       l.fused = o.Get("fused").ToBoolean().Value();
-      if (!l.fused && l.act != plan::DenseAct::elu && l.act != plan::DenseAct::leaky_relu) {
-        fail(env, "only elu and leakyRelu run unfused");
+      // !fused keeps z, for a backward that takes x (relu, sigmoid, tanh take y).
+      const bool from_y = l.act == plan::DenseAct::relu || l.act == plan::DenseAct::sigmoid ||
+                          l.act == plan::DenseAct::tanh;
+      if (!l.fused && (from_y || l.act == plan::DenseAct::none)) {
+        fail(env, "only elu, leakyRelu, gelu and silu keep their pre-activation");
       }
       l.w = buffer<float>(env, o, "w", l.in * l.out, false, pins);
       l.b = buffer<float>(env, o, "b", l.out, true, pins);

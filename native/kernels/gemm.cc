@@ -169,13 +169,17 @@ void pack_task(void* ctx, size_t t) {
   }
 }
 
-void apply_epilogue(const GemmEpilogue& e, float* c, size_t ldc, size_t rows, size_t cols,
-                    const float* bias) {
+// `c` is at offset `off` of the output; the pre-activation (e.pre) is
+// stored at the same offset.
+void apply_epilogue(const GemmEpilogue& e, float* c, size_t off, size_t ldc, size_t rows,
+                    size_t cols, const float* bias) {
+  float* pre = e.pre != nullptr ? e.pre + off : nullptr;
   for (size_t i = 0; i < rows; ++i) {
     float* row = c + i * ldc;
     if (bias != nullptr) {
       for (size_t j = 0; j < cols; ++j) row[j] = row[j] + bias[j];
     }
+    if (pre != nullptr) std::memcpy(pre + i * ldc, row, cols * sizeof(float));
     if (e.act != nullptr) e.act(row, row, cols);
     if (e.act_alpha != nullptr) e.act_alpha(row, row, cols, e.alpha);
   }
@@ -212,7 +216,7 @@ void tile_task(void* ctx, size_t t) {
       }
       if (epilogue) {
         const float* bias = o.epilogue->bias ? o.epilogue->bias + s.jc + j : nullptr;
-        apply_epilogue(*o.epilogue, cp, o.n, mr, nr, bias);
+        apply_epilogue(*o.epilogue, cp, static_cast<size_t>(cp - o.c), o.n, mr, nr, bias);
       }
     }
   }
@@ -227,7 +231,9 @@ void scale_only(const Operands& o) {
     } else {
       for (size_t j = 0; j < o.n; ++j) row[j] = o.beta * row[j];
     }
-    if (o.epilogue != nullptr) apply_epilogue(*o.epilogue, row, o.n, 1, o.n, o.epilogue->bias);
+    if (o.epilogue != nullptr) {
+      apply_epilogue(*o.epilogue, row, i * o.n, o.n, 1, o.n, o.epilogue->bias);
+    }
   }
 }
 
@@ -258,7 +264,7 @@ void gemv_task(void* ctx, size_t t) {
   g.c += j0;
   (v.transposed ? o.kt->gemv_t : o.kt->gemv_n)(g);
   if (o.epilogue != nullptr) {
-    apply_epilogue(*o.epilogue, g.c, o.n, o.m, g.n,
+    apply_epilogue(*o.epilogue, g.c, j0, o.n, o.m, g.n,
                    o.epilogue->bias != nullptr ? o.epilogue->bias + j0 : nullptr);
   }
 }

@@ -130,11 +130,16 @@ const GemmKernels* gemm_kernels_avx512();  // null unless built for x86-64
 // place. The activation has the signature of the activation family's
 // kernels: `act` for those without a parameter (relu, sigmoid, tanh),
 // `act_alpha` for those with one (leakyRelu, elu); at most one is set.
+// `pre`, when set (m×n like y, overlapping none of x, w, y), receives each
+// element after the bias and before the activation: the pre-activation z a
+// layer keeps when its activation's backward needs x (elu, gelu, silu…),
+// stored while the tile is in L1 instead of a second pass over y.
 struct GemmEpilogue {
   const float* bias;  // n values, or null
   void (*act)(const float* x, float* y, size_t n);
   void (*act_alpha)(const float* x, float* y, size_t n, float alpha);
   float alpha;
+  float* pre = nullptr;
 };
 
 // C = alpha·op(A)·op(B) + beta·C. A is m×k (k×m when trans_a), B k×n (n×k

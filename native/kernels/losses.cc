@@ -133,10 +133,10 @@ double bce_scalar(const float* logits, const float* target, float* grad, size_t 
 const LossKernels* loss_kernels_scalar() {
   static const LossKernels table = [] {
     LossKernels t{};
-    t.mse = mse_scalar;
-    t.softmax_ce = softmax_ce_scalar;
-    t.softmax_ce_labels = softmax_ce_labels_scalar;
-    t.bce = bce_scalar;
+    // By name from the list: each field gets its `field##_scalar` kernel.
+#define NODEGRAD_X(kind, field, js, first) t.field = field##_scalar;
+    NODEGRAD_LOSS_KERNELS(NODEGRAD_X)
+#undef NODEGRAD_X
     return t;
   }();
   return &table;

@@ -9,22 +9,20 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "losses_list.h"
+
 namespace nodegrad {
 
+// The kernels of losses_list.h (their contracts there and in losses.cc):
+// mse is mean (p−t)² with grad (p−t)·(2/count); softmax_ce /
+// softmax_ce_labels are softmax cross-entropy from logits with one-hot or
+// probability targets / integer labels (a label outside [0, classes) gives
+// NaN for the loss and that row's gradient; the binding rejects it before);
+// bce is binary cross-entropy from logits, max(z,0) − z·t + log1p(e^−|z|).
 struct LossKernels {
-  // Mean over all `count` elements of (p−t)²; grad = (p−t)·(2/count).
-  double (*mse)(const float* pred, const float* target, float* grad, size_t count);
-  // Softmax cross-entropy from logits [n, classes] with one-hot/probability
-  // targets [n, classes]; mean over n.
-  double (*softmax_ce)(const float* logits, const float* target, float* grad, size_t n,
-                       size_t classes);
-  // The same with integer labels [n]; a label outside [0, classes) gives NaN
-  // for the loss and that row's gradient (the binding rejects it before).
-  double (*softmax_ce_labels)(const float* logits, const int32_t* labels, float* grad, size_t n,
-                              size_t classes);
-  // Binary cross-entropy from logits: max(z,0) − z·t + log1p(e^−|z|); mean
-  // over all `count` elements.
-  double (*bce)(const float* logits, const float* target, float* grad, size_t count);
+#define NODEGRAD_X(kind, field, js, first) NODEGRAD_LOSS_FIELD_##kind(field)
+  NODEGRAD_LOSS_KERNELS(NODEGRAD_X)
+#undef NODEGRAD_X
 };
 
 const LossKernels* loss_kernels_scalar();
@@ -34,11 +32,8 @@ const LossKernels* loss_kernels_neon();
 
 // The scalar kernels, shared by the SIMD tables for the parts that have no
 // SIMD version (exp-bound softmax/BCE: O(n·classes), not the hot path).
-double mse_scalar(const float* pred, const float* target, float* grad, size_t count);
-double softmax_ce_scalar(const float* logits, const float* target, float* grad, size_t n,
-                         size_t classes);
-double softmax_ce_labels_scalar(const float* logits, const int32_t* labels, float* grad, size_t n,
-                                size_t classes);
-double bce_scalar(const float* logits, const float* target, float* grad, size_t count);
+#define NODEGRAD_X(kind, field, js, first) NODEGRAD_LOSS_SCALAR_##kind(field)
+NODEGRAD_LOSS_KERNELS(NODEGRAD_X)
+#undef NODEGRAD_X
 
 }  // namespace nodegrad

@@ -35,6 +35,15 @@ GemmEpilogue epilogue(const KernelSet& k, const float* bias, DenseAct act, float
     case DenseAct::tanh:
       e.act = k.act->tanh;
       break;
+    case DenseAct::gelu:
+      e.act = k.act->gelu;
+      break;
+    case DenseAct::gelu_tanh:
+      e.act = k.act->gelu_tanh;
+      break;
+    case DenseAct::silu:
+      e.act = k.act->silu;
+      break;
     case DenseAct::none:
       break;
   }
@@ -45,18 +54,12 @@ GemmEpilogue epilogue(const KernelSet& k, const float* bias, DenseAct act, float
 const float* forward_layer(const KernelSet& k, const Layer& l, const float* h, size_t rows) {
   const size_t n = rows * l.out;
   switch (l.op) {
-    case Op::dense:  // Dense.forward
-      if (l.fused) {
-        dense_forward(k.gemm, h, l.w, l.y, rows, l.out, l.in, epilogue(k, l.b, l.act, l.alpha));
-      } else {
-        dense_forward(k.gemm, h, l.w, l.z, rows, l.out, l.in, epilogue(k, l.b, DenseAct::none, 0));
-        if (l.act == DenseAct::elu) {
-          k.act->elu(l.z, l.y, n, l.alpha);
-        } else {
-          k.act->leaky_relu(l.z, l.y, n, l.alpha);
-        }
-      }
+    case Op::dense: {  // Dense.forward: !fused also stores the pre-activation z
+      GemmEpilogue e = epilogue(k, l.b, l.act, l.alpha);
+      if (!l.fused) e.pre = l.z;
+      dense_forward(k.gemm, h, l.w, l.y, rows, l.out, l.in, e);
       break;
+    }
     case Op::relu:
       k.act->relu(h, l.y, n);
       break;
@@ -102,6 +105,15 @@ const float* dense_param_grads(const KernelSet& k, const Layer& l, const float* 
         break;
       case DenseAct::tanh:
         k.act->tanh_backward(l.y, dy, l.dz, n);
+        break;
+      case DenseAct::gelu:
+        k.act->gelu_backward(l.z, dy, l.dz, n);
+        break;
+      case DenseAct::gelu_tanh:
+        k.act->gelu_backward_tanh(l.z, dy, l.dz, n);
+        break;
+      case DenseAct::silu:
+        k.act->silu_backward(l.z, dy, l.dz, n);
         break;
       case DenseAct::none:
         break;

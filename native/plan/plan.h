@@ -42,12 +42,22 @@ enum class Op : int {
 };
 
 // Dense's activation, as FusedActivation in lib/backend/gemm.ts.
-enum class DenseAct : int { none = 0, relu = 1, leaky_relu = 2, elu = 3, sigmoid = 4, tanh = 5 };
+enum class DenseAct : int {
+  none = 0,
+  relu = 1,
+  leaky_relu = 2,
+  elu = 3,
+  sigmoid = 4,
+  tanh = 5,
+  gelu = 6,
+  gelu_tanh = 7,
+  silu = 8
+};
 
 // One layer. Buffers hold `capacity` rows (the plan's largest batch):
 //   y   output [rows, out]
-//   z   Dense pre-activation where the activation is not fused (elu, or
-//       leakyRelu with alpha < 0): the layer keeps z for its backward
+//   z   Dense pre-activation where the backward needs x, not y (!fused: elu,
+//       gelu, silu, or leakyRelu with alpha < 0): the epilogue stores it
 //   dz  Dense: gradient w.r.t. the pre-activation (unused without activation)
 //   dx  gradient w.r.t. the layer's input (unused for the first layer)
 struct Layer {

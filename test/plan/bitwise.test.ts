@@ -76,6 +76,15 @@ const cases: Case[] = [
     },
     metrics: ['accuracy'],
   },
+  // GELU (both forms) and SiLU fused in Dense's epilogue, which also stores z for their backward.
+  {
+    name: 'fused gelu/gelu tanh/silu Dense, MSE, Adam',
+    layers: () => seq([new Dense(5, 12, { activation: 'gelu' }), new Dense(12, 9, { activation: 'gelu', approximate: 'tanh' }), new Dense(9, 7, { activation: 'silu' }), new Dense(7, 2)]),
+    loss: 'mse',
+    y: 'values',
+    opt: (m) => new Adam(m.parameters(), { lr: 0.01 }),
+    metrics: ['mae'],
+  },
   { name: 'Momentum keras-nesterov, coupled weight decay', layers: () => seq([new Dense(3, 5, { activation: 'sigmoid' }), new Dense(5, 2)]), loss: 'mse', y: 'values', opt: (m) => new Momentum(m.parameters(), { convention: 'keras', variant: 'keras-nesterov', weightDecay: 0.05 }) },
 ];
 

@@ -25,7 +25,7 @@ export const referenceGemm: RawGemm = {
     }
   },
 
-  denseForward(x, w, bias, y, m, n, k, activation, alpha) {
+  denseForward(x, w, bias, y, m, n, k, activation, alpha, z) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
@@ -34,6 +34,7 @@ export const referenceGemm: RawGemm = {
         y[i * n + j] = bias ? Math.fround(s) + bias[j]! : s;
       }
     }
+    if (z) z.set(y.subarray(0, m * n));
     applyInPlace(y, activation, alpha);
   },
 

@@ -1,4 +1,6 @@
-// Reference losses: float64 arithmetic from the float32 inputs, each gradient
+// Reference losses (one formula per kernel of the family's list,
+// families/losses.ts: RawLosses is derived from it, so a missing kernel does
+// not compile): float64 arithmetic from the float32 inputs, each gradient
 // element rounded once to float32 on store, the loss summed in float64 in
 // index order. Native kernels arrange each element's formula the same way.
 import type { RawLosses } from '../losses.js';

@@ -8,6 +8,8 @@
 import { bounded } from './compare.mjs';
 import { rng, seedOf, SIZES, uniform } from './inputs.mjs';
 
+const { LOSSES } = await import(new URL('../../../dist/backend/families/losses.js', import.meta.url).href);
+
 const lossTol = (want) => 1e-12 * Math.max(Math.abs(want), 1e-300);
 const gradTol = (ulps) => bounded(ulps, () => 1e-15);
 
@@ -82,20 +84,31 @@ function elementwiseLoss(name, make) {
   return cases;
 }
 
-export const checks = {
-  mse: {
-    params: ['pred', 'target', 'grad'],
-    cases: () => elementwiseLoss('mse', (r, n) => [uniform(r, n, -3, 3), uniform(r, n, -3, 3)]),
-  },
-  softmaxCrossEntropy: { params: ['logits', 'target', 'grad', 'n', 'classes'], cases: () => softmaxCases('softmaxCrossEntropy', false) },
-  softmaxCrossEntropyLabels: { params: ['logits', 'labels', 'grad', 'n', 'classes'], cases: () => softmaxCases('softmaxCrossEntropyLabels', true) },
-  binaryCrossEntropy: {
-    params: ['logits', 'target', 'grad'],
-    cases: () =>
-      elementwiseLoss('binaryCrossEntropy', (r, n) => {
-        const t = uniform(r, n, 0, 1);
-        for (let i = 0; i < n; i += 3) t[i] = i % 2; // hard labels too
-        return [uniform(r, n, -30, 30), t];
-      }),
-  },
-};
+// Inputs of an elementwise loss by its list entry: logits span the range
+// where exp over/underflows matters (±30), predictions are moderate; value
+// targets are moderate too, probability targets in [0, 1] with hard labels.
+function elementwiseInputs(e) {
+  return (r, n) => {
+    const a = e.first === 'logits' ? uniform(r, n, -30, 30) : uniform(r, n, -3, 3);
+    if (e.targets !== 'probabilities') return [a, uniform(r, n, -3, 3)];
+    const t = uniform(r, n, 0, 1);
+    for (let i = 0; i < n; i += 3) t[i] = i % 2; // hard labels too
+    return [a, t];
+  };
+}
+
+/**
+ * One check per kernel of the losses list (lib/backend/families/losses.ts,
+ * from dist/): elementwise losses over the sizes, row losses over the
+ * shapes with float targets, and their labels kernels with class labels.
+ */
+export const checks = Object.fromEntries(
+  LOSSES.flatMap((e) =>
+    e.kind === 'rows'
+      ? [
+          [e.name, { params: [e.first, 'target', 'grad', 'n', 'classes'], cases: () => softmaxCases(e.name, false) }],
+          [e.labels, { params: [e.first, 'labels', 'grad', 'n', 'classes'], cases: () => softmaxCases(e.labels, true) }],
+        ]
+      : [[e.name, { params: [e.first, 'target', 'grad'], cases: () => elementwiseLoss(e.name, elementwiseInputs(e)) }]],
+  ),
+);

@@ -7,6 +7,7 @@
 // differs by path, relative 1e-12 of the oracle.
 import fc from 'fast-check';
 import type { KernelSpec } from '../engine.js';
+import { LOSSES, type LossName } from '../../../lib/backend/families/losses.js';
 import { bitwise, type Compare } from '../tolerance.js';
 import { dim, f32Array, length } from '../values.js';
 
@@ -38,14 +39,13 @@ function elementwise(first: string, targets: fc.Arbitrary<number>, grad: Compare
   };
 }
 
-export const lossSpecs: Record<string, KernelSpec> = {
-  mse: elementwise('pred', logit, bitwise),
-  binaryCrossEntropy: elementwise('logits', prob, ulpsAbs(2, 2e-15)),
-  softmaxCrossEntropy: {
+/** Row losses: logits [n, classes] against class labels, one-hot rows or soft probabilities. */
+function rows(first: string, grad: Compare): KernelSpec {
+  return {
     args: [
-      { role: 'in', name: 'logits' },
+      { role: 'in', name: first },
       { role: 'in', name: 'target', alsoAccepts: 'Int32Array' },
-      { role: 'out', name: 'grad', mayAlias: ['logits'] },
+      { role: 'out', name: 'grad', mayAlias: [first] },
       { role: 'size', name: 'n' },
       { role: 'size', name: 'classes' },
     ],
@@ -60,7 +60,20 @@ export const lossSpecs: Record<string, KernelSpec> = {
         return [z, target, g, n, classes];
       }),
     ),
-    compare: () => ulpsAbs(4, 2e-15),
+    compare: () => grad,
     compareResult: lossValue,
-  },
+  };
+}
+
+// Each loss's gradient tolerance (reasons at the top of this file). Typed by
+// the list: a new loss does not compile until it has one here.
+const GRAD: Record<LossName, Compare> = {
+  mse: bitwise,
+  binaryCrossEntropy: ulpsAbs(2, 2e-15),
+  softmaxCrossEntropy: ulpsAbs(4, 2e-15),
 };
+
+/** One spec per entry of the losses list (lib/backend/families/losses.ts), its shape from the entry's kind. */
+export const lossSpecs: Record<string, KernelSpec> = Object.fromEntries(
+  LOSSES.map((e) => [e.name, e.kind === 'rows' ? rows(e.first, GRAD[e.name]) : elementwise(e.first, e.targets === 'probabilities' ? prob : logit, GRAD[e.name])]),
+);

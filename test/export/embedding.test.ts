@@ -159,4 +159,23 @@ describe.skipIf(!has)('Embedding and Concat export', () => {
     await expect(Sequential.load(dir2)).rejects.toThrow(/layers\[0\] \(Embedding "emb"\): an Embedding must be followed by a Flatten/);
     u.dispose();
   });
+
+  it('fromStateDict reads the tables under PyTorch\'s names ("0.0.weight" of a Concat, "0.weight" of an Embedding), bit for bit', async () => {
+    const make = () => [new Concat!([{ columns: [0], layer: new Embedding!(5, 3) }, { columns: [1, 2] }]), new Dense(5, 4, { activation: 'tanh' }), new Dense(4, 2)];
+    const model = fillWeights(new Sequential(make()), 23);
+    const dir = join(work, 'state-dict');
+    await model.save(dir);
+    const file = join(dir, (JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { weights: string }).weights);
+    const back = await Sequential.fromStateDict(file, make());
+    expect(Array.from(back.values)).toEqual(Array.from(model.values));
+    const x = rows(6, [5, 0, 0], 4);
+    expect(Array.from(back.predict(x).data)).toEqual(Array.from(model.predict(x).data));
+    const alone = fillWeights(new Sequential([new Embedding!(6, 2)], { inputFeatures: 3 }), 24);
+    const dir2 = join(work, 'state-dict-alone');
+    await alone.save(dir2);
+    const file2 = join(dir2, (JSON.parse(readFileSync(join(dir2, 'model.json'), 'utf8')) as { weights: string }).weights);
+    expect(Array.from((await Sequential.fromStateDict(file2, [new Embedding!(6, 2)], { inputFeatures: 3 })).values)).toEqual(Array.from(alone.values));
+    // A table of another size is named with the shape it needs.
+    await expect(Sequential.fromStateDict(file2, [new Embedding!(7, 2)], { inputFeatures: 3 })).rejects.toThrow(/tensor 0\.weight \(layers\[0\] \(Embedding\), nn\.Embedding weight\) must have shape \[7, 2\], got \[6,2\]/);
+  });
 });

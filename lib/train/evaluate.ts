@@ -56,6 +56,12 @@ export class Evaluation {
 
   result(): EvaluateLogs {
     const logs: EvaluateLogs = { loss: this.lossSum / this.rows };
+    // The L1/L2 penalties at the current weights, as fit adds them: loss and val_loss measure one objective.
+    if (this.model.hasRegularizers === true && this.model.regularization) {
+      const penalty = this.model.regularization(false);
+      logs.loss! += penalty;
+      logs.regularization = penalty;
+    }
     this.metrics.forEach((m, i) => (logs[m.name] = this.sums[i]! / (m.per === 'row' ? this.rows : this.rows * this.outputs)));
     return logs;
   }
@@ -73,6 +79,7 @@ export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tenso
   const outputs = outputWidth(model, x.shape[1]!);
   const d = toDataSet('evaluate', x, y, c.lossName, { inputs, outputs });
   if (d.rows === 0) throw rangeError('evaluate', 'x', 'at least one row', 'none');
+  model.checkInput?.('evaluate', 'x', d.x, d.rows);
   const ev = new Evaluation(model, c, d, outputs);
   for (let begin = 0; begin < d.rows; begin += batchSize) ev.add(begin, Math.min(begin + batchSize, d.rows));
   return ev.result();

@@ -92,6 +92,9 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
   for (let i = 0; i < order.length; i++) order[i] = i;
   const rng = new Rng(dp ? await dp.begin(arenas(model), p.seed) : p.seed);
   const batchLogs: Logs = { size: 0, loss: 0 };
+  // L1/L2 penalties (kernelRegularizer): in each batch's loss and in the logs as `regularization`.
+  const regularized = model.hasRegularizers === true && model.regularization !== undefined;
+  if (regularized) batchLogs.regularization = 0;
   for (const m of metrics) batchLogs[m.name] = 0;
   const sums = new Float64Array(metrics.length);
   let lastYield = performance.now();
@@ -112,6 +115,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     if (p.shuffle) rng.shuffle(order);
     const epochOrder = dp ? dp.shard(order) : order;
     let lossSum = 0;
+    let regSum = 0;
     let rows = 0;
     sums.fill(0);
     // Data-parallel ranks leave the loop together: a stop is agreed at the next step's reduction.
@@ -146,6 +150,9 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         loss = agreed.loss;
         stepRows = agreed.rows;
       }
+      // Every rank holds the same weights, so the same penalty: added after the reduction.
+      const penalty = regularized ? model.regularization!(false) : 0;
+      loss += penalty;
       if (!Number.isFinite(loss)) {
         const mine = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
         const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
@@ -165,6 +172,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       }
       model.backward(buffers.g, NO_INPUT_GRADIENT);
       if (dp) await dp.reduceGrads(arenas(model));
+      if (regularized) model.regularization!(true);
       try {
         c.optimizer.step();
       } catch (e) {
@@ -184,9 +192,11 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         continue; // 'skip'
       }
       lossSum += loss * stepRows;
+      regSum += penalty * stepRows;
       rows += stepRows;
       batchLogs.size = n;
       batchLogs.loss = loss;
+      if (regularized) batchLogs.regularization = penalty;
       for (const cb of callbacks) {
         const r = cb.onBatchEnd?.(batchIndex, batchLogs, ctx);
         if (isThenable(r)) await r;
@@ -199,6 +209,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       sums.set(all);
     }
     const logs: Logs = { loss: rows ? lossSum / rows : NaN };
+    if (regularized) logs.regularization = rows ? regSum / rows : NaN;
     metrics.forEach((m, i) => (logs[m.name] = rows ? sums[i]! / (m.per === 'row' ? rows : rows * outputs) : NaN));
     // Rank 0's running statistics everywhere (each rank's last batches moved its own), so
     // that every rank's block of the validation uses the same.

@@ -211,6 +211,9 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     const logs: Logs = { loss: rows ? lossSum / rows : NaN };
     if (regularized) logs.regularization = rows ? regSum / rows : NaN;
     metrics.forEach((m, i) => (logs[m.name] = rows ? sums[i]! / (m.per === 'row' ? rows : rows * outputs) : NaN));
+    // Rank 0's running statistics everywhere (each rank's last batches moved its own), so
+    // that every rank's block of the validation uses the same.
+    if (dp && p.val) await dp.syncBuffers(arenas(model));
     if (p.val && dp) {
       // Each rank evaluates its block of batches; every rank logs the sum over all (distributed/evaluate.ts).
       const ev = new Evaluation(model, c, p.val, outputs);
@@ -248,6 +251,8 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       stopRequested = agreed.stop;
     }
   }
+  // ... and every rank's trained model.
+  if (dp) await dp.syncBuffers(arenas(model));
   if (stopRequested) {
     history.stopReason = 'stopped';
     if (stopMessage !== undefined) history.stopMessage = stopMessage;

@@ -74,6 +74,19 @@ describe.skipIf(!haveCollectives)('data-parallel fit', () => {
     }
   });
 
+  it('a model with running statistics: step by step, its buffers and its validation the same on every rank', async () => {
+    const ranks = await runRanks(2, rankScript, ['1', '', '', 'val,buffers']);
+    for (const r of ranks) expect(r.code, r.stderr).toBe(0);
+    const [a, b] = ranks.map((r) => r.json!);
+    expect(a!.background).toBe(false);
+    expect(a!.fallback).toMatch(/buffers/);
+    expect(a!.values).toBe(b!.values);
+    // Rank 0's running statistics are broadcast before validation and at the end.
+    expect(a!.buffers).toBe(b!.buffers);
+    expect(a!.val_loss).toEqual(b!.val_loss);
+    expect((a!.val_loss as number[]).at(-1)).toBe((a!.evaluated as { loss: number }).loss);
+  });
+
   it("rank 0's stop (callbacks run there only) stops every rank at the same step", async () => {
     const ranks = await runRanks(2, rankScript, ['1', '', 'stop']);
     for (const r of ranks) expect(r.code, r.stderr).toBe(0);

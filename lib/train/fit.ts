@@ -3,6 +3,7 @@
 // loop every `yieldEveryMs` so a Node service keeps answering while it trains.
 // Its arguments are checked in fit-options.ts; the validation pass is
 // evaluate.ts's Evaluation.
+import { BatchValues } from '../distributed/evaluate.js';
 import { Rng } from '../random.js';
 import { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Tensor } from '../tensor.js';
@@ -210,7 +211,21 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     const logs: Logs = { loss: rows ? lossSum / rows : NaN };
     if (regularized) logs.regularization = rows ? regSum / rows : NaN;
     metrics.forEach((m, i) => (logs[m.name] = rows ? sums[i]! / (m.per === 'row' ? rows : rows * outputs) : NaN));
-    if (p.val) {
+    if (p.val && dp) {
+      // Each rank evaluates its block of batches; every rank logs the sum over all (distributed/evaluate.ts).
+      const ev = new Evaluation(model, c, p.val, outputs);
+      const bv = new BatchValues(p.val.rows, Math.max(batchSize, 256), metrics, outputs);
+      const { first, last } = bv.block(dp.rank, dp.group.worldSize);
+      for (let b = first; b < last; b++) {
+        if (performance.now() - lastYield >= p.yieldEveryMs) {
+          await nextTick();
+          lastYield = performance.now();
+        }
+        ev.measure(b * bv.batch, Math.min((b + 1) * bv.batch, p.val.rows), bv.values, b * bv.stride);
+      }
+      await bv.gather(dp.group);
+      for (const [k, val] of Object.entries(bv.logs())) logs[`val_${k}`] = val;
+    } else if (p.val) {
       const ev = new Evaluation(model, c, p.val, outputs);
       const vb = Math.max(batchSize, 256);
       for (let begin = 0; begin < p.val.rows; begin += vb) {

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 const ORDER = [
   'intro', 'toc', 'setup', 'install', 'quickstart', 'usage',
   'cli',
-  'api', 'tensor', 'layers', 'training', 'data', 'integrity', 'model-files', 'deploy', 'export', 'tfjs',
+  'api', 'tensor', 'layers', 'categorical', 'training', 'data', 'integrity', 'model-files', 'deploy', 'export', 'tfjs',
   'server', 'distributed',
   'kernel-api', 'activations', 'gemm', 'optim',
   'numerics',

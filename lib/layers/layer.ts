@@ -66,6 +66,11 @@ export abstract class Layer {
   abstract expectedInFeatures(): number | undefined;
   /** The output feature count for a given input feature count. */
   protected abstract outFeaturesFor(inFeatures: number): number;
+
+  /** The output feature count this layer would have after an input of `inFeatures` (before build: a model chains its layers by it). */
+  outputFeaturesFor(inFeatures: number): number {
+    return this.outFeaturesFor(inFeatures);
+  }
   /** A short description for summary(), e.g. "Dense(4→3, relu)". */
   abstract describe(): string;
   abstract config(): Record<string, unknown>;

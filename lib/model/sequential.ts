@@ -104,7 +104,8 @@ export class Sequential extends Model {
         throw rangeError(fn, `layers[${i}] (${l.className})`, 'a layer not already part of a model', 'a built layer');
       }
       featuresIn.push(features);
-      features = want !== undefined ? l.outFeatures : features;
+      // A layer that takes any width gives its own output width for it (an Embedding: k·dim).
+      features = want !== undefined ? l.outFeatures : l.outputFeaturesFor(features);
     }
 
     // Each layer's own random stream (Dropout's masks), apart from the initialisers' one below.

@@ -45,6 +45,12 @@ describe('Embedding forward', () => {
       expect(m.outputFeatures).toBe(6);
     }
   });
+  it('a model chains the next layer to its k·dim output', () => {
+    const m = new Sequential([new Embedding(4, 3), new Dense(6, 2)], { inputFeatures: 2 });
+    expect(m.outputFeatures).toBe(2);
+    expect(m.layers[0]!.outFeatures).toBe(6);
+    expect(() => new Sequential([new Embedding(4, 3), new Dense(2, 2)], { inputFeatures: 2 })).toThrow(/layers\[1\] \(Dense\) inFeatures must be 6 to match the output of layers\[0\] \(Embedding\), got 2/);
+  });
   it("default init is PyTorch's N(0, 1); a named init and the kernelInitializer alias are the same draw", () => {
     const a = new Sequential([new Embedding(2000, 8)], { inputFeatures: 1, seed: 3 }).values;
     const mean = a.reduce((s, v) => s + v, 0) / a.length;

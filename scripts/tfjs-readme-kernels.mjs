@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes the README's table of native tfjs kernels (between the
 // `<!-- tfjs-native-kernels -->` markers) from nativeKernels() of the
-// compiled dist/tfjs: `npm run build:ts && node scripts/tfjs-readme-kernels.mjs`.
+// compiled dist/tfjs: `npm run readme:tfjs-kernels` (build:ts, then this).
 // test/tfjs/readme-kernels.test.ts fails while the table and the list differ.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

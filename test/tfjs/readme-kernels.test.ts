@@ -1,6 +1,6 @@
 // The README's table of native tfjs kernels is the list the backend
 // registers (kernels/index.ts), with what each takes: regenerate it with
-// `npm run build:ts && node scripts/tfjs-readme-kernels.mjs`.
+// `npm run readme:tfjs-kernels`.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ describe('README "Use as a TensorFlow.js backend"', () => {
         const m = /^\| `([^`]+)` \| (.*) \|$/.exec(l);
         return m ? { kernelName: m[1]!, takes: m[2]! } : { kernelName: l, takes: '' };
       });
-    expect(rows, 'regenerate: npm run build:ts && node scripts/tfjs-readme-kernels.mjs').toEqual(nativeKernels());
+    expect(rows, 'regenerate: npm run readme:tfjs-kernels').toEqual(nativeKernels());
     expect(rows.length).toBeGreaterThan(0);
   });
 });

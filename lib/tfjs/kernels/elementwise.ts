@@ -38,6 +38,10 @@ const available = (): boolean => raw !== undefined || tryLoadNative() !== undefi
 
 const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
+// The README table's phrases (NativeKernel.takes).
+const BROADCAST_TAKES = `float32 (both), NumPy broadcasting up to 8 axes after merging, >= ${MIN_NATIVE_SIZE} elements`;
+const UNARY_TAKES = `float32, >= ${MIN_NATIVE_SIZE} elements`;
+
 // a OP b with broadcasting, into a new array of `Out`'s type.
 function broadcastBinary<Out extends Float32Array | Uint8Array>(
   backend: NodegradBackend,
@@ -77,6 +81,7 @@ type Entry<K extends ElementwiseEntry['kind']> = Extract<ElementwiseEntry, { kin
 function binary(e: Entry<'binary'>, inputA: string, inputB: string): NativeKernel {
   return {
     kernelName: e.tfjs,
+    takes: BROADCAST_TAKES,
     run: ({ inputs, backend }) =>
       broadcastBinary(backend, inputs[inputA], inputs[inputB], (n) => new Float32Array(n), (a, b, o, plan) => native()[e.name](a, b, o, plan), 'float32'),
   };
@@ -85,6 +90,7 @@ function binary(e: Entry<'binary'>, inputA: string, inputB: string): NativeKerne
 function compare(e: Entry<'compare'>): NativeKernel {
   return {
     kernelName: e.tfjs,
+    takes: `${BROADCAST_TAKES}; bool out`,
     run: ({ inputs, backend }) =>
       broadcastBinary(backend, inputs.a, inputs.b, (n) => new Uint8Array(n), (a, b, o, plan) => native()[e.name](a, b, o, plan), 'bool'),
   };
@@ -94,6 +100,7 @@ function compare(e: Entry<'compare'>): NativeKernel {
 function unaryLike(kernelName: string, input: string, call: (x: Float32Array, y: Float32Array, args: NativeKernelArgs) => boolean): NativeKernel {
   return {
     kernelName,
+    takes: UNARY_TAKES,
     run(args) {
       const t = args.inputs[input];
       const x = t && args.backend.f32(t);
@@ -138,6 +145,7 @@ function unaryParam(e: Entry<'unary_param'>): NativeKernel {
 function eluGrad(e: Entry<'grad'>): NativeKernel {
   return {
     kernelName: e.tfjs,
+    takes: `float32 dy and y of one size (tfjs passes y), >= ${MIN_NATIVE_SIZE} elements`,
     run({ inputs, backend }) {
       const { dy, y } = inputs;
       if (!dy || !y) return null;
@@ -154,6 +162,7 @@ function eluGrad(e: Entry<'grad'>): NativeKernel {
 // Select(condition: bool, t, e): native when all three have one shape and t, e are float32.
 const select: NativeKernel = {
   kernelName: 'Select',
+  takes: `float32 t and e, a bool condition, all of one shape, >= ${MIN_NATIVE_SIZE} elements`,
   run({ inputs, backend }) {
     const { condition, t, e } = inputs;
     if (!condition || !t || !e || condition.dtype !== 'bool') return null;
@@ -176,6 +185,7 @@ const select: NativeKernel = {
 // native twin here).
 const pow: NativeKernel = {
   kernelName: 'Pow',
+  takes: `float32 with a one-element exponent of 2, >= ${MIN_NATIVE_SIZE} elements`,
   run({ inputs, backend }) {
     const { a, b } = inputs;
     if (!a || !b || !available()) return null;

@@ -38,7 +38,7 @@ export const castKernels: readonly NativeKernel[] = [
       if (!(idx instanceof Int32Array) || idx.length === 0 || !Number.isSafeInteger(depth) || depth <= 0) return null;
       const y = new Float32Array(idx.length * depth);
       rawBackend('native').oneHot(idx, y, depth, attrs.onValue as number, attrs.offValue as number);
-      return backend.output([...t.shape, depth], attrs.dtype, y);
+      return backend.output([...t.shape, depth], attrs.dtype as 'float32' | 'int32', y);
     },
   },
 ];

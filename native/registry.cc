@@ -1,6 +1,7 @@
 #include "registry.h"
 
 #include "kernels/activations.h"
+#include "kernels/ew.h"
 #include "kernels/gemm.h"
 #include "kernels/losses.h"
 #include "kernels/optim.h"
@@ -25,6 +26,7 @@ KernelRegistry own_tables(Isa isa) {
       r.gemm = gemm_kernels_avx512();
       r.losses = loss_kernels_avx512();
       r.probes = probe_kernels_avx512();
+      r.ew = ew_kernels_avx512();
       r.reduce = reduce_kernels_avx512();
       r.optim = optim::optim_kernels_avx512();
       break;
@@ -35,6 +37,7 @@ KernelRegistry own_tables(Isa isa) {
       r.optim = optim::optim_kernels_avx2();
       r.losses = loss_kernels_avx2();
       r.probes = probe_kernels_avx2();
+      r.ew = ew_kernels_avx2();
       r.reduce = reduce_kernels_avx2();
       break;
     case Isa::neon:
@@ -44,6 +47,7 @@ KernelRegistry own_tables(Isa isa) {
       r.optim = optim::optim_kernels_neon();
       r.losses = loss_kernels_neon();
       r.probes = probe_kernels_neon();
+      r.ew = ew_kernels_neon();
       r.reduce = reduce_kernels_neon();
       break;
     case Isa::scalar:
@@ -54,6 +58,7 @@ KernelRegistry own_tables(Isa isa) {
       r.optim = optim::optim_kernels_scalar();
       r.losses = loss_kernels_scalar();
       r.probes = probe_kernels_scalar();
+      r.ew = ew_kernels_scalar();
       r.reduce = reduce_kernels_scalar();
       break;
   }
@@ -80,6 +85,7 @@ KernelRegistry build(Isa isa) {
   r.optim = or_else(r.optim, lower.optim);
   r.losses = or_else(r.losses, lower.losses);
   r.probes = or_else(r.probes, lower.probes);
+  r.ew = or_else(r.ew, lower.ew);
   r.reduce = or_else(r.reduce, lower.reduce);
   return r;
 }

@@ -12,6 +12,7 @@ struct ActivationMath;
 struct GemmKernels;
 struct LossKernels;
 struct ProbeKernels;
+struct EwKernels;
 struct ReduceKernels;
 namespace optim {
 struct OptimKernels;
@@ -28,6 +29,7 @@ struct KernelRegistry {
   const optim::OptimKernels* optim;
   const LossKernels* losses;
   const ProbeKernels* probes;
+  const EwKernels* ew;
   const ReduceKernels* reduce;
 };
 

@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { typeError } from '../errors.js';
 import { checkedActivations } from './activations.js';
+import { checkedElementwise } from './elementwise.js';
 import { checkedGemm } from './gemm.js';
 import { checkedLosses } from './losses.js';
 import { loadNative, nativeLoadError, tryLoadNative } from './native.js';
@@ -21,7 +22,14 @@ let warned = false;
 const checkedCache = new Map<BackendName, Kernels>();
 
 function checked(raw: RawBackend): Kernels {
-  return { ...checkedActivations(raw), ...checkedGemm(raw), ...checkedOptim(raw), ...checkedLosses(raw), ...checkedReductions(raw) };
+  return {
+    ...checkedActivations(raw),
+    ...checkedGemm(raw),
+    ...checkedOptim(raw),
+    ...checkedLosses(raw),
+    ...checkedElementwise(raw),
+    ...checkedReductions(raw),
+  };
 }
 
 /** Resolves 'auto': native where the addon loads, else reference with a one-time warning. */

@@ -23,6 +23,12 @@ export interface RawOptim {
   /** AdaGrad (b2 = c2 = 1) and RMSProp (b2 = β, c2 = 1−β). */
   rmsStep(param: Float32Array, grad: Float32Array, v: Float32Array, scalars: Float32Array): number;
   adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, scalars: Float32Array): number;
+  /**
+   * RMSProp with a momentum buffer in TF.js's arrangement (b2 = β, c2 = 1−β,
+   * b1 = momentum), centered when `mg` is given. Always writes (the block's
+   * guard is ignored: the refusal mask has no bit for a fourth array).
+   */
+  rmsMomentumStep(param: Float32Array, grad: Float32Array, v: Float32Array, mom: Float32Array, mg: Float32Array | null, scalars: Float32Array): number;
   /** Σ x², accumulated in float64. */
   sumSquares(x: Float32Array): number;
 }
@@ -46,7 +52,7 @@ export interface StepExtras {
 export interface SgdOptions extends StepExtras {
   lr: number;
 }
-export type MomentumVariant = 'ema' | 'classic' | 'nesterov' | 'keras' | 'keras-nesterov';
+export type MomentumVariant = 'ema' | 'classic' | 'nesterov' | 'keras' | 'keras-nesterov' | 'tfjs-nesterov';
 export interface MomentumOptions extends StepExtras {
   lr: number;
   beta?: number;
@@ -62,6 +68,22 @@ export interface AdagradOptions extends StepExtras {
 }
 export interface RmspropOptions extends AdagradOptions {
   beta?: number;
+  /**
+   * TF.js's RMSProp (and TensorFlow 1's): with a momentum buffer the step is
+   * v ← βv + (1−β)g², mom ← momentum·mom + (g·lr)/√(v + ε), θ ← θ − mom,
+   * each operation rounded to float32 in that order (tf.train.rmsprop's
+   * bits). `momentum` (default 0) needs `momentumBuffer`; epsPlacement must
+   * be 'inside' and nonFinite 'apply' with it.
+   */
+  momentum?: number;
+  /** The momentum state (same length as param), updated in place. */
+  momentumBuffer?: Float32Array;
+  /**
+   * Centered RMSProp (needs momentumBuffer): the mean-gradient state mg ←
+   * βmg + (1−β)g, and the denominator √(v − (mg² + ε)) as TF.js writes it
+   * (ε subtracted with mg², not added as in TensorFlow).
+   */
+  meanGrad?: Float32Array;
 }
 export interface AdamOptions extends StepExtras {
   lr: number;
@@ -151,7 +173,7 @@ export function checkChoice<T extends string>(fn: string, arg: string, value: un
 // validated) → the scalar block. Every value is rounded to float32 when the
 // block stores it, once.
 
-export const MOMENTUM_VARIANTS: readonly MomentumVariant[] = ['ema', 'classic', 'nesterov', 'keras', 'keras-nesterov'];
+export const MOMENTUM_VARIANTS: readonly MomentumVariant[] = ['ema', 'classic', 'nesterov', 'keras', 'keras-nesterov', 'tfjs-nesterov'];
 
 function common(o: StepExtras & { lr: number }): Partial<OptimScalars> {
   return {
@@ -182,6 +204,9 @@ export function momentumScalars(o: MomentumOptions): Float32Array {
       return scalarBlock({ ...c, b1: beta, c1: -lr, lr: -1 });
     case 'keras-nesterov':
       return scalarBlock({ ...c, b1: beta, c1: -lr, lr: -beta, q: lr, nesterov: 1 });
+    case 'tfjs-nesterov':
+      // TF.js: m ← β·m + g; θ ← θ − lr·(g + β·m), in that order (nesterov 2 in optim.h).
+      return scalarBlock({ ...c, b1: beta, c1: 1, lr, q: beta, nesterov: 2 });
   }
 }
 
@@ -189,8 +214,15 @@ export function adagradScalars(o: AdagradOptions): Float32Array {
   return scalarBlock({ ...common(o), lr: o.lr, b2: 1, c2: 1, eps: o.eps ?? DEFAULT_EPS, outside: o.epsPlacement === 'outside' ? 1 : 0 });
 }
 
+/** TF.js's RMSProp with a momentum buffer (rmsMomentumStep): b1 = momentum, b2 = β, c2 = 1−β. */
+export function rmspropMomentumScalars(o: Omit<RmspropOptions, 'momentumBuffer' | 'meanGrad' | 'epsPlacement'>): Float32Array {
+  const beta = o.beta ?? DEFAULT_BETA;
+  return scalarBlock({ ...common(o), lr: o.lr, b1: o.momentum ?? 0, b2: beta, c2: 1 - beta, eps: o.eps ?? DEFAULT_EPS });
+}
+
 export function rmspropScalars(o: RmspropOptions): Float32Array {
   const beta = o.beta ?? DEFAULT_BETA;
+  if (o.momentumBuffer !== undefined) return rmspropMomentumScalars(o);
   return scalarBlock({ ...common(o), lr: o.lr, b2: beta, c2: 1 - beta, eps: o.eps ?? DEFAULT_EPS, outside: o.epsPlacement === 'outside' ? 1 : 0 });
 }
 
@@ -286,7 +318,18 @@ export function checkedOptim(raw: RawOptim): OptimKernels {
       checkEps(fn, 'eps', o.eps ?? DEFAULT_EPS);
       checkChoice(fn, 'epsPlacement', o.epsPlacement ?? 'inside', ['inside', 'outside']);
       checkExtras(fn, o);
-      verdict(fn, ['param', 'v'], raw.rmsStep(param, grad, v, rmspropScalars(o)));
+      if (o.momentumBuffer === undefined) {
+        if (o.momentum !== undefined && o.momentum !== 0) throw rangeError(fn, 'momentum', '0 without momentumBuffer', describe(o.momentum));
+        if (o.meanGrad !== undefined) throw rangeError(fn, 'meanGrad', 'given only with momentumBuffer', 'a meanGrad without momentumBuffer');
+        verdict(fn, ['param', 'v'], raw.rmsStep(param, grad, v, rmspropScalars(o)));
+        return;
+      }
+      const state = o.meanGrad === undefined ? [o.momentumBuffer] : [o.momentumBuffer, o.meanGrad];
+      checkArrays(fn, ['param', 'grad', 'v', 'momentumBuffer', 'meanGrad'].slice(0, 3 + state.length), [param, grad, v, ...state]);
+      checkBeta(fn, 'momentum', o.momentum ?? 0);
+      if (o.epsPlacement === 'outside') throw rangeError(fn, 'epsPlacement', "'inside' with momentumBuffer (TF.js's arrangement)", "'outside'");
+      if (o.nonFinite === 'refuse') throw rangeError(fn, 'nonFinite', "'apply' with momentumBuffer (four arrays are written)", "'refuse'");
+      raw.rmsMomentumStep(param, grad, v, o.momentumBuffer, o.meanGrad ?? null, rmspropScalars(o));
     },
     adamStep(param, grad, m, v, options) {
       const fn = 'adamStep';

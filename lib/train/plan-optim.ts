@@ -77,6 +77,10 @@ class Recorder implements RawOptim {
   adamStep(param: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array, scalars: Float32Array): number {
     return this.put(OptKind.adam, [param, grad, m, v], scalars);
   }
+  rmsMomentumStep(): number {
+    // Only the TF.js optimizers (lib/tfjs) call it; nodegrad's classes never do.
+    throw new Error('plan: an optimizer update asked for TF.js\'s RMSProp with momentum');
+  }
   sumSquares(): number {
     throw new Error('plan: an optimizer update asked for a sum of squares');
   }

@@ -101,6 +101,27 @@ Napi::Value adam_step(const Napi::CallbackInfo& info) {
                            table(info)->adam(p.data, g.data, m.data, v.data, p.length, s));
 }
 
+// rmsMomentumStep(param, grad, v, mom, mg | null, scalars) -> StepResult
+// (TF.js's RMSProp with a momentum buffer; mg given when centered)
+Napi::Value rms_momentum_step(const Napi::CallbackInfo& info) {
+  F32View p = f32_arg(info, 0, "param"), g = f32_arg(info, 1, "grad");
+  F32View v = f32_arg(info, 2, "v"), mom = f32_arg(info, 3, "mom");
+  const bool centered = info.Length() > 4 && !info[4].IsNull() && !info[4].IsUndefined();
+  F32View mg = centered ? f32_arg(info, 4, "mg") : F32View{};
+  expect_length(info, g, p.length, "grad");
+  expect_length(info, v, p.length, "v");
+  expect_length(info, mom, p.length, "mom");
+  if (centered) expect_length(info, mg, p.length, "mg");
+  const Named all[] = {{"param", p}, {"grad", g}, {"v", v}, {"mom", mom}, {"mg", mg}};
+  expect_disjoint(info, "rmsMomentumStep", all, centered ? 5 : 4);
+  optim::Scalars s = scalars_arg(info, 5);
+  // The refusal mask has bits for three arrays only: this kernel always writes.
+  s.guard = 0;
+  return Napi::Number::New(info.Env(),
+                           table(info)->rms_momentum(p.data, g.data, v.data, mom.data,
+                                                     centered ? mg.data : nullptr, p.length, s));
+}
+
 // sumSquares(x) -> number
 Napi::Value sum_squares(const Napi::CallbackInfo& info) {
   F32View x = f32_arg(info, 0, "x");
@@ -142,6 +163,7 @@ void register_optim(Napi::Env env, Napi::Object exports, const KernelRegistry& r
   export_fn(env, exports, reg, "momentumStep", momentum_step);
   export_fn(env, exports, reg, "rmsStep", rms_step);
   export_fn(env, exports, reg, "adamStep", adam_step);
+  export_fn(env, exports, reg, "rmsMomentumStep", rms_momentum_step);
   export_fn(env, exports, reg, "sumSquares", sum_squares);
   exports.Set("optimScalarFields", scalar_fields(env));
   exports.Set("memoryAddress", Napi::Function::New(env, memory_address, "memoryAddress"));

@@ -29,7 +29,8 @@ namespace optim {
 //   sgd:      theta' = td - lr * g
 //   momentum: m' = b1 * m + c1 * g
 //             theta' = td - (lr * m')             (nesterov == 0)
-//             theta' = td - (lr * m' + q * g)     (nesterov != 0)
+//             theta' = td - (lr * m' + q * g)     (nesterov == 1)
+//             theta' = td - lr * (g + q * m')     (nesterov == 2: TF.js, q = beta)
 //     The note's EMA: c1 = 1-beta, lr = lr. Classic: c1 = 1. PyTorch
 //     Nesterov: c1 = 1, lr = lr*beta, q = lr. Keras velocity: c1 = -lr,
 //     lr = -1 (Keras Nesterov: lr = -beta, q = lr).
@@ -38,6 +39,10 @@ namespace optim {
 //             den = sqrt(v') + eps      (outside != 0: PyTorch)
 //             theta' = td - lr * (g / den)
 //     AdaGrad is b2 = c2 = 1 (both products exact); RMSProp b2 = beta, c2 = 1-beta.
+//   rms_momentum (TF.js's RMSProp, momentum b1, optionally centered):
+//             v' = b2 * v + c2 * (g * g);   mg' = b2 * mg + c2 * g
+//             den = sqrt(v' + eps), centered: sqrt(v' - (mg' * mg' + eps))
+//             mom' = b1 * mom + (g * lr) / den;   theta' = td - mom'
 //   adam:     m' = b1 * m + c1 * g
 //             v' = b2 * v + c2 * (g * g)
 //             theta' = td - lr * (m' / (sqrt(v') * k + eps))            (divide == 0)
@@ -98,6 +103,10 @@ struct OptimKernels {
   StepResult (*rms)(float* param, const float* grad, float* v, size_t n, const Scalars& s);
   StepResult (*adam)(float* param, const float* grad, float* m, float* v, size_t n,
                      const Scalars& s);
+  // RMSProp with a momentum buffer (TF.js's arrangement); mg is nullptr
+  // unless centered. Only guard 0 (the mask has no bit for a fourth array).
+  StepResult (*rms_momentum)(float* param, const float* grad, float* v, float* mom, float* mg,
+                             size_t n, const Scalars& s);
   // Sum of x[i]^2 accumulated in double (for clip-by-global-norm).
   double (*sum_squares)(const float* x, size_t n);
 };

@@ -41,7 +41,8 @@ double sum_squares(const float* x, size_t n) {
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-const OptimKernels kTable = {sgd_step, momentum_step, rms_step, adam_step, sum_squares};
+const OptimKernels kTable = {sgd_step,  momentum_step,     rms_step,
+                             adam_step, rms_momentum_step, sum_squares};
 
 }  // namespace
 

@@ -8,7 +8,7 @@
 const f = Math.fround;
 
 export type Kind = 'sgd' | 'momentum' | 'adagrad' | 'rmsprop' | 'adam';
-export type Variant = 'ema' | 'classic' | 'nesterov' | 'keras' | 'keras-nesterov';
+export type Variant = 'ema' | 'classic' | 'nesterov' | 'keras' | 'keras-nesterov' | 'tfjs-nesterov';
 
 export interface Hyper {
   lr: number;
@@ -62,7 +62,8 @@ export function oracleStep(kind: Kind, h: Hyper, th: number, g0: number, m: numb
       let th1: number;
       let Mu: number;
       if (variant === 'ema' || variant === 'classic') [th1, Mu] = [thd - lr * m1, lr * Mm];
-      else if (variant === 'nesterov') [th1, Mu] = [thd - lr * (g + b * m1), lr * (Mg + b * Mm)];
+      // PyTorch's (lr·β)·m' + lr·g and TF.js's lr·(g + β·m') are one formula in exact arithmetic.
+      else if (variant === 'nesterov' || variant === 'tfjs-nesterov') [th1, Mu] = [thd - lr * (g + b * m1), lr * (Mg + b * Mm)];
       else if (variant === 'keras') [th1, Mu] = [thd + m1, Mm];
       else [th1, Mu] = [thd + b * m1 - lr * g, b * Mm + lr * Mg];
       return { th: th1, m: m1, v, Mth: Mthd + Mu, Mm, Mv: 0 };

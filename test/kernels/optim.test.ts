@@ -67,6 +67,8 @@ const hand: Hand[] = [
   ['Momentum keras', 'momentum', { lr: 0.1, variant: 'keras' }, 0.95, 0.93, { m: -0.02 }],
   // θ₁ = 1 + 0.9·(−0.05) − 0.05 = 0.905; θ₂ = 0.905 + 0.9·(−0.02) + 0.025 = 0.912
   ['Momentum keras-nesterov', 'momentum', { lr: 0.1, variant: 'keras-nesterov' }, 0.905, 0.912, { m: -0.02 }],
+  // TF.js's arrangement of Nesterov, the same numbers as PyTorch's: m₁ = 0.5, θ₁ = 1 − 0.1·(0.5 + 0.9·0.5) = 0.905; m₂ = 0.2, θ₂ = 0.912
+  ['Momentum tfjs-nesterov', 'momentum', { lr: 0.1, variant: 'tfjs-nesterov' }, 0.905, 0.912, { m: 0.2 }],
   // v₁ = 0.25, θ₁ = 1 − 0.1·0.5/√(0.25 + 1e-8) = 1 − 0.05/0.50000001 ≈ 0.900000002;
   // v₂ = 0.25 + 0.0625 = 0.3125, θ₂ = θ₁ + 0.025/√0.31250001 ≈ θ₁ + 0.0447213595
   ['AdaGrad', 'adagrad', { lr: 0.1 }, 1 - 0.05 / Math.sqrt(0.25 + 1e-8), 1 - 0.05 / Math.sqrt(0.25 + 1e-8) + 0.025 / Math.sqrt(0.3125 + 1e-8), { v: 0.3125 }],
@@ -143,6 +145,7 @@ const configs: [string, Kind, Hyper][] = [
   ['momentum classic', 'momentum', { lr: 0.05, variant: 'classic' }],
   ['momentum nesterov', 'momentum', { lr: 0.05, variant: 'nesterov' }],
   ['momentum keras-nesterov', 'momentum', { lr: 0.05, variant: 'keras-nesterov' }],
+  ['momentum tfjs-nesterov', 'momentum', { lr: 0.05, variant: 'tfjs-nesterov' }],
   ['adagrad', 'adagrad', { lr: 0.05 }],
   ['adagrad ε outside', 'adagrad', { lr: 0.05, epsPlacement: 'outside', eps: 1e-10 }],
   ['rmsprop', 'rmsprop', { lr: 0.05, beta: 0.99 }],
@@ -276,7 +279,7 @@ for (const b of backends) {
       ['step NaN', () => k.adamStep(p, g, m, v, { lr: 0.1, step: NaN }), RangeError, 'adamStep: step must be an integer >= 1, got NaN'],
       ['weightDecay < 0', () => k.sgdStep(p, g, { lr: 0.1, weightDecay: -0.1 }), RangeError, 'sgdStep: weightDecay must be a finite number >= 0, got -0.1'],
       ['decoupledWeightDecay NaN', () => k.sgdStep(p, g, { lr: 0.1, decoupledWeightDecay: NaN }), RangeError, 'sgdStep: decoupledWeightDecay must be a finite number >= 0, got NaN'],
-      ['variant unknown', () => k.momentumStep(p, g, m, { lr: 0.1, variant: 'heavy' as never }), TypeError, "momentumStep: variant must be 'ema' | 'classic' | 'nesterov' | 'keras' | 'keras-nesterov', got string \"heavy\""],
+      ['variant unknown', () => k.momentumStep(p, g, m, { lr: 0.1, variant: 'heavy' as never }), TypeError, "momentumStep: variant must be 'ema' | 'classic' | 'nesterov' | 'keras' | 'keras-nesterov' | 'tfjs-nesterov', got string \"heavy\""],
       ['grad length', () => k.sgdStep(p, new Float32Array(2), { lr: 0.1 }), RangeError, 'sgdStep: grad must be of length 3, got length 2'],
       ['v length', () => k.adamStep(p, g, m, new Float32Array(4), { lr: 0.1, step: 1 }), RangeError, 'adamStep: v must be of length 3, got length 4'],
       ['grad not Float32Array', () => k.sgdStep(p, [1, 2, 3] as never, { lr: 0.1 }), TypeError, 'sgdStep: grad must be a Float32Array, got Array(3)'],

@@ -24,7 +24,7 @@ describe('constructors reject invalid hyper-parameters', () => {
     ['weightDecay NaN', () => new Adam(p, { weightDecay: NaN }), RangeError, 'Adam: weightDecay must be a finite number >= 0, got NaN'],
     ['decoupledWeightDecay < 0', () => new AdamW(p, { decoupledWeightDecay: -1 }), RangeError, 'AdamW: decoupledWeightDecay must be a finite number >= 0, got -1'],
     ['clipNorm 0', () => new SGD(p, { clipNorm: 0 }), RangeError, 'SGD: clipNorm must be a finite number > 0, got 0'],
-    ['variant unknown', () => new Momentum(p, { variant: 'heavy' as never }), TypeError, "Momentum: variant must be 'ema' | 'classic' | 'nesterov' | 'keras' | 'keras-nesterov', got string \"heavy\""],
+    ['variant unknown', () => new Momentum(p, { variant: 'heavy' as never }), TypeError, "Momentum: variant must be 'ema' | 'classic' | 'nesterov' | 'keras' | 'keras-nesterov' | 'tfjs-nesterov', got string \"heavy\""],
     ['convention unknown', () => new Adam(p, { convention: 'jax' as never }), TypeError, "Adam: convention must be 'note' | 'pytorch' | 'keras', got string \"jax\""],
     ['unknown option', () => new Adam(p, { learningRate: 0.1 } as never), TypeError, 'Adam: learningRate is not a known option (known: lr, weightDecay, decoupledWeightDecay, beta1, beta2, eps, epsHat, backend, clipNorm, schedule, convention)'],
     ['group lr < 0', () => new SGD([{ params: p, lr: -2 }]), RangeError, 'SGD: groups[0].lr must be a finite number >= 0, got -2'],

@@ -1,5 +1,6 @@
 import type { RawBackend } from '../types.js';
 import { referenceActivations } from './activations.js';
+import { referenceElementwise } from './elementwise.js';
 import { referenceGemm } from './gemm.js';
 import { referenceLosses } from './losses.js';
 import { referenceOptim } from './optim.js';
@@ -11,5 +12,6 @@ export const referenceBackend: RawBackend = {
   ...referenceGemm,
   ...referenceOptim,
   ...referenceLosses,
+  ...referenceElementwise,
   ...referenceReductions,
 };

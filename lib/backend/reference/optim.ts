@@ -28,7 +28,7 @@ type ElementMath = (i: number, out: number[]) => void;
 
 /** Runs the guard's check pass (if asked) and the writing pass over `arrays` (θ, then the state). */
 function run(s: OptimScalars, n: number, arrays: Float32Array[], math: ElementMath): number {
-  const out: number[] = [0, 0, 0];
+  const out: number[] = [0, 0, 0, 0];
   if (s.guard !== GUARD_OFF) {
     for (let i = 0; i < n; i++) {
       math(i, out);
@@ -59,7 +59,7 @@ export const referenceOptim: RawOptim = {
       const th = param[i]!;
       const g = grad(g0[i]!, th, s);
       const m1 = s.b1 * m[i]! + s.c1 * g;
-      const u = s.nesterov !== 0 ? s.lr * m1 + s.q * g : s.lr * m1;
+      const u = s.nesterov === 2 ? s.lr * (g + s.q * m1) : s.nesterov !== 0 ? s.lr * m1 + s.q * g : s.lr * m1;
       o[0] = decayed(th, s) - u;
       o[1] = m1;
     });
@@ -86,6 +86,28 @@ export const referenceOptim: RawOptim = {
       o[0] = decayed(th, s) - s.lr * u;
       o[1] = m1;
       o[2] = v1;
+    });
+  },
+  rmsMomentumStep(param, g0, v, mom, mg, block) {
+    // Always writes, like the native kernel (the block's guard is ignored).
+    const s = { ...readBlock(block), guard: GUARD_OFF };
+    const arrays = mg ? [param, v, mom, mg] : [param, v, mom];
+    return run(s, param.length, arrays, (i, o) => {
+      const th = param[i]!;
+      const g = grad(g0[i]!, th, s);
+      const v1 = s.b2 * v[i]! + s.c2 * (g * g);
+      let den: number;
+      if (mg) {
+        const mg1 = s.b2 * mg[i]! + s.c2 * g;
+        den = Math.sqrt(v1 - (mg1 * mg1 + s.eps));
+        o[3] = mg1;
+      } else {
+        den = Math.sqrt(v1 + s.eps);
+      }
+      const m1 = s.b1 * mom[i]! + (g * s.lr) / den;
+      o[0] = decayed(th, s) - m1;
+      o[1] = v1;
+      o[2] = m1;
     });
   },
   sumSquares(x) {

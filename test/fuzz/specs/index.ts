@@ -2,6 +2,7 @@
 // fails when the backend exports a public kernel that has none here.
 import type { KernelSpec } from '../engine.js';
 import { activationSpecs } from './activations.js';
+import { elementwiseSpecs } from './elementwise.js';
 import { gemmSpecs } from './gemm.js';
 import { lossSpecs } from './losses.js';
 import { optimSpecs } from './optim.js';
@@ -12,5 +13,6 @@ export const kernelSpecs: Record<string, KernelSpec> = {
   ...gemmSpecs,
   ...optimSpecs,
   ...lossSpecs,
+  ...elementwiseSpecs,
   ...reductionSpecs,
 };

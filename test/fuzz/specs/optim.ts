@@ -42,7 +42,7 @@ const shapes: Record<string, Shape> = {
   momentumStep: {
     kind: 'momentum',
     state: ['m'],
-    options: fc.record({ lr, beta, variant: fc.constantFrom('ema', 'classic', 'nesterov', 'keras', 'keras-nesterov'), ...extras }, { requiredKeys: ['lr'] }) as fc.Arbitrary<Hyper>,
+    options: fc.record({ lr, beta, variant: fc.constantFrom('ema', 'classic', 'nesterov', 'keras', 'keras-nesterov', 'tfjs-nesterov'), ...extras }, { requiredKeys: ['lr'] }) as fc.Arbitrary<Hyper>,
     fields: { lr: 'scalar', beta: 'scalar', variant: 'choice', ...EXTRA_FIELDS },
     required: ['lr'],
   },

@@ -36,9 +36,12 @@ function prepare(backend: NodegradBackend, x: TensorInfo | undefined, axis: unkn
   return plan ? { v, plan } : null;
 }
 
+const AXES = 'float32, over the last axes, the first axes or all (keepDims either way)';
+
 function reduction(kernelName: string, base: 'sum' | 'mean' | 'max' | 'min', axisAttr: 'axis' | 'reductionIndices'): NativeKernel {
   return {
     kernelName,
+    takes: AXES,
     run({ inputs, attrs, backend }) {
       const p = prepare(backend, inputs.x, attrs[axisAttr]);
       if (!p) return null;
@@ -57,6 +60,7 @@ function outShape(shape: readonly number[], plan: ReducePlan, attrs: NamedAttrMa
 
 const argMax: NativeKernel = {
   kernelName: 'ArgMax',
+  takes: 'float32, over the last axis or axis 0',
   run({ inputs, attrs, backend }) {
     // tfjs's ArgMax takes one axis (the first, if given a list).
     const axis = Array.isArray(attrs.axis) ? attrs.axis.slice(0, 1) : attrs.axis;

@@ -12,14 +12,13 @@
 // in an External with a finalizer: it is freed when the last JS handle goes.
 #include "../plan/plan.h"
 
-#include "../collectives/reducer_abi.h"
-
 #include <algorithm>
 #include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include "../collectives/reducer_abi.h"
 #include "../registry.h"
 #include "args.h"
 #include "register.h"

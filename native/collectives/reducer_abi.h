@@ -45,12 +45,11 @@
 extern "C" {
 #endif
 
-typedef int (*NodegradAllreduceSumF32)(void* ctx, float* data, size_t n, char* err,
-                                       size_t err_len);
+typedef int (*NodegradAllreduceSumF32)(void* ctx, float* data, size_t n, char* err, size_t err_len);
 
 typedef struct NodegradReducer {
-  uint32_t abi;   /* NODEGRAD_REDUCER_ABI */
-  uint32_t size;  /* sizeof(NodegradReducer) as the collectives addon was built */
+  uint32_t abi;  /* NODEGRAD_REDUCER_ABI */
+  uint32_t size; /* sizeof(NodegradReducer) as the collectives addon was built */
   int32_t rank;
   int32_t world_size;
   void* ctx;

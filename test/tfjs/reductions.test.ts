@@ -79,30 +79,30 @@ describe('Sum, Mean, Max, Min, ArgMax against tfjs-cpu', () => {
   for (const shape of SHAPES) {
     const rank = shape.length;
     // Native: the last axis, axis 0, all axes, a trailing or leading block; cpu: a middle axis.
-    const axesList: Array<{ axis: number | number[] | undefined; native: boolean }> = [
+    const axesList: Array<{ axis: number | number[] | null; native: boolean }> = [
       { axis: -1, native: true },
       { axis: 0, native: true },
-      { axis: undefined, native: true },
+      { axis: null, native: true },
       ...(rank === 3 ? [{ axis: [1, 2], native: true }, { axis: [0, 1], native: true }, { axis: 1, native: false }, { axis: [0, 2], native: false }] : []),
     ];
     for (const { axis, native } of axesList) {
       for (const keepDims of [false, true]) {
         for (const edges of [false, true]) {
-          it(`shape [${shape}] axis ${JSON.stringify(axis ?? 'all')} keepDims ${keepDims}${edges ? ' with NaN/±Inf/±0' : ''}`, async () => {
+          it(`shape [${shape}] axis ${JSON.stringify(axis)} keepDims ${keepDims}${edges ? ' with NaN/±Inf/±0' : ''}`, async () => {
             const x = data(shape.reduce((a, b) => a * b, 1), rng, edges);
             const before = x.slice();
             const t = () => tf.tensor(x, shape);
             for (const op of ['max', 'min'] as const) {
-              const { ng, cpu } = await both(() => tf[op](t(), axis, keepDims), native);
+              const { ng, cpu } = await both(() => tf[op](t(), axis ?? undefined, keepDims), native);
               sameValues(ng.values, cpu.values, op); // the same NaN and first-wins rules
             }
-            const { ng: s, cpu: sc } = await both(() => tf.sum(t(), axis, keepDims), native);
-            const { ng: m, cpu: mc } = await both(() => tf.mean(t(), axis, keepDims), native);
+            const { ng: s, cpu: sc } = await both(() => tf.sum(t(), axis ?? undefined, keepDims), native);
+            const { ng: m, cpu: mc } = await both(() => tf.mean(t(), axis ?? undefined, keepDims), native);
             // Per output element: Σ|x| over what it reduces, from cpu's own
             // abs-sum (the same axes); the bounds: two float32 roundings of
             // float64 sums taken in different orders (n·2⁻⁵³·Σ|x| apart), and
             // for Mean cpu's rounding of each x/n (Σ|x|/n·2⁻²⁴).
-            const { cpu: absSum } = await both(() => tf.sum(tf.abs(t()), axis, keepDims), native);
+            const { cpu: absSum } = await both(() => tf.sum(tf.abs(t()), axis ?? undefined, keepDims), native);
             const n = x.length / Math.max(1, sc.values.length);
             for (let i = 0; i < sc.values.length; i++) {
               const a = absSum.values[i]!;
@@ -178,7 +178,7 @@ describe('Softmax against tfjs-cpu', () => {
 describe('GatherV2 of rows against tfjs-cpu', () => {
   it('float32 and int32 rows, any index order and repeats: the same bits', async () => {
     const rng = new Rng(23);
-    for (const [rows, cols] of [[1, 1], [5, 3], [60, 784], [10, 1]] as Array<[number, number]>) {
+    for (const [rows, cols] of [[1, 1], [5, 3], [60, 784], [10, 1]] as [number, number][]) {
       const x = data(rows * cols, rng, true);
       const idx = Array.from({ length: 37 }, () => Math.floor(rng.uniform() * rows));
       for (const dtype of ['float32', 'int32'] as const) {

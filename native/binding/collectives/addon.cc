@@ -146,7 +146,8 @@ class NativeGroup : public Napi::ObjectWrap<NativeGroup> {
     lent->abi.ctx = lent;
     lent->abi.allreduce_sum = lent_allreduce_sum;
     auto ext = Napi::External<NodegradReducer>::New(
-        info.Env(), &lent->abi, [](Napi::Env, NodegradReducer* r) { delete static_cast<Lent*>(r->ctx); });
+        info.Env(), &lent->abi,
+        [](Napi::Env, NodegradReducer* r) { delete static_cast<Lent*>(r->ctx); });
     ext.TypeTag(&kReducerTag);
     return ext;
   }

@@ -9,6 +9,7 @@ import type { NativeKernel } from '../native-kernel.js';
 export const castKernels: readonly NativeKernel[] = [
   {
     kernelName: 'Cast',
+    takes: 'float32 to int32 or bool (the zero-copy casts stay with cpu)',
     run({ inputs, attrs, backend }) {
       const t = inputs.x;
       const x = t && backend.f32(t);
@@ -28,6 +29,7 @@ export const castKernels: readonly NativeKernel[] = [
   },
   {
     kernelName: 'OneHot',
+    takes: 'int32 indices, dtype float32 or int32',
     run({ inputs, attrs, backend }) {
       const t = inputs.indices;
       // tfjs-cpu writes a Float32Array whatever the dtype attribute (int32 is

@@ -10,6 +10,7 @@ import { asF32 } from './views.js';
 export const gatherKernels: readonly NativeKernel[] = [
   {
     kernelName: 'GatherV2',
+    takes: 'float32 or int32 rows (axis 0, batchDims 0); an index out of range: cpu (its error)',
     run({ inputs, attrs, backend }) {
       const { x, indices } = inputs;
       if (!x || !indices || x.shape.length === 0 || (attrs.batchDims ?? 0) !== 0) return null;

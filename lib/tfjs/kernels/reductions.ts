@@ -17,11 +17,12 @@ import type { NativeKernel } from '../native-kernel.js';
 import { keepDimsShape, reducePlan, type ReducePlan } from './shapes.js';
 
 /**
- * Below this many input elements the cpu kernel runs instead. Measured
- * (bench/tfjs/reductions.mjs, this machine): the native Sum of a [1, n]
- * tensor beats cpu's from n = 1 (cpu's Sum allocates an identity and a
- * zeros tensor; the native one a single output), so no threshold is needed
- * for the reductions; 0 keeps the knob visible.
+ * Below this many input elements the cpu kernel runs instead. Not yet set
+ * from a clean measurement: bench/tfjs/reductions.mjs on a machine with a
+ * load average of 14-16 on 2 cores gave tiny-size ratios from 0.1x to 48x
+ * run to run (noise larger than the effect); the native call itself costs
+ * about 1 µs (sumRows 1x1), while cpu's Sum allocates an identity and a
+ * zeros tensor. 0 (always native) until a quiet run says otherwise.
  */
 export const REDUCE_MIN_SIZE = 0;
 
@@ -36,9 +37,12 @@ function prepare(backend: NodegradBackend, x: TensorInfo | undefined, axis: unkn
   return plan ? { v, plan } : null;
 }
 
+const AXES = 'float32, over the last axes, the first axes or all (keepDims either way)';
+
 function reduction(kernelName: string, base: 'sum' | 'mean' | 'max' | 'min', axisAttr: 'axis' | 'reductionIndices'): NativeKernel {
   return {
     kernelName,
+    takes: AXES,
     run({ inputs, attrs, backend }) {
       const p = prepare(backend, inputs.x, attrs[axisAttr]);
       if (!p) return null;
@@ -57,6 +61,7 @@ function outShape(shape: readonly number[], plan: ReducePlan, attrs: NamedAttrMa
 
 const argMax: NativeKernel = {
   kernelName: 'ArgMax',
+  takes: 'float32, over the last axis or axis 0',
   run({ inputs, attrs, backend }) {
     // tfjs's ArgMax takes one axis (the first, if given a list).
     const axis = Array.isArray(attrs.axis) ? attrs.axis.slice(0, 1) : attrs.axis;

@@ -8,6 +8,7 @@ import type { NativeKernel } from '../native-kernel.js';
 export const softmaxKernels: readonly NativeKernel[] = [
   {
     kernelName: 'Softmax',
+    takes: 'float32, over the last axis',
     run({ inputs, attrs, backend }) {
       const t = inputs.logits;
       const x = t && backend.f32(t);

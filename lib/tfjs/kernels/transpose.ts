@@ -10,6 +10,7 @@ import { asF32 } from './views.js';
 export const transposeKernels: readonly NativeKernel[] = [
   {
     kernelName: 'Transpose',
+    takes: 'float32 or int32, a permutation that is a (batched) 2-D transpose once adjacent axes merge',
     run({ inputs, attrs, backend }) {
       const x = inputs.x;
       const perm = attrs.perm as number[] | undefined;

@@ -10,7 +10,11 @@
 // on another backend, or for a dtype other than float32, or a PReLU alpha
 // that does not broadcast over leading axes only, tfjs's own gradient runs.
 // The configs save the same tensors tfjs's do. Each backward kernel has its
-// own gradient, so higher-order gradients (tf.grad of tf.grad) work.
+// own gradient, so higher-order gradients (tf.grad of tf.grad) work. (tfjs's
+// tape does not carry a gradient through a saved output, on any backend, so
+// for Sigmoid and Tanh, which save y, the second order has only the ∂/∂dy
+// term, as on cpu; ELU's first order is already tfjs's single EluGrad
+// kernel, native through the elementwise family.)
 import type { GradConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { engine, getGradient, mul, registerGradient, registerKernel, reshape, sub, sum, where, greater, zerosLike, backend_util } from '@tensorflow/tfjs-core';
 import { rawBackend } from '../backend/index.js';

@@ -9,7 +9,12 @@
 // registration wins), so each config here replaces tfjs's own and keeps it:
 // on another backend, or for a dtype other than float32, or a PReLU alpha
 // that does not broadcast over leading axes only, tfjs's own gradient runs.
-// The configs save the same tensors tfjs's do. Each backward kernel has its
+// Numerics: the ReLU family selects (x > 0 ? dy : α·dy) where tfjs
+// multiplies by a mask, so they differ only where tfjs's product makes NaN:
+// at x = NaN tfjs's ReLU gradient is NaN (dy·step(NaN)), nodegrad's 0; an
+// infinite dy at x ≤ 0 gives tfjs NaN (∞·0), nodegrad 0. Sigmoid and Tanh
+// arrange dy·y(1−y) and dy·(1−y)(1+y) in their own order (a few float32
+// roundings from tfjs's). The configs save the same tensors tfjs's do. Each backward kernel has its
 // own gradient, so higher-order gradients (tf.grad of tf.grad) work. (tfjs's
 // tape does not carry a gradient through a saved output, on any backend, so
 // for Sigmoid and Tanh, which save y, the second order has only the ∂/∂dy

@@ -1,10 +1,12 @@
 #include "registry.h"
 
 #include "kernels/activations.h"
+#include "kernels/ew.h"
 #include "kernels/gemm.h"
 #include "kernels/losses.h"
 #include "kernels/optim.h"
 #include "kernels/probes.h"
+#include "kernels/reduce.h"
 
 namespace nodegrad {
 
@@ -24,6 +26,8 @@ KernelRegistry own_tables(Isa isa) {
       r.gemm = gemm_kernels_avx512();
       r.losses = loss_kernels_avx512();
       r.probes = probe_kernels_avx512();
+      r.ew = ew_kernels_avx512();
+      r.reduce = reduce_kernels_avx512();
       r.optim = optim::optim_kernels_avx512();
       break;
     case Isa::avx2:
@@ -33,6 +37,8 @@ KernelRegistry own_tables(Isa isa) {
       r.optim = optim::optim_kernels_avx2();
       r.losses = loss_kernels_avx2();
       r.probes = probe_kernels_avx2();
+      r.ew = ew_kernels_avx2();
+      r.reduce = reduce_kernels_avx2();
       break;
     case Isa::neon:
       r.activations = activation_kernels_neon();
@@ -41,6 +47,8 @@ KernelRegistry own_tables(Isa isa) {
       r.optim = optim::optim_kernels_neon();
       r.losses = loss_kernels_neon();
       r.probes = probe_kernels_neon();
+      r.ew = ew_kernels_neon();
+      r.reduce = reduce_kernels_neon();
       break;
     case Isa::scalar:
     default:
@@ -50,6 +58,8 @@ KernelRegistry own_tables(Isa isa) {
       r.optim = optim::optim_kernels_scalar();
       r.losses = loss_kernels_scalar();
       r.probes = probe_kernels_scalar();
+      r.ew = ew_kernels_scalar();
+      r.reduce = reduce_kernels_scalar();
       break;
   }
   return r;
@@ -75,6 +85,8 @@ KernelRegistry build(Isa isa) {
   r.optim = or_else(r.optim, lower.optim);
   r.losses = or_else(r.losses, lower.losses);
   r.probes = or_else(r.probes, lower.probes);
+  r.ew = or_else(r.ew, lower.ew);
+  r.reduce = or_else(r.reduce, lower.reduce);
   return r;
 }
 

@@ -12,6 +12,8 @@ struct ActivationMath;
 struct GemmKernels;
 struct LossKernels;
 struct ProbeKernels;
+struct EwKernels;
+struct ReduceKernels;
 namespace optim {
 struct OptimKernels;
 }
@@ -27,6 +29,8 @@ struct KernelRegistry {
   const optim::OptimKernels* optim;
   const LossKernels* losses;
   const ProbeKernels* probes;
+  const EwKernels* ew;
+  const ReduceKernels* reduce;
 };
 
 // The tables for `isa`, built once per process (thread-safe static) and never

@@ -1,5 +1,8 @@
 // One rank of the data-parallel benchmark (bench/distributed/run.mjs):
-// `fit` throughput of a model, or allreduce time against the buffer size.
+// `fit` throughput of a model on one of the two paths ('plan': the native
+// plan, its allreduce inside the chunk; 'step': step by step with the
+// allreduce from TypeScript, what a distributed fit ran before), or allreduce
+// time against the buffer size.
 // Prints one JSON line.
 import { Dense, Sequential, Tensor, distributed, setThreads } from '../../dist/index.js';
 
@@ -20,17 +23,28 @@ if (what === 'fit') {
   model.compile({ optimizer: 'adam', loss: 'softmaxCrossEntropy' });
   const x = Tensor.randn([rows, widths[0]], { seed: 2 });
   const y = Tensor.from(Array.from({ length: rows }, (_, i) => i % widths[widths.length - 1]), [rows]);
-  const opts = { epochs: 1, batchSize: batch, seed: 3, verbose: 0, distributed: group, background: false };
-  await model.fit(x, y, opts); // warm-up
-  const times = [];
-  for (let r = 0; r < 5; r++) {
-    await group.barrier();
-    const t = now();
-    await model.fit(x, y, opts);
-    times.push(now() - t);
+  // Both paths in the same processes, interleaved, so that both see the same machine load.
+  const paths = ['step', 'plan'];
+  const opts = (path) => ({ epochs: 1, batchSize: batch, seed: 3, verbose: 0, distributed: group, background: path === 'plan' });
+  const times = { step: [], plan: [] };
+  for (const path of paths) {
+    const h = await model.fit(x, y, opts(path)); // warm-up
+    if (h.background !== (path === 'plan')) throw new Error(`expected the ${path} path, got background ${h.background} (${h.fallback})`);
   }
-  const s = median(times);
-  process.stdout.write(JSON.stringify({ rank: group.rank, samplesPerSecond: rows / s, stepMs: (s / steps) * 1e3 }) + '\n');
+  for (let r = 0; r < 7; r++) {
+    for (const path of paths) {
+      await group.barrier();
+      const t = now();
+      await model.fit(x, y, opts(path));
+      times[path].push(now() - t);
+    }
+  }
+  const out = { rank: group.rank };
+  for (const path of paths) {
+    const s = median(times[path]);
+    out[path] = { samplesPerSecond: rows / s, stepMs: (s / steps) * 1e3 };
+  }
+  process.stdout.write(JSON.stringify(out) + '\n');
 } else if (what === 'allreduce') {
   const out = {};
   for (const n of [1e3, 1e4, 1e5, 1e6, 4e6]) {

@@ -9,6 +9,10 @@
 import { memo, uniform } from '../lib/fill.mjs';
 import { NOT_IMPLEMENTED } from '../lib/targets.mjs';
 
+// The family's list, from dist/ (built by `npm install`'s prepare step, and
+// by bench/lib/build.mjs when stale); null when dist/ is missing.
+const family_ = await import(new URL('../../dist/backend/families/activations.js', import.meta.url).href).catch(() => null);
+
 export const family = 'activations';
 export const title = 'Activations';
 export const unit = 'GB/s';
@@ -22,48 +26,52 @@ const SIZES = [
 ];
 const FEATURES = 500;
 
-// Our call and tfjs's nearest equivalent. tfjs has no backward kernels in its
-// API: its backward figures run the ops its registered gradient runs.
-const KERNELS = [
-  { name: 'relu', bwd: false, ours: (k, b) => k.relu(b.x, b.y), tf: (tf, t) => tf.relu(t.x) },
-  { name: 'reluBackward', bwd: true, ours: (k, b) => k.reluBackward(b.x, b.dy, b.dx), tf: (tf, t) => tf.mul(t.dy, tf.step(t.x)) },
-  { name: 'leakyRelu', bwd: false, ours: (k, b) => k.leakyRelu(b.x, b.y, 0.01), tf: (tf, t) => tf.leakyRelu(t.x, 0.01) },
-  {
-    name: 'leakyReluBackward',
-    bwd: true,
-    ours: (k, b) => k.leakyReluBackward(b.x, b.dy, b.dx, 0.01),
-    tf: (tf, t) => tf.where(tf.greater(t.x, 0), t.dy, tf.mul(t.dy, 0.01)),
-  },
-  { name: 'elu', bwd: false, ours: (k, b) => k.elu(b.x, b.y, 1), tf: (tf, t) => tf.elu(t.x) },
+// tfjs's nearest equivalent of each kernel, by kernel name. tfjs has no
+// backward kernels in its API: its backward figures run the ops its
+// registered gradient runs. tfjs has no GELU or SiLU op: no peer figure.
+const TF = {
+  relu: (tf, t) => tf.relu(t.x),
+  reluBackward: (tf, t) => tf.mul(t.dy, tf.step(t.x)),
+  leakyRelu: (tf, t) => tf.leakyRelu(t.x, 0.01),
+  leakyReluBackward: (tf, t) => tf.where(tf.greater(t.x, 0), t.dy, tf.mul(t.dy, 0.01)),
+  elu: (tf, t) => tf.elu(t.x),
   // tfjs's ELU gradient is its own kernel (EluGrad, from the output y).
-  { name: 'eluBackward', bwd: true, ours: (k, b) => k.eluBackward(b.x, b.dy, b.dx, 1), tf: (tf, t) => tf.engine().runKernel('EluGrad', { dy: t.dy, y: t.x }) },
-  { name: 'sigmoid', bwd: false, ours: (k, b) => k.sigmoid(b.x, b.y), tf: (tf, t) => tf.sigmoid(t.x) },
-  {
-    name: 'sigmoidBackward',
-    bwd: true,
-    ours: (k, b) => k.sigmoidBackward(b.y01, b.dy, b.dx),
-    tf: (tf, t) => tf.mul(t.dy, tf.mul(t.y01, tf.sub(1, t.y01))),
+  eluBackward: (tf, t) => tf.engine().runKernel('EluGrad', { dy: t.dy, y: t.x }),
+  sigmoid: (tf, t) => tf.sigmoid(t.x),
+  sigmoidBackward: (tf, t) => tf.mul(t.dy, tf.mul(t.y01, tf.sub(1, t.y01))),
+  tanh: (tf, t) => tf.tanh(t.x),
+  tanhBackward: (tf, t) => tf.mul(tf.sub(1, tf.square(t.y01)), t.dy),
+  prelu: (tf, t) => tf.prelu(t.x2d, t.alpha),
+  preluBackward: (tf, t) => {
+    const pos = tf.greater(t.x2d, 0);
+    const dx = tf.where(pos, t.dy2d, tf.mul(t.dy2d, t.alpha));
+    const dalpha = tf.sum(tf.where(pos, tf.zerosLike(t.dy2d), tf.mul(t.dy2d, t.x2d)), 0);
+    return [dx, dalpha];
   },
-  { name: 'tanh', bwd: false, ours: (k, b) => k.tanh(b.x, b.y), tf: (tf, t) => tf.tanh(t.x) },
-  { name: 'tanhBackward', bwd: true, ours: (k, b) => k.tanhBackward(b.y01, b.dy, b.dx), tf: (tf, t) => tf.mul(tf.sub(1, tf.square(t.y01)), t.dy) },
-  { name: 'prelu', bwd: false, ours: (k, b) => k.prelu(b.x, b.alpha, b.y), tf: (tf, t) => tf.prelu(t.x2d, t.alpha) },
-  // tfjs has no GELU or SiLU op: no peer figure.
-  { name: 'gelu', bwd: false, ours: (k, b) => k.gelu(b.x, b.y), tf: null },
-  { name: 'geluBackward', bwd: true, ours: (k, b) => k.geluBackward(b.x, b.dy, b.dx), tf: null },
-  { name: 'gelu-tanh', kernel: 'gelu', bwd: false, ours: (k, b) => k.gelu(b.x, b.y, 'tanh'), tf: null },
-  { name: 'silu', bwd: false, ours: (k, b) => k.silu(b.x, b.y), tf: null },
-  { name: 'siluBackward', bwd: true, ours: (k, b) => k.siluBackward(b.x, b.dy, b.dx), tf: null },
-  {
-    name: 'preluBackward',
-    bwd: true,
-    ours: (k, b) => k.preluBackward(b.x, b.alpha, b.dy, b.dx, b.dalpha),
-    tf: (tf, t) => {
-      const pos = tf.greater(t.x2d, 0);
-      const dx = tf.where(pos, t.dy2d, tf.mul(t.dy2d, t.alpha));
-      const dalpha = tf.sum(tf.where(pos, tf.zerosLike(t.dy2d), tf.mul(t.dy2d, t.x2d)), 0);
-      return [dx, dalpha];
-    },
-  },
+};
+
+// Two cases per entry of the activation family's list (and per GELU form:
+// `gelu-tanh`), derived from it: an entry added there is benchmarked. The
+// parameter is the entry's default α; a backward that takes y gets outputs
+// in (0, 1). Then PReLU's own kernels.
+function entryKernels(e) {
+  const forms = e.param === 'approximate' ? Object.keys(e.approximate) : [undefined];
+  return forms.flatMap((form) => {
+    const p = e.param === 'alpha' ? [e.alphaDefault] : form !== undefined ? [form] : [];
+    const suffix = form !== undefined && form !== 'none' ? `-${form}` : '';
+    const bwd = `${e.name}Backward`;
+    const input = e.backwardInput === 'y' ? 'y01' : 'x';
+    return [
+      { name: `${e.name}${suffix}`, kernel: e.name, bwd: false, ours: (k, b) => k[e.name](b.x, b.y, ...p), tf: suffix ? null : (TF[e.name] ?? null) },
+      { name: `${bwd}${suffix}`, kernel: bwd, bwd: true, ours: (k, b) => k[bwd](b[input], b.dy, b.dx, ...p), tf: suffix ? null : (TF[bwd] ?? null) },
+    ];
+  });
+}
+
+const KERNELS = [
+  ...(family_?.ACTIVATIONS ?? []).flatMap(entryKernels),
+  { name: 'prelu', bwd: false, ours: (k, b) => k.prelu(b.x, b.alpha, b.y), tf: TF.prelu },
+  { name: 'preluBackward', bwd: true, ours: (k, b) => k.preluBackward(b.x, b.alpha, b.dy, b.dx, b.dalpha), tf: TF.preluBackward },
 ];
 
 const QUICK = new Set(['relu', 'reluBackward', 'sigmoid']);
@@ -97,6 +105,7 @@ function tfTensors(tf, n) {
 }
 
 export function cases() {
+  if (!family_) throw new Error('bench/workloads/activations.mjs: dist/ is missing; run `npm run build:ts` first');
   const out = [];
   for (const size of SIZES) {
     for (const kern of KERNELS) {

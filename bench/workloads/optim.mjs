@@ -13,6 +13,10 @@
 import { memo, uniform } from '../lib/fill.mjs';
 import { NOT_IMPLEMENTED } from '../lib/targets.mjs';
 
+// From dist/ (built by `npm install`'s prepare step, and by
+// bench/lib/build.mjs when stale); null when dist/ is missing.
+const family_ = await import(new URL('../../dist/backend/families/optim.js', import.meta.url).href).catch(() => null);
+
 export const family = 'optim';
 export const title = 'Optimizer steps';
 export const unit = 'GB/s';
@@ -25,22 +29,24 @@ const SIZES = [
   { label: '1e7', n: 1e7, limit: 'update-dram' },
 ];
 
+// One case per entry of the step kernels' list (lib/backend/families/optim.ts,
+// from dist/), derived: bytes = θ and g read, θ written, and each state array
+// read and written (12 + 8 B/param per state array); the entry's example
+// options, with Adam's step advancing every call.
+const fromList = (e) => ({
+  name: e.name,
+  bytes: 12 + 8 * e.state.length,
+  call: (k, b, extra = {}) => k[e.name](b.p, b.g, ...e.state.map((s) => b[s]), { ...e.example, ...('step' in e.example ? { step: ++b.step } : {}), ...extra }),
+});
+const steps = (family_?.OPTIM_STEPS ?? []).map(fromList);
+const adam = steps.find((k) => k.name === 'adamStep');
+
 const KERNELS = [
-  { name: 'sgdStep', bytes: 12, call: (k, b) => k.sgdStep(b.p, b.g, { lr: 1e-3 }) },
-  { name: 'momentumStep', bytes: 20, call: (k, b) => k.momentumStep(b.p, b.g, b.m, { lr: 1e-3, beta: 0.9 }) },
-  { name: 'adagradStep', bytes: 20, call: (k, b) => k.adagradStep(b.p, b.g, b.v, { lr: 1e-3 }) },
-  { name: 'rmspropStep', bytes: 20, call: (k, b) => k.rmspropStep(b.p, b.g, b.v, { lr: 1e-3, beta: 0.9 }) },
-  { name: 'adamStep', bytes: 28, call: (k, b) => k.adamStep(b.p, b.g, b.m, b.v, { lr: 1e-3, step: ++b.step }) },
+  ...steps,
   // The non-finite guard (what the optimizer classes always use): a read-only
   // pass over θ g m v first, then the writing pass. Same bytes credited as
   // adamStep, so its GB/s against adamStep's is the guard's cost.
-  {
-    name: 'adamStep',
-    label: 'adamStep guarded',
-    id: 'adamStepGuarded',
-    bytes: 28,
-    call: (k, b) => k.adamStep(b.p, b.g, b.m, b.v, { lr: 1e-3, step: ++b.step, nonFinite: 'refuse' }),
-  },
+  ...(adam ? [{ ...adam, label: 'adamStep guarded', id: 'adamStepGuarded', call: (k, b) => adam.call(k, b, { nonFinite: 'refuse' }) }] : []),
 ];
 
 const buffers = memo((n) => ({
@@ -52,6 +58,7 @@ const buffers = memo((n) => ({
 }));
 
 export function cases() {
+  if (!family_) throw new Error('bench/workloads/optim.mjs: dist/ is missing; run `npm run build:ts` first');
   const out = [];
   for (const size of SIZES) {
     for (const kern of KERNELS) {

@@ -2,12 +2,14 @@
 import { createRequire } from 'node:module';
 import { typeError } from '../errors.js';
 import { checkedActivations } from './activations.js';
+import { checkedElementwise } from './elementwise.js';
 import { checkedGemm } from './gemm.js';
 import { checkedLosses } from './losses.js';
 import { loadNative, nativeLoadError, tryLoadNative } from './native.js';
 // Installs the address query behind every family's overlap check (SharedArrayBuffer clones).
 import './memory.js';
 import { checkedOptim } from './optim.js';
+import { checkedReductions } from './reductions.js';
 import { referenceBackend } from './reference/index.js';
 import type { BackendName, Kernels, RawBackend } from './types.js';
 
@@ -20,7 +22,14 @@ let warned = false;
 const checkedCache = new Map<BackendName, Kernels>();
 
 function checked(raw: RawBackend): Kernels {
-  return { ...checkedActivations(raw), ...checkedGemm(raw), ...checkedOptim(raw), ...checkedLosses(raw) };
+  return {
+    ...checkedActivations(raw),
+    ...checkedGemm(raw),
+    ...checkedOptim(raw),
+    ...checkedLosses(raw),
+    ...checkedElementwise(raw),
+    ...checkedReductions(raw),
+  };
 }
 
 /** Resolves 'auto': native where the addon loads, else reference with a one-time warning. */

@@ -11,8 +11,12 @@ import { writeReport } from '../report/report.js';
 import { earlyStopping } from '../train/callbacks.js';
 import type { Callback } from '../train/types.js';
 import { IMPLEMENTED_ACTIVATIONS, type ActivationEntry } from '../layers/activation-kernels.js';
+import { ACTIVATION_LAYERS } from '../layers/activations.js';
+import { BatchNorm1d } from '../layers/batch-norm.js';
 import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
 import type { Layer } from '../layers/layer.js';
+import { LayerNorm } from '../layers/layer-norm.js';
 import { PReLU } from '../layers/prelu.js';
 import { Sequential } from '../model/sequential.js';
 import { cosineDecay } from '../optim/schedules.js';
@@ -78,6 +82,11 @@ Options:
                        target is checked before training)
   --report DIR         write report.html and report.svg (loss and metrics per
                        epoch), history.csv and history.json to DIR
+  --dropout P          Dropout(P) after each hidden layer's activation
+                       (P in [0, 1); default 0: none)
+  --batch-norm         BatchNorm1d between each hidden Dense and its
+                       activation (the Dense then has no bias)
+  --layer-norm         LayerNorm there instead (not with --batch-norm)
   --diagnostics        per layer and epoch: gradient norm, dead ReLU units,
                        saturated sigmoid/tanh outputs (and in the report)
   --help               this text
@@ -85,15 +94,35 @@ Options:
 
 export const DEFAULT_LR: Record<OptimizerName, number> = { sgd: 0.05, momentum: 0.05, adagrad: 0.05, rmsprop: 0.001, adam: 0.001, adamw: 0.001 };
 
-export function buildLayers(inputs: number, hidden: readonly number[], outputs: number, activation: ActivationFlag): Layer[] {
+/** --dropout, --batch-norm, --layer-norm: what follows each hidden Dense. */
+export interface HiddenExtras {
+  /** Dropout probability after the activation (0: no Dropout layer). */
+  dropout?: number;
+  /** A normalisation between the Dense and its activation. */
+  norm?: 'batch' | 'layer' | null;
+}
+
+/**
+ * The MLP: per hidden size, Dense → [norm → activation] → [Dropout]. Without
+ * a norm the activation is fused into the Dense; with one it is its own
+ * layer after the norm (as in PyTorch's Linear → BatchNorm1d → ReLU), and
+ * the Dense has no bias under BatchNorm1d (the norm's shift replaces it).
+ */
+export function buildLayers(inputs: number, hidden: readonly number[], outputs: number, activation: ActivationFlag, extras: HiddenExtras = {}): Layer[] {
+  const { dropout = 0, norm = null } = extras;
+  const entry = activation === 'prelu' ? undefined : IMPLEMENTED_ACTIVATIONS.find((e) => e.cli === activation)!;
   const layers: Layer[] = [];
   let f = inputs;
   for (const h of hidden) {
-    if (activation === 'prelu') {
-      layers.push(new Dense(f, h, { init: 'he' }), new PReLU());
+    if (norm === null) {
+      layers.push(entry ? new Dense(f, h, { activation: entry.name }) : new Dense(f, h, { init: 'he' }));
+      if (!entry) layers.push(new PReLU());
     } else {
-      layers.push(new Dense(f, h, { activation: IMPLEMENTED_ACTIVATIONS.find((e) => e.cli === activation)!.name }));
+      layers.push(new Dense(f, h, { init: entry?.init ?? 'he', bias: norm !== 'batch' }));
+      layers.push(norm === 'batch' ? new BatchNorm1d(h) : new LayerNorm(h));
+      layers.push(entry ? new ACTIVATION_LAYERS[entry.layer]() : new PReLU());
     }
+    if (dropout > 0) layers.push(new Dropout(dropout));
     f = h;
   }
   layers.push(new Dense(f, outputs));
@@ -205,6 +234,9 @@ export async function train(args: string[], out: (s: string) => void, err: (s: s
     save: { type: 'string' },
     report: { type: 'string' },
     diagnostics: { type: 'boolean' },
+    dropout: { type: 'string' },
+    'batch-norm': { type: 'boolean' },
+    'layer-norm': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -221,6 +253,12 @@ export async function train(args: string[], out: (s: string) => void, err: (s: s
   const patienceFlag = values.patience === undefined ? undefined : intFlag('patience', values.patience, 10, 0, 100_000);
   const seed = intFlag('seed', values.seed, 1, 0, 2 ** 32 - 1);
   const schedule = choiceFlag('schedule', values.schedule, 'cosine', ['cosine', 'constant'] as const);
+  const dropout = numberFlag('dropout', values.dropout, 0, (n) => n >= 0 && n < 1, 'a probability in [0, 1)')!;
+  if (values['batch-norm'] && values['layer-norm']) throw new UsageError('--batch-norm and --layer-norm: give one of them (each puts its norm after every hidden Dense)');
+  const norm = values['batch-norm'] ? 'batch' : values['layer-norm'] ? 'layer' : null;
+  if ((dropout > 0 || norm !== null) && hidden.length === 0) {
+    throw new UsageError(`--${dropout > 0 ? 'dropout' : norm === 'batch' ? 'batch-norm' : 'layer-norm'} applies to hidden layers, and --layers gives none`);
+  }
   if (values.augment !== undefined && values.data !== undefined) throw new UsageError('--augment applies to the MNIST images only, not to --data');
   const augment = intFlag('augment', values.augment, values.data === undefined ? 2 : 0, 0, 8);
   for (const flag of ['save', 'report'] as const) {
@@ -278,7 +316,7 @@ export async function train(args: string[], out: (s: string) => void, err: (s: s
       }),
     );
   }
-  layers.push(...buildLayers(data.features, hidden, data.classes, activation));
+  layers.push(...buildLayers(data.features, hidden, data.classes, activation, { dropout, norm }));
   const model = new Sequential(layers, { seed });
   const optimizer = optimizerFromConfig({ name: optimizerName, options: { lr, ...(schedule === 'cosine' ? { schedule: cosineDecay({ steps }) } : {}) } }, model);
   model.compile({ optimizer, loss: 'softmaxCrossEntropy', metrics: ['accuracy'] });

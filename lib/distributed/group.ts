@@ -25,7 +25,7 @@ export class ProcessGroup {
   }
 
   // Runs `op` after every earlier collective of this group has settled.
-  #enqueue(fn: string, op: (g: NativeGroup) => Promise<void>): Promise<void> {
+  #enqueue<T>(fn: string, op: (g: NativeGroup) => Promise<T>): Promise<T> {
     const native = this.#native;
     if (!native) return Promise.reject(new Error(`${fn}: the process group is closed`));
     const run = this.#tail.then(
@@ -60,12 +60,24 @@ export class ProcessGroup {
     return this.#enqueue('barrier', (g) => g.barrier());
   }
 
+  /**
+   * Internal (the data-parallel training plan): runs `work` in this group's
+   * queue of collectives, handing it the native reducer (reducer_abi.h) that
+   * the plan's chunk all-reduces with, so the chunk's collectives never
+   * overlap another collective of the group nor close().
+   */
+  withReducer<T>(fn: string, work: (reducer: object) => Promise<T>): Promise<T> {
+    return this.#enqueue(fn, (g) => work((this.#reducer ??= g.reducer())));
+  }
+  #reducer: object | undefined;
+
   /** Waits for pending collectives, then disconnects. Idempotent. */
   async close(): Promise<void> {
     const native = this.#native;
     if (!native) return;
     await this.#tail;
     this.#native = null;
+    this.#reducer = undefined;
     await native.close();
   }
 }

@@ -8,6 +8,7 @@ import { resolveOptions, type InitOptions } from './options.js';
 export { ProcessGroup, type ReduceOp } from './group.js';
 export { CollectivesUnavailableError, collectivesAvailable } from './native.js';
 export type { InitOptions } from './options.js';
+export { evaluate, type DistributedEvaluateOptions } from './evaluate-model.js';
 
 /**
  * Joins the process group: rendezvous through the store, then a full mesh of

@@ -12,6 +12,11 @@ export interface NativeGroup {
   broadcast(data: Float32Array, root: number): Promise<void>;
   barrier(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The group lent to the main addon's training plan: a type-tagged external
+   * (native/collectives/reducer_abi.h) that planChunkAsync all-reduces with.
+   */
+  reducer(): object;
 }
 
 export interface CollectivesAddon {

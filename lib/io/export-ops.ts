@@ -117,14 +117,36 @@ export interface LayerNormOp {
   bias: Float32Array | null;
 }
 
-export type ExportOp = (DenseOp | PReLUOp | StandardizeOp | DropoutOp | BatchNormOp | LayerNormOp | ActivationOp) & {
+/** A lookup table [numEmbeddings, dim] (PyTorch's layout) over `columns` index columns: [batch, columns] → [batch, columns·dim]. */
+export interface EmbeddingOp {
+  kind: 'embedding';
+  numEmbeddings: number;
+  dim: number;
+  columns: number;
+  table: Float32Array;
+}
+
+/** One branch of a Concat: input columns, looked up in a table or passed through. */
+export interface ConcatBranchOp {
+  columns: number[];
+  embedding: { numEmbeddings: number; dim: number; table: Float32Array } | null;
+}
+
+/** Concat: the branches' outputs side by side, from an input of `inFeatures` columns. */
+export interface ConcatOp {
+  kind: 'concat';
+  inFeatures: number;
+  branches: ConcatBranchOp[];
+}
+
+export type ExportOp = (DenseOp | PReLUOp | StandardizeOp | DropoutOp | BatchNormOp | LayerNormOp | EmbeddingOp | ConcatOp | ActivationOp) & {
   /** The nodegrad layer it comes from, for messages: "layers[2] (Dense)". */
   where: string;
   /** That layer's index. */
   layer: number;
 };
 
-const SUPPORTED = 'Dense, PReLU, Standardize, Dropout, BatchNorm1d, LayerNorm, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
+const SUPPORTED = 'Dense, PReLU, Standardize, Dropout, BatchNorm1d, LayerNorm, Embedding, Concat (ONNX), ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, SiLU';
 
 /** What a Standardize layer knows about the data besides its numbers: kept as metadata by the exports. */
 export interface DataSchema {
@@ -172,6 +194,21 @@ export function exportOps(model: Sequential, fn: string, target = ''): ExportOp[
     } else if (layer instanceof LayerNorm) {
       const [w, b] = layer.parameters();
       ops.push({ kind: 'layerNorm', features: layer.inFeatures, eps: layer.eps, weight: w ? w.value.data : null, bias: b ? b.value.data : null, ...at });
+    } else if (layer.className === 'Embedding' && layer.parameters().length === 1) {
+      // Read through config() and parameters(): the layer's own module is not needed here.
+      const c = layer.config();
+      ops.push({ kind: 'embedding', numEmbeddings: c.numEmbeddings as number, dim: c.dim as number, columns: layer.inFeatures, table: layer.parameters()[0]!.value.data, ...at });
+    } else if (layer.className === 'Concat') {
+      const c = layer.config() as { inFeatures: number; branches: { columns: number[]; layer: { className: string; config: Record<string, unknown> } | null }[] };
+      const params = layer.parameters();
+      let p = 0;
+      const branches = c.branches.map((b, k): ConcatBranchOp => {
+        if (b.layer === null) return { columns: [...b.columns], embedding: null };
+        if (b.layer.className !== 'Embedding') throw exportError(fn, target, `${where} branch ${k} holds a ${b.layer.className}, which has no mapping to this format`);
+        const table = params[p++]!.value.data;
+        return { columns: [...b.columns], embedding: { numEmbeddings: b.layer.config.numEmbeddings as number, dim: b.layer.config.dim as number, table } };
+      });
+      ops.push({ kind: 'concat', inFeatures: c.inFeatures, branches, ...at });
     } else if (layer instanceof PReLU) {
       const a = layer.parameters()[0]!.value.data;
       ops.push({ kind: 'prelu', alpha: a, shared: !layer.perFeature, features: layer.inFeatures, ...at });

@@ -6,7 +6,9 @@
 // its weight stored [out, in] as PyTorch's torch.onnx.export writes it
 // (nodegrad's [in, out] transposed); the activations are the ONNX operators
 // of the same name; BatchNorm1d is BatchNormalization in inference mode,
-// LayerNorm is LayerNormalization (both in opset 17), Dropout is Identity.
+// LayerNorm is LayerNormalization (both in opset 17), Dropout is Identity,
+// Embedding is Cast (to int64), Gather and Reshape, Concat is a Gather of
+// columns per branch and Concat.
 // Initializers are named like the PyTorch state dict ("0.weight", "0.bias",
 // a PReLU's α "1.weight", "2.running_mean"): each operation is one
 // nn.Sequential module.
@@ -70,6 +72,16 @@ function initializer(name: string, dims: number[], values: Float32Array): P.ITen
   return { name, dims, dataType: FLOAT, rawData: raw };
 }
 
+// TensorProto.DataType INT64 = 7 (Gather's indices, Reshape's shape, Cast's target).
+const INT64 = 7;
+
+function int64Initializer(name: string, dims: number[], values: readonly number[]): P.ITensorProto {
+  const raw = new Uint8Array(values.length * 8);
+  const view = new DataView(raw.buffer);
+  for (let i = 0; i < values.length; i++) view.setBigInt64(8 * i, BigInt(values[i]!), true);
+  return { name, dims, dataType: INT64, rawData: raw };
+}
+
 function valueInfo(name: string, features: number): P.IValueInfoProto {
   return { name, type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: features }] } } } };
 }
@@ -87,11 +99,20 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}, ta
   // One node on the running value h. `inner` marks a node inside a
   // multi-node op (GELU, SiLU), never the graph's output; `tag` keeps node
   // names unique when an op uses the same operator twice.
-  const node = (k: number, opType: string, inputs: string[], attribute: Attr[] = [], inner = false, tag = ''): void => {
+  // A node with exactly these inputs (Gather takes its table first); its output becomes h.
+  const nodeOn = (k: number, opType: string, inputs: string[], attribute: Attr[] = [], inner = false, tag = ''): void => {
     const name = `/${k}/${opType}${tag ? `_${tag}` : ''}`;
     const out = k === total - 1 && !inner ? 'output' : `${name}_output_0`;
-    nodes.push({ name, opType, input: [h, ...inputs], output: [out], attribute });
+    nodes.push({ name, opType, input: inputs, output: [out], attribute });
     h = out;
+  };
+  const node = (k: number, opType: string, inputs: string[], attribute: Attr[] = [], inner = false, tag = ''): void => nodeOn(k, opType, [h, ...inputs], attribute, inner, tag);
+  // Indices (float32 integers in nodegrad) → int64 → rows of `table` → [batch, columns·dim].
+  const lookup = (k: number, table: string, columns: number, dim: number, inner: boolean, tag: string): void => {
+    node(k, 'Cast', [], [intAttr('to', INT64)], true, tag);
+    nodeOn(k, 'Gather', [table, h], [intAttr('axis', 0)], true, tag ? `table_${tag}` : 'table');
+    inits.push(int64Initializer(`/${k}/shape${tag ? `_${tag}` : ''}`, [2], [0, columns * dim]));
+    node(k, 'Reshape', [`/${k}/shape${tag ? `_${tag}` : ''}`], [], inner, tag);
   };
   // A float scalar as an initializer (dims [] broadcast against [batch, features]).
   const constant = (k: number, name: string, value: number): string => {
@@ -165,6 +186,27 @@ export function onnxBytes(model: Sequential, options: OnnxExportOptions = {}, ta
           inputs.push(`${k}.bias`);
         }
         node(k, 'LayerNormalization', inputs, [intAttr('axis', -1), floatAttr('epsilon', op.eps)]);
+        break;
+      }
+      case 'embedding':
+        inits.push(initializer(`${k}.weight`, [op.numEmbeddings, op.dim], op.table));
+        lookup(k, `${k}.weight`, op.columns, op.dim, false, '');
+        break;
+      case 'concat': {
+        // Each branch: its columns (Gather on axis 1), looked up when it has a table; then Concat on axis 1.
+        const x = h;
+        const outs: string[] = [];
+        op.branches.forEach((b, j) => {
+          h = x;
+          inits.push(int64Initializer(`/${k}/columns_${j}`, [b.columns.length], b.columns));
+          node(k, 'Gather', [`/${k}/columns_${j}`], [intAttr('axis', 1)], true, `${j}`);
+          if (b.embedding) {
+            inits.push(initializer(`${k}.${j}.weight`, [b.embedding.numEmbeddings, b.embedding.dim], b.embedding.table));
+            lookup(k, `${k}.${j}.weight`, b.columns.length, b.embedding.dim, true, `${j}`);
+          }
+          outs.push(h);
+        });
+        nodeOn(k, 'Concat', outs, [intAttr('axis', 1)]);
         break;
       }
       case 'prelu':

@@ -119,8 +119,16 @@ function activationName(op: ExportOp, target: string): string | null {
     case 'dropout':
     case 'batchNorm':
     case 'layerNorm':
+    case 'embedding':
+    case 'concat':
       return null;
   }
+}
+
+/** A Concat that is one Embedding over all its input columns in order: tfjs's Embedding + Flatten. */
+function lookupOfEveryColumn(op: ExportOp & { kind: 'concat' }): boolean {
+  const [b, ...rest] = op.branches;
+  return rest.length === 0 && b!.embedding !== null && b!.columns.length === op.inFeatures && b!.columns.every((c, i) => c === i);
 }
 
 /** model.json and shard bytes, built synchronously (one instant of the weights, even while a fit runs). */
@@ -195,6 +203,21 @@ export function tfjsArtifacts(model: Sequential, options: TfjsExportOptions = {}
       layer = { class_name: 'LayerNormalization', config: { name, trainable: true, axis: -1, epsilon: op.eps, center: affine, scale: affine } };
       if (op.weight) add(`${name}/gamma`, [op.features], op.weight);
       if (op.bias) add(`${name}/beta`, [op.features], op.bias);
+    } else if (op.kind === 'embedding' || (op.kind === 'concat' && lookupOfEveryColumn(op))) {
+      // Keras's Embedding gives [batch, k, dim]; a Flatten makes it nodegrad's [batch, k·dim].
+      // A Concat whose one branch looks up every column in order is the same computation.
+      const e = op.kind === 'embedding' ? op : { ...op.branches[0]!.embedding!, columns: op.inFeatures, table: op.branches[0]!.embedding!.table };
+      const name = `embedding_${op.layer}`;
+      layers.push({ class_name: 'Embedding', config: { name, trainable: true, input_dim: e.numEmbeddings, output_dim: e.dim, input_length: e.columns, mask_zero: false } });
+      add(`${name}/embeddings`, [e.numEmbeddings, e.dim], e.table);
+      layer = { class_name: 'Flatten', config: { name: `flatten_${op.layer}`, trainable: true } };
+    } else if (op.kind === 'concat') {
+      // A Keras Sequential is one chain: it has no layer that picks input columns.
+      throw exportError(
+        'exportTfjs',
+        target,
+        `${op.where} splits its input into branches; a TensorFlow.js Layers Sequential has no layer that selects input columns, so this model cannot be exported to tfjs (ONNX keeps it; a Concat with one Embedding over every column in order exports to both)`,
+      );
     } else if (op.kind === 'prelu') {
       const name = `p_re_lu_${op.layer}`;
       // shared_axes [1]: one α for every feature of a [batch, features] input (alpha shape [1]).

@@ -13,7 +13,7 @@ import type { BackendName } from '../backend/index.js';
 import { ELU, LeakyReLU, ReLU } from '../activation-layers.js';
 import '../layers/index.js';
 import type { DenseActivation } from '../layers/dense.js';
-import { layerFromJSON, type Layer } from '../layers/layer.js';
+import { layerFromJSON, type Layer, type LayerJSON } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
 import { Standardize } from '../data/standardize.js';
 import { Sequential } from '../model/sequential.js';
@@ -59,7 +59,7 @@ interface Planned {
   wants: Want[];
 }
 
-const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, Dropout, BatchNormalization, LayerNormalization, InputLayer';
+const SUPPORTED = 'Dense, Activation (relu, sigmoid, tanh, elu, gelu, gelu_new, swish, linear), ReLU, LeakyReLU, ELU, PReLU, Dropout, BatchNormalization, LayerNormalization, Embedding (with a Flatten after it), Flatten, InputLayer';
 
 /** Keras's feature axis of a [batch, features] input: -1, 1, or a one-element list of them. */
 function isFeatureAxis(axis: unknown): boolean {
@@ -314,6 +314,36 @@ function plan(topology: unknown, path: string, dropFinalSoftmax: boolean, schema
         out.push({ make: make!, wants: [] });
         return;
       }
+      case 'Embedding': {
+        // Keras's [batch, k, dim] output; nodegrad's Embedding gives [batch, k·dim], what a Flatten right after makes of it.
+        const k = need();
+        const next = list[i + 1] as Obj | undefined;
+        if (!isObj(next) || next.class_name !== 'Flatten') refuse("an Embedding must be followed by a Flatten (nodegrad's Embedding outputs [batch, columns·dim])");
+        const inDim = c.input_dim;
+        const outDim = c.output_dim;
+        if (!Number.isSafeInteger(inDim) || (inDim as number) < 1) refuse(`input_dim must be a positive integer, got ${JSON.stringify(inDim)}`);
+        if (!Number.isSafeInteger(outDim) || (outDim as number) < 1) refuse(`output_dim must be a positive integer, got ${JSON.stringify(outDim)}`);
+        if (c.input_length != null && c.input_length !== k && !(Array.isArray(c.input_length) && c.input_length.length === 1 && c.input_length[0] === k)) {
+          refuse(`input_length ${JSON.stringify(c.input_length)} does not match the ${k} input columns`);
+        }
+        if (c.mask_zero === true) refuse('mask_zero is not supported');
+        for (const key of ['embeddings_regularizer', 'embeddings_constraint', 'activity_regularizer']) if (c[key] != null) refuse(`${key} is not supported`);
+        // Last (only a Flatten after it): nodegrad's Embedding. Followed by more layers: a Concat
+        // with that Embedding over every column, which a Sequential chains (an Embedding's output
+        // width is known to the model only inside a Concat).
+        const lastLayers = i + 1 === last;
+        const embedding = { className: 'Embedding', config: { numEmbeddings: inDim, dim: outDim } };
+        const json = lastLayers ? embedding : { className: 'Concat', config: { inFeatures: k, branches: [{ columns: Array.from({ length: k }, (_, c) => c), layer: embedding }] } };
+        const make = available(() => layerFromJSON(json as LayerJSON));
+        if (!make) refuse(`nodegrad's ${json.className} layer is not in this build`);
+        out.push({ make: make!, wants: [{ name: `${name}/embeddings`, shape: [inDim as number, outDim as number], param: 0, layer: idx }] });
+        features = k * (outDim as number);
+        return;
+      }
+      case 'Flatten':
+        // On [batch, features] (and after an Embedding, where nodegrad's layer flattens itself) it changes nothing.
+        need();
+        return;
       case 'Softmax':
         if (i === last && dropFinalSoftmax) return;
         return refuse('Softmax is not a nodegrad layer (models output logits for softmaxCrossEntropy); a final one can be dropped with { dropFinalSoftmax: true }');

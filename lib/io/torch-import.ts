@@ -65,6 +65,12 @@ function expectedTensors(layers: readonly Layer[], inputFeatures: number | undef
         out.push({ name: `${slot}.${b.name}`, shape: [...b.shape], where: `${where}, ${module} ${b.name}`, ...(b.name === 'num_batches_tracked' ? { int64: true } : {}) });
       }
       features = layer.inFeatures;
+    } else if (layer.className === 'Embedding' || layer.className === 'Concat') {
+      // nn.Embedding's weight [numEmbeddings, dim]; a Concat's tables under their branch index
+      // ("<slot>.<branch>.weight", an nn.ModuleList's names), as lib/io/torch-layout.ts saves them.
+      for (const p of layer.paramSpecs()) out.push({ name: `${slot}.${p.name}`, shape: [...p.shape], where: `${where}, ${layer.className === 'Embedding' ? 'nn.Embedding' : 'branch'} ${p.name}` });
+      if (layer.className === 'Concat') features = layer.outFeatures;
+      else if (features !== undefined) features *= (layer.config() as { dim: number }).dim;
     } else if (layer instanceof PReLU) {
       if (layer.perFeature && features === undefined) {
         throw new RangeError(`fromStateDict: options.inputFeatures must be given when layers[0] (PReLU) does not fix its input features, got undefined`);

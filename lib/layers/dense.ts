@@ -30,6 +30,7 @@ import {
 } from './activation-kernels.js';
 import { checkInit, initWeights, type Init } from './init.js';
 import { BatchBuffer, Layer, registerLayer, type BoundParam, type ParamSpec } from './layer.js';
+import { checkRegularizer, type Regularizer } from './regularizer.js';
 
 /** Any activation of the family's list, by kernel name. */
 export type DenseActivation = ActivationName;
@@ -45,6 +46,10 @@ export interface DenseOptions {
   bias?: boolean;
   /** Weight initialiser: 'he' for the ReLU family, 'glorot' otherwise by default. */
   init?: Init;
+  /** Alias of `init` (Keras's name). */
+  kernelInitializer?: Init;
+  /** L1/L2 penalty on the weight (not the bias), added to the loss and its gradient (lib/layers/regularizer.ts). */
+  kernelRegularizer?: Regularizer;
 }
 
 export class Dense extends Layer {
@@ -55,6 +60,7 @@ export class Dense extends Layer {
   readonly approximate: GeluApproximate;
   readonly hasBias: boolean;
   readonly init: Init;
+  readonly kernelRegularizer: Regularizer | undefined;
   /**
    * Internal: whether the layer keeps the pre-activation z for its backward
    * (the activation's derivative is not a function of y); the training plan
@@ -79,12 +85,18 @@ export class Dense extends Layer {
     checkInteger(fn, 'inFeatures', inFeatures, 1);
     checkInteger(fn, 'outFeatures', outFeatures, 1);
     if (options === null || typeof options !== 'object') throw typeError(fn, 'options', 'an object', options);
-    const { activation = null, bias = true, init } = options;
+    const { activation = null, bias = true } = options;
+    if (options.init !== undefined && options.kernelInitializer !== undefined) {
+      throw rangeError(fn, 'options.kernelInitializer', 'left out when options.init is given (they are the same option)', 'both');
+    }
+    const init = options.init ?? options.kernelInitializer;
+    const initArg = options.init !== undefined ? 'options.init' : 'options.kernelInitializer';
     if (activation !== null && !ACTIVATION_NAMES.includes(activation)) {
       throw rangeError(fn, 'options.activation', `${oneOf(ACTIVATION_NAMES)} or null`, JSON.stringify(activation));
     }
     if (typeof bias !== 'boolean') throw typeError(fn, 'options.bias', 'a boolean', bias);
-    if (init !== undefined) checkInit(fn, 'options.init', init);
+    if (init !== undefined) checkInit(fn, initArg, init);
+    this.kernelRegularizer = checkRegularizer(fn, 'options.kernelRegularizer', options.kernelRegularizer);
     const entry = activation === null ? undefined : activationEntryOf(activation);
     this.param = entry ? activationParam(fn, entry, entry.param === 'alpha' ? 'options.alpha' : 'options.approximate', entry.param === 'alpha' ? options.alpha : options.approximate) : { kind: 'none' };
     // An α given with an activation that has none is unused, but still refused when not a finite number (as before the list).
@@ -106,6 +118,7 @@ export class Dense extends Layer {
       approximate: c.approximate as GeluApproximate | undefined,
       bias: c.bias as boolean | undefined,
       init: c.init as Init | undefined,
+      kernelRegularizer: c.kernelRegularizer as Regularizer | undefined,
     });
   }
 
@@ -118,6 +131,7 @@ export class Dense extends Layer {
       ...(this.param.kind === 'approximate' ? { approximate: this.approximate } : {}),
       bias: this.hasBias,
       init: this.init,
+      ...(this.kernelRegularizer ? { kernelRegularizer: { ...this.kernelRegularizer } } : {}),
     };
   }
 
@@ -136,7 +150,9 @@ export class Dense extends Layer {
 
   override paramSpecs(): ParamSpec[] {
     const { inF, outF } = this;
-    const specs: ParamSpec[] = [{ name: 'weight', shape: [inF, outF], init: (v, rng) => initWeights(this.init, v, inF, outF, rng) }];
+    const specs: ParamSpec[] = [
+      { name: 'weight', shape: [inF, outF], init: (v, rng) => initWeights(this.init, v, inF, outF, rng), ...(this.kernelRegularizer ? { regularizer: this.kernelRegularizer } : {}) },
+    ];
     // PyTorch's nn.Linear draws its bias from U(±1/√fanIn) too; every other scheme starts biases at 0.
     const biasInit = (v: Float32Array, rng: Rng) => (this.init === 'torch' ? initWeights('torch', v, inF, outF, rng) : v.fill(0));
     if (this.hasBias) specs.push({ name: 'bias', shape: [outF], init: biasInit });

@@ -16,3 +16,8 @@ export type { LayerNormOptions } from './layer-norm.js';
 export { BatchNorm1d } from './batch-norm.js';
 export type { BatchNorm1dOptions } from './batch-norm.js';
 export type { Buffer, BufferSpec } from './layer.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingOptions } from './embedding.js';
+export { Concat } from './concat.js';
+export type { ConcatBranch, ConcatOptions } from './concat.js';
+export type { Regularizer } from './regularizer.js';

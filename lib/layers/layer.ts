@@ -8,6 +8,7 @@ import { rangeError, typeError } from '../errors.js';
 import type { Parameter } from '../parameter.js';
 import type { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
+import type { Regularizer } from './regularizer.js';
 
 /** A parameter a layer asks for; the model allocates it in its arenas. */
 export interface ParamSpec {
@@ -16,6 +17,8 @@ export interface ParamSpec {
   readonly shape: readonly number[];
   /** Fills the freshly allocated value (the gradient starts at zero). */
   init(value: Float32Array, rng: Rng): void;
+  /** An L1/L2 penalty on this parameter (a layer's kernelRegularizer), applied by fit and evaluate. */
+  readonly regularizer?: Regularizer;
 }
 
 /**
@@ -79,6 +82,15 @@ export abstract class Layer {
   backwardParams(dy: Tensor): void {
     if (this.params.length > 0) this.backward(dy);
   }
+
+  /**
+   * Checks the values of a whole input x ([rows, features]) before fit,
+   * evaluate or predict computes anything, for a first layer whose inputs
+   * must be valid values and not only of the right shape (Embedding's
+   * indices). Throws a RangeError naming `arg` and the element; the default
+   * accepts any values.
+   */
+  checkInput(_fn: string, _arg: string, _x: Float32Array, _rows: number, _features: number): void {}
 
   /** The parameters this layer needs (after build). */
   paramSpecs(): ParamSpec[] {

@@ -11,6 +11,7 @@ import { loadCompiled, saveModel, type LoadOptions as FileLoadOptions } from '..
 import { importTfjsJson } from '../io/tfjs-import.js';
 import { fromStateDict, type FromStateDictOptions } from '../io/torch-import.js';
 import { Layer, layerFromJSON, type Buffer, type LayerJSON, type ParamSpec } from '../layers/layer.js';
+import { applyRegularizers, type Regularized } from '../layers/regularizer.js';
 import type { Parameter } from '../parameter.js';
 import { Rng } from '../random.js';
 import { Tensor } from '../tensor.js';
@@ -61,6 +62,7 @@ export class Sequential extends Model {
   readonly bufferValues: Float32Array;
   private readonly params: readonly Parameter[];
   private readonly bufferList: readonly Buffer[];
+  private readonly regularized: readonly Regularized[];
   private readonly raw: RawBackend;
   private lastBatch = -1;
 
@@ -114,6 +116,7 @@ export class Sequential extends Model {
     this.grads = new Float32Array(total);
     const rng = new Rng(seed);
     const params: Parameter[] = [];
+    const regularized: Regularized[] = [];
     let offset = 0;
     specs.forEach((list, i) => {
       const bound = list.map((s) => {
@@ -124,6 +127,7 @@ export class Sequential extends Model {
         s.init(value.data, rng);
         const p = { name: `${i}.${s.name}`, value, grad };
         params.push(p);
+        if (s.regularizer) regularized.push({ param: p, regularizer: s.regularizer });
         return p;
       });
       layers[i]!.bind(bound);
@@ -148,6 +152,7 @@ export class Sequential extends Model {
 
     this.layers = Object.freeze([...layers]);
     this.params = Object.freeze(params);
+    this.regularized = Object.freeze(regularized);
     this.raw = raw;
     this.backend = backend;
     this.inputFeatures = inF;
@@ -246,6 +251,28 @@ export class Sequential extends Model {
 
   zeroGrad(): void {
     this.grads.fill(0);
+  }
+
+  /**
+   * The layers' L1/L2 penalties at the current weights (0 without any
+   * kernelRegularizer); with `addGradient`, their gradients are also added
+   * to the parameters' gradients. fit and evaluate call it (lib/train).
+   */
+  regularization(addGradient = false): number {
+    return this.regularized.length === 0 ? 0 : applyRegularizers(this.regularized, addGradient);
+  }
+
+  /** Whether any layer has a kernelRegularizer. */
+  get hasRegularizers(): boolean {
+    return this.regularized.length > 0;
+  }
+
+  /**
+   * Checks the values of a whole input ([rows, inputFeatures]) against the
+   * first layer (Embedding indices in range), before anything is computed.
+   */
+  checkInput(fn: string, arg: string, x: Float32Array, rows: number): void {
+    this.layers[0]!.checkInput(fn, arg, x, rows, this.inputFeatures);
   }
 
   /** The unchecked kernels of this model's backend (for optimizers). */

@@ -11,7 +11,7 @@ installNativeOptimizers();
 installNativeGradients();
 
 export { BACKEND_NAME, NodegradBackend } from './backend.js';
-export { BACKEND_PRIORITY, nativeKernelNames, registerNodegradBackend } from './register.js';
+export { BACKEND_PRIORITY, nativeKernelNames, nativeKernels, registerNodegradBackend } from './register.js';
 export type { NativeKernel, NativeKernelArgs } from './native-kernel.js';
 export { installNativeOptimizers } from './optimizers.js';
 export { installNativeGradients } from './gradients.js';

@@ -17,6 +17,12 @@ export interface NativeKernel {
   /** tfjs's kernel name (tf.Add, tf.BatchMatMul, ...). */
   readonly kernelName: string;
   /**
+   * What the override takes natively, in a few words for the README's table
+   * (scripts/tfjs-readme-kernels.mjs); everything else goes to cpu.
+   * Omitted: "float32".
+   */
+  readonly takes?: string;
+  /**
    * The result, allocated through the backend (never written into an
    * input), or null to run the cpu kernel instead (`cpu` is that kernel,
    * for overrides that want to call it themselves on part of the work).

@@ -39,8 +39,29 @@ export class Evaluation {
     this.rows += n;
   }
 
+  /**
+   * Batch [begin, end)'s mean loss into out[at] and its metric sums into
+   * out[at + 1 + m], computed as add() computes them, without accumulating
+   * (data-parallel validation gathers these per batch: lib/distributed/evaluate.ts).
+   */
+  measure(begin: number, end: number, out: Float64Array, at: number): void {
+    const { d, outputs } = this;
+    const n = end - begin;
+    const b = sliceRows(d, begin, end);
+    const pred = this.model.forward(new Tensor(b.x, [n, d.features]), false);
+    if (this.grad.length < n * outputs) this.grad = new Float32Array(n * outputs);
+    out[at] = this.c.loss.computeBatch(pred.data, b.targets, this.grad.subarray(0, n * outputs), n, outputs);
+    this.metrics.forEach((m, i) => (out[at + 1 + i] = m.sum(pred.data, b.targets, n, outputs)));
+  }
+
   result(): EvaluateLogs {
     const logs: EvaluateLogs = { loss: this.lossSum / this.rows };
+    // The L1/L2 penalties at the current weights, as fit adds them: loss and val_loss measure one objective.
+    if (this.model.hasRegularizers === true && this.model.regularization) {
+      const penalty = this.model.regularization(false);
+      logs.loss! += penalty;
+      logs.regularization = penalty;
+    }
     this.metrics.forEach((m, i) => (logs[m.name] = this.sums[i]! / (m.per === 'row' ? this.rows : this.rows * this.outputs)));
     return logs;
   }
@@ -58,6 +79,7 @@ export function evaluate(model: TrainableModel, c: Compiled, x: Tensor, y: Tenso
   const outputs = outputWidth(model, x.shape[1]!);
   const d = toDataSet('evaluate', x, y, c.lossName, { inputs, outputs });
   if (d.rows === 0) throw rangeError('evaluate', 'x', 'at least one row', 'none');
+  model.checkInput?.('evaluate', 'x', d.x, d.rows);
   const ev = new Evaluation(model, c, d, outputs);
   for (let begin = 0; begin < d.rows; begin += batchSize) ev.add(begin, Math.min(begin + batchSize, d.rows));
   return ev.result();

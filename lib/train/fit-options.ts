@@ -124,6 +124,8 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
   const outputs = x instanceof Tensor ? outputWidth(model, x.shape[1]!) : 0;
   const shape = { inputs, outputs };
   let all = toDataSet(fn, x, y, c.lossName, shape);
+  // Values the first layer refuses (an Embedding index out of range), rows numbered as in x: before anything is trained.
+  model.checkInput?.(fn, 'x', all.x, all.rows);
   let val: DataSet | undefined;
   if (o.validationData !== undefined && o.validationSplit !== undefined) {
     throw rangeError(fn, 'validationData', 'left out when validationSplit is given (give one of them)', 'both');
@@ -132,6 +134,7 @@ export function prepareFit(model: TrainableModel, c: Compiled, x: unknown, y: un
     const vd = o.validationData;
     if (!Array.isArray(vd) || vd.length !== 2) throw typeError(fn, 'validationData', 'an array [x, y]', vd);
     val = toDataSet(fn, vd[0], vd[1], c.lossName, shape, 'validationData[0]', 'validationData[1]');
+    model.checkInput?.(fn, 'validationData[0]', val.x, val.rows);
     if (val.features !== all.features) throw shapeError(fn, 'validationData[0]', `[samples, ${all.features}] like x`, [val.rows, val.features]);
   } else if (o.validationSplit !== undefined) {
     const s = o.validationSplit;

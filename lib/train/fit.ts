@@ -3,6 +3,7 @@
 // loop every `yieldEveryMs` so a Node service keeps answering while it trains.
 // Its arguments are checked in fit-options.ts; the validation pass is
 // evaluate.ts's Evaluation.
+import { BatchValues } from '../distributed/evaluate.js';
 import { Rng } from '../random.js';
 import { NonFiniteUpdateError } from '../optim/non-finite.js';
 import type { Tensor } from '../tensor.js';
@@ -91,6 +92,9 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
   for (let i = 0; i < order.length; i++) order[i] = i;
   const rng = new Rng(dp ? await dp.begin(arenas(model), p.seed) : p.seed);
   const batchLogs: Logs = { size: 0, loss: 0 };
+  // L1/L2 penalties (kernelRegularizer): in each batch's loss and in the logs as `regularization`.
+  const regularized = model.hasRegularizers === true && model.regularization !== undefined;
+  if (regularized) batchLogs.regularization = 0;
   for (const m of metrics) batchLogs[m.name] = 0;
   const sums = new Float64Array(metrics.length);
   let lastYield = performance.now();
@@ -111,6 +115,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
     if (p.shuffle) rng.shuffle(order);
     const epochOrder = dp ? dp.shard(order) : order;
     let lossSum = 0;
+    let regSum = 0;
     let rows = 0;
     sums.fill(0);
     // Data-parallel ranks leave the loop together: a stop is agreed at the next step's reduction.
@@ -145,6 +150,9 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         loss = agreed.loss;
         stepRows = agreed.rows;
       }
+      // Every rank holds the same weights, so the same penalty: added after the reduction.
+      const penalty = regularized ? model.regularization!(false) : 0;
+      loss += penalty;
       if (!Number.isFinite(loss)) {
         const mine = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
         const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
@@ -164,6 +172,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       }
       model.backward(buffers.g, NO_INPUT_GRADIENT);
       if (dp) await dp.reduceGrads(arenas(model));
+      if (regularized) model.regularization!(true);
       try {
         c.optimizer.step();
       } catch (e) {
@@ -183,9 +192,11 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         continue; // 'skip'
       }
       lossSum += loss * stepRows;
+      regSum += penalty * stepRows;
       rows += stepRows;
       batchLogs.size = n;
       batchLogs.loss = loss;
+      if (regularized) batchLogs.regularization = penalty;
       for (const cb of callbacks) {
         const r = cb.onBatchEnd?.(batchIndex, batchLogs, ctx);
         if (isThenable(r)) await r;
@@ -198,8 +209,23 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
       sums.set(all);
     }
     const logs: Logs = { loss: rows ? lossSum / rows : NaN };
+    if (regularized) logs.regularization = rows ? regSum / rows : NaN;
     metrics.forEach((m, i) => (logs[m.name] = rows ? sums[i]! / (m.per === 'row' ? rows : rows * outputs) : NaN));
-    if (p.val) {
+    if (p.val && dp) {
+      // Each rank evaluates its block of batches; every rank logs the sum over all (distributed/evaluate.ts).
+      const ev = new Evaluation(model, c, p.val, outputs);
+      const bv = new BatchValues(p.val.rows, Math.max(batchSize, 256), metrics, outputs);
+      const { first, last } = bv.block(dp.rank, dp.group.worldSize);
+      for (let b = first; b < last; b++) {
+        if (performance.now() - lastYield >= p.yieldEveryMs) {
+          await nextTick();
+          lastYield = performance.now();
+        }
+        ev.measure(b * bv.batch, Math.min((b + 1) * bv.batch, p.val.rows), bv.values, b * bv.stride);
+      }
+      await bv.gather(dp.group);
+      for (const [k, val] of Object.entries(bv.logs())) logs[`val_${k}`] = val;
+    } else if (p.val) {
       const ev = new Evaluation(model, c, p.val, outputs);
       const vb = Math.max(batchSize, 256);
       for (let begin = 0; begin < p.val.rows; begin += vb) {

@@ -67,6 +67,8 @@ interface LayerDesc {
 /** Why a layer cannot be planned, or its op code. Exact classes only: a subclass may override forward. */
 function layerOp(l: Layer): number | string {
   const c = l.constructor;
+  // The plan's step has no penalty term: a regularised layer trains step by step.
+  if (l.paramSpecs().some((s) => s.regularizer)) return `layer ${l.className} has a kernelRegularizer, which the plan does not apply`;
   // Dense with any activation of the list: the plan runs its fused id (native/plan DenseAct).
   if (c === Dense) return 0;
   if (c === ReLU) return 1;

@@ -16,6 +16,17 @@
 // Differences, by design: a ctx.stop() or an abort takes effect at the end
 // of the running chunk (the chunk's later batches have been applied and are
 // reported); onBatchEnd sees the parameters as they are after the chunk.
+//
+// Data-parallel (the `distributed` option): each step's gradient allreduce
+// runs inside the chunk, in the worker, between backward and the update
+// (native/plan, Reducer), with the loss and the ranks' decisions (end of
+// chunk, stop, abort) in the same buffer, so every rank runs the same steps
+// and no step crosses into JavaScript. Between chunks, as on the step path:
+// rank 0's choices on a non-finite loss, the epoch's metric sums, the
+// validation (each rank evaluates its block of batches) and the stop at the
+// end of an epoch are agreed by small collectives.
+import { BatchValues } from '../distributed/evaluate.js';
+import type { DataParallel } from '../distributed/data-parallel.js';
 import { nonFiniteLossError, nonFiniteRows } from './non-finite-data.js';
 import { Rng } from '../random.js';
 import type { Compiled } from './compile.js';
@@ -44,8 +55,9 @@ export function evalBatch(batchSize: number): number {
  * middle of a step, which a native step cannot give them.
  */
 export function planFor(model: TrainableModel, c: Compiled, p: PlanFitInput): TrainingPlan | string {
-  // Data-parallel ranks all-reduce the gradients between backward and update, in TypeScript.
-  if (p.dp !== undefined) return 'data-parallel training (the distributed option) runs step by step';
+  // Rank 0's running statistics are broadcast before every step's forward pass (fit.ts): the plan has no such hook.
+  const buffers = (model as { bufferValues?: Float32Array }).bufferValues;
+  if (p.dp !== undefined && buffers !== undefined && buffers.length > 0) return 'a data-parallel model with buffers (running statistics) runs step by step';
   if (p.callbacks.some((cb) => typeof cb.onBatchForward === 'function')) return 'a callback has onBatchForward (diagnostics read activations inside a step)';
   return TrainingPlan.compile(model, {
     loss: c.lossName,
@@ -87,10 +99,13 @@ function describeModel(model: TrainableModel): string {
 
 /** Runs the fit on the plan; mirrors run() in fit.ts step for step. */
 export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitInput, plan: TrainingPlan, AbortErrorClass: AbortErrorCtor): Promise<History> {
-  const { train, batchSize, outputs } = p;
+  const { train, batchSize, outputs, dp } = p;
   const addon = plan.addon;
   const opt = plan.optimizer!;
-  const steps = Math.ceil(train.rows / batchSize);
+  const world = dp ? dp.group.worldSize : 1;
+  // Data-parallel: this rank's share of every epoch (the same size on every rank).
+  const samples = dp ? Math.ceil(train.rows / world) : train.rows;
+  const steps = Math.ceil(samples / batchSize);
   const params: TrainingParams = { epochs: p.epochs, batchSize, samples: train.rows, steps, verbose: p.verbose };
   const metrics: Metric[] = c.metrics(outputs);
   const nm = metrics.length;
@@ -115,7 +130,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   };
   const order = new Int32Array(train.rows);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  const rng = new Rng(p.seed);
+  const rng = new Rng(dp ? await dp.begin(model as unknown as { values: Float32Array; grads: Float32Array }, p.seed) : p.seed);
   const batchLogs: Logs = { size: 0, loss: 0 };
   for (const m of metrics) batchLogs[m.name] = 0;
   const sums = new Float64Array(nm);
@@ -133,7 +148,10 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   let losses = new Float64Array(0);
   let msum = new Float64Array(0);
   let norms = new Float64Array(0);
-  const result = new Float64Array(6);
+  const result = new Float64Array(8);
+  // Data-parallel chunk length: the same on every rank (it follows only from
+  // agreed results), doubled while chunks finish inside the budget.
+  let dpSteps = 1;
   const grow = (k: number): void => {
     if (k <= cap) return;
     cap = Math.max(k, 2 * cap);
@@ -177,17 +195,19 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
       if (aborted()) abort();
       for (const cb of callbacks) await call(cb.onEpochBegin?.(epoch, ctx));
       if (p.shuffle) rng.shuffle(order);
+      const epochOrder = dp ? dp.shard(order) : order;
       let lossSum = 0;
       let seen = 0;
       sums.fill(0);
       batchIndex = 0;
-      while (batchIndex < steps && !stopRequested) {
-        if (aborted()) abort();
+      // Data-parallel ranks leave the loop together: a stop is agreed inside the next chunk.
+      while (batchIndex < steps && (dp !== undefined || !stopRequested)) {
+        if (dp === undefined && aborted()) abort();
         if (!opt.current()) throw new Error('fit: the optimizer state arrays were replaced during the fit (loadStateDict with empty state); they cannot be while fit runs in the background');
         // Chunk length: the steps that fit in chunkMs at the last chunk's
         // rate, with headroom (the native loop stops at the budget anyway).
         const left = steps - batchIndex;
-        const want = nsPerStep > 0 ? Math.ceil((1.5 * budgetNs) / nsPerStep) : 1;
+        const want = dp ? dpSteps : nsPerStep > 0 ? Math.ceil((1.5 * budgetNs) / nsPerStep) : 1;
         const k = Math.max(1, Math.min(left, want, 1 << 16));
         grow(k);
         let pre: { steps: number; error?: Error };
@@ -203,10 +223,15 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         }
         aheadFrom = -1;
         if (pre.steps === 0) throw pre.error!;
+        result.fill(0);
+        const chunk = (reducer?: object): Promise<void> =>
+          reducer === undefined
+            ? addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, order, Math.min(batchSize, rows), batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result)
+            : addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, epochOrder, Math.min(batchSize, samples), batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result, reducer, samples, stopRequested, aborted());
         await background(() => {
-          const running = addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, order, Math.min(batchSize, rows), batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result);
+          const running = dp ? dpChunk(dp, chunk, opt, result, norms) : chunk();
           // While the worker runs: the next chunk's scalars, assuming this one completes.
-          const nextK = Math.min(cap, steps - batchIndex - pre.steps, nsPerStep > 0 ? Math.ceil((1.5 * budgetNs) / nsPerStep) : pre.steps * 2);
+          const nextK = Math.min(cap, steps - batchIndex - pre.steps, !dp && nsPerStep > 0 ? Math.ceil((1.5 * budgetNs) / nsPerStep) : pre.steps * 2);
           if (nextK > 0 && !pre.error) {
             const r = opt.scalars(ahead, nextK, opt.step + pre.steps);
             aheadFrom = opt.step + pre.steps;
@@ -221,17 +246,20 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         const stopped = nonFinite || refused ? 1 : 0;
         if (done + stopped > 0) nsPerStep = result[2]! / (done + stopped);
         opt.commit(done, done > 0 ? norms[done - 1]! : NaN);
+        // Past the budget (or stopped): about 1.5 times what fitted, as for one process.
+        if (dp) dpSteps = done === pre.steps ? Math.min(2 * dpSteps, 1 << 16) : Math.max(1, Math.ceil(1.5 * done));
         for (let i = 0; i < done; i++) {
           const b = batchIndex + i;
-          const n = Math.min(batchSize, train.rows - b * batchSize);
+          const n = Math.min(batchSize, samples - b * batchSize);
           for (let m = 0; m < nm; m++) {
             const s = msum[i * nm + m]!;
             sums[m]! += s;
             batchLogs[metrics[m]!.name] = s / (metrics[m]!.per === 'row' ? n : n * outputs);
           }
+          // Data-parallel: the loss is already the mean over every rank's batch of n rows.
           const loss = losses[i]!;
-          lossSum += loss * n;
-          seen += n;
+          lossSum += loss * n * world;
+          seen += n * world;
           batchLogs.size = n;
           batchLogs.loss = loss;
           await batchBegin(b);
@@ -241,11 +269,16 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           }
         }
         batchIndex += done;
+        if (result[7] === 1) abort(); // some rank's signal fired (agreed in the chunk)
+        if (result[6] === 1) {
+          stopRequested = true; // some rank asked to stop: no rank applied this batch
+          break;
+        }
         if (refused) {
           // A finite loss whose update the optimizer's guard refused (nothing
           // was written): as fit.ts, the batch's metrics count, its loss does not.
           const b = batchIndex;
-          const n = Math.min(batchSize, train.rows - b * batchSize);
+          const n = Math.min(batchSize, samples - b * batchSize);
           for (let m = 0; m < nm; m++) {
             const s = msum[done * nm + m]!;
             sums[m]! += s;
@@ -254,7 +287,9 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           const loss = losses[done]!;
           await batchBegin(b);
           const e = opt.refusal(result[4]!, result[5]!) as NonFiniteUpdateError;
-          const action = decide(callbacks, { epoch, batch: b, loss, update: e }, ctx);
+          // Every rank holds the same reduced gradients, so refuses the same step; rank 0 decides.
+          const mine = decide(callbacks, { epoch, batch: b, loss, update: e }, ctx);
+          const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
           const where = `epoch ${epoch + 1}, batch ${b + 1} of ${steps} (loss ${loss})`;
           if (action === 'throw') throw new Error(`fit: at ${where}, ${e.message} (lower the learning rate, or decide with a callback's onNonFiniteLoss)`, { cause: e });
           if (action === 'stop') {
@@ -267,10 +302,11 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         if (nonFinite) {
           const loss = losses[done]!;
           await batchBegin(batchIndex);
-          const action = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
+          const mine = decide(callbacks, { epoch, batch: batchIndex, loss }, ctx);
+          const action = dp ? await dp.agree(NON_FINITE_ACTIONS, mine) : mine;
           if (action === 'throw') {
             const begin = batchIndex * batchSize;
-            throw nonFiniteLossError(loss, epoch, batchIndex, steps, nonFiniteRows(train, order, begin, Math.min(begin + batchSize, train.rows)));
+            throw nonFiniteLossError(loss, epoch, batchIndex, steps, nonFiniteRows(train, epochOrder, begin, Math.min(begin + batchSize, samples)));
           }
           if (action === 'stop') {
             ctx.stop(`the loss became ${loss} at epoch ${epoch + 1}, batch ${batchIndex + 1}`);
@@ -281,15 +317,29 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         }
         if (done === pre.steps && pre.error && batchIndex < steps && !stopRequested) throw pre.error;
       }
+      if (dp) {
+        // The epoch's metric sums over every rank's batches (seen is already the total).
+        const all = Float64Array.from(sums);
+        await dp.sum(all);
+        sums.set(all);
+      }
       const logs: Logs = { loss: seen ? lossSum / seen : NaN };
       metrics.forEach((m, i) => (logs[m.name] = seen ? sums[i]! / (m.per === 'row' ? seen : seen * outputs) : NaN));
       if (p.val) {
-        for (const [k, v] of Object.entries(await evaluatePlanned(plan, p.val, Math.min(evalBatch(batchSize), p.val.rows), metrics, outputs, background))) logs[`val_${k}`] = v;
+        const vb = Math.min(evalBatch(batchSize), p.val.rows);
+        const v = dp ? await evaluatePlannedOverRanks(dp, plan, p.val, vb, metrics, outputs, background) : await evaluatePlanned(plan, p.val, vb, metrics, outputs, background);
+        for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
       }
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
       history.epochs = epoch + 1;
       lastLogs = logs;
       for (const cb of callbacks) await call(cb.onEpochEnd?.(epoch, logs, ctx));
+      if (dp) {
+        // A stop asked for at the epoch's end (early stopping on rank 0) holds for every rank.
+        const agreed = await dp.reduceLoss(0, 1, stopRequested, aborted());
+        if (agreed.abort) abort();
+        stopRequested = agreed.stop;
+      }
     }
     if (stopRequested) {
       history.stopReason = 'stopped';
@@ -301,6 +351,62 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
     opt.release();
     unguard();
   }
+}
+
+const NON_FINITE_ACTIONS: readonly NonFiniteAction[] = ['throw', 'stop', 'skip'];
+
+/**
+ * A data-parallel chunk in the group's queue of collectives. When the
+ * allreduce fails (a lost peer, a timeout), the steps before it were applied
+ * (result[0]): the optimizer counts them before the error goes on.
+ */
+async function dpChunk(dp: DataParallel, chunk: (reducer: object) => Promise<void>, opt: { commit(done: number, norm: number): void }, result: Float64Array, norms: Float64Array): Promise<void> {
+  try {
+    await dp.group.withReducer('fit', chunk);
+  } catch (e) {
+    const done = result[0]!;
+    if (done > 0) {
+      opt.commit(done, norms[done - 1]!);
+      result[0] = 0; // committed here; the caller never sees this result
+    }
+    throw e;
+  }
+}
+
+/**
+ * evaluatePlanned over ranks: this rank's block of batches on the plan's
+ * forward pass, then every block on every rank, summed in batch order
+ * (lib/distributed/evaluate.ts): the single-process numbers, bit for bit.
+ */
+async function evaluatePlannedOverRanks(
+  dp: DataParallel,
+  plan: TrainingPlan,
+  d: DataSet,
+  batch: number,
+  metrics: readonly Metric[],
+  outputs: number,
+  background: (work: () => Promise<void>) => Promise<void>,
+): Promise<Logs> {
+  const bv = new BatchValues(d.rows, batch, metrics, outputs);
+  const { first, last, begin, end } = bv.block(dp.rank, dp.group.worldSize);
+  if (last > first) {
+    const nb = last - first;
+    const nm = metrics.length;
+    const loss = new Float64Array(nb);
+    const msum = new Float64Array(nb * nm);
+    const f = d.features;
+    const [x, labels, targets] = dataArgs(d);
+    const w = d.targetWidth;
+    await background(() =>
+      plan.addon.planForwardAsync(plan.handle, plan.pins, x.subarray(begin * f, end * f), labels?.subarray(begin, end) ?? null, targets?.subarray(begin * w, end * w) ?? null, end - begin, batch, null, loss, msum),
+    );
+    for (let b = 0; b < nb; b++) {
+      bv.values[(first + b) * bv.stride] = loss[b]!;
+      for (let m = 0; m < nm; m++) bv.values[(first + b) * bv.stride + 1 + m] = msum[b * nm + m]!;
+    }
+  }
+  await bv.gather(dp.group);
+  return bv.logs();
 }
 
 /** Loss and metrics over `d` on the plan's forward pass, summed as Evaluation in fit.ts does. */

@@ -42,6 +42,7 @@ export function predict(model: TrainableModel, x: Tensor, out?: Tensor, batchSiz
       throw shapeError('predict', 'out', `[${rows}, ${outputs}]`, out.shape);
     }
   }
+  model.checkInput?.('predict', 'x', x.data, rows);
   const result = out ?? Tensor.zeros([rows, outputs]);
   for (let begin = 0; begin < rows; begin += batchSize) {
     const end = Math.min(begin + batchSize, rows);

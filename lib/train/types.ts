@@ -21,6 +21,12 @@ export interface TrainableModel {
   backward(dy: Tensor, options?: { inputGradient?: boolean }): unknown;
   parameters(): readonly Parameter[];
   zeroGrad(): void;
+  /** The layers' L1/L2 penalties (Sequential): added to the loss, and with `addGradient` to the gradients. */
+  regularization?(addGradient?: boolean): number;
+  /** Whether regularization() can be non-zero. */
+  readonly hasRegularizers?: boolean;
+  /** Checks a whole input's values (Embedding indices) before anything is computed. */
+  checkInput?(fn: string, arg: string, x: Float32Array, rows: number): void;
 }
 
 /** What compile needs besides: the backend its loss and optimizer kernels run on, and the output width its metrics check. */

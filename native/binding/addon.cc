@@ -26,6 +26,8 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_optim(env, exports, reg);
   register_losses(env, exports, reg);
   register_probes(env, exports, reg);
+  register_ew(env, exports, reg);
+  register_reduce(env, exports, reg);
   register_plan(env, exports, reg);
   return exports;
 }

@@ -12,6 +12,8 @@
 // in an External with a finalizer: it is freed when the last JS handle goes.
 #include "../plan/plan.h"
 
+#include "../collectives/reducer_abi.h"
+
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -34,6 +36,10 @@ struct Pin {
 struct Handle {
   plan::Plan plan;
   std::vector<Pin> pins;
+  // Data-parallel chunks: the allreduce scratch (plan.h, Reducer), native
+  // memory JavaScript never sees; sized on the main thread before a chunk.
+  std::vector<float> reduce_buf;
+  plan::Reducer reducer;
 };
 
 // The plan runs the tables the addon's own kernel functions run (the one
@@ -282,12 +288,36 @@ plan::Data data_args(const Napi::CallbackInfo& info, const plan::Plan& p, size_t
 
 // Arguments of a chunk:
 // (handle, pins, x, labels, targets, rows, order, batch, first, count,
-//  scalars, loss, msum, norms, budgetNs, result)
+//  scalars, loss, msum, norms, budgetNs, result[, reducer, epochRows, stop, abort])
+// The last four are for data-parallel chunks (async only): the tagged
+// external of native/collectives/reducer_abi.h, the length of this rank's
+// epoch order, and this rank's stop / abort requests; result then has 8
+// entries.
 struct Chunk {
   Handle* h;
   plan::ChunkArgs a;
   double* result;
 };
+
+const napi_type_tag kReducerTag = {NODEGRAD_REDUCER_TAG_LOWER, NODEGRAD_REDUCER_TAG_UPPER};
+
+// The collectives addon's group, checked against the ABI this addon was built with.
+const NodegradReducer* reducer_arg(Napi::Env env, Napi::Value v) {
+  if (!v.IsExternal() || !v.As<Napi::External<NodegradReducer>>().CheckTypeTag(&kReducerTag)) {
+    fail(env, "reducer must be the external of a process group's reducer() (nodegrad_collectives)");
+  }
+  const NodegradReducer* r = v.As<Napi::External<NodegradReducer>>().Data();
+  if (r == nullptr || r->abi != NODEGRAD_REDUCER_ABI || r->size < sizeof(NodegradReducer)) {
+    fail(env, "reducer ABI " + std::to_string(r == nullptr ? 0 : r->abi) + " (size " +
+                  std::to_string(r == nullptr ? 0 : r->size) + "), this addon needs ABI " +
+                  std::to_string(NODEGRAD_REDUCER_ABI) +
+                  ": rebuild both addons from the same nodegrad (npm rebuild nodegrad)");
+  }
+  if (r->allreduce_sum == nullptr || r->world_size < 1 || r->rank < 0 || r->rank >= r->world_size) {
+    fail(env, "reducer is malformed");
+  }
+  return r;
+}
 
 Chunk chunk_args(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -306,18 +336,34 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
   a.batch = size_arg(info, 7, "batch");
   a.first = size_arg(info, 8, "first");
   a.count = size_arg(info, 9, "count");
+  const bool dp = info.Length() > 16 && !info[16].IsUndefined() && !info[16].IsNull();
+  if (dp) {
+    const NodegradReducer* r = reducer_arg(env, info[16]);
+    a.epoch_rows = size_arg(info, 17, "epochRows");
+    if (a.epoch_rows == 0) fail(env, "epochRows must be >= 1");
+    a.stop = info[18].ToBoolean().Value();
+    a.abort = info[19].ToBoolean().Value();
+    plan::Reducer& red = c.h->reducer;
+    red.ctx = r->ctx;
+    red.allreduce_sum = r->allreduce_sum;
+    red.world_size = r->world_size;
+    c.h->reduce_buf.resize(p.grads_n + plan::kReduceTail);
+    red.buf = c.h->reduce_buf.data();
+    a.reducer = &red;
+  }
+  // The rows of this epoch's order: the data's, or a data-parallel rank's shard.
+  const size_t erows = dp ? a.epoch_rows : a.data.rows;
   // A batch larger than the data holds all its rows: that is what must fit.
-  if (a.batch == 0 || std::min(a.batch, a.data.rows) > p.capacity) {
+  if (a.batch == 0 || std::min(a.batch, erows) > p.capacity) {
     fail(env, "batch must be >= 1, and its rows must fit the plan's capacity");
   }
   if (a.count == 0) fail(env, "count must be >= 1");
   const size_t begin = a.first * a.batch;
-  if (a.data.rows == 0 || begin >= a.data.rows ||
-      (a.first + a.count - 1) * a.batch >= a.data.rows) {
+  if (a.data.rows == 0 || begin >= erows || (a.first + a.count - 1) * a.batch >= erows) {
     fail(env, "the chunk's batches must lie inside the data");
   }
   size_t end = (a.first + a.count) * a.batch;
-  if (end > a.data.rows) end = a.data.rows;
+  if (end > erows) end = erows;
   a.order = typed<int32_t>(env, info[6], napi_int32_array, end, false, "order");
   for (size_t i = begin; i < end; ++i) {
     if (a.order[i] < 0 || static_cast<size_t>(a.order[i]) >= a.data.rows)
@@ -338,7 +384,7 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
   a.norms = typed<double>(env, info[13], napi_float64_array, a.count, false, "norms");
   const double budget = number_arg(info, 14, "budgetNs");
   a.budget_ns = budget > 0 ? static_cast<int64_t>(budget) : 0;
-  c.result = typed<double>(env, info[15], napi_float64_array, 6, false, "result");
+  c.result = typed<double>(env, info[15], napi_float64_array, dp ? 8 : 6, false, "result");
   return c;
 }
 
@@ -352,7 +398,17 @@ void write_result(double* r, const plan::ChunkResult& res) {
   r[5] = res.refused_code;
 }
 
+// Data-parallel results: [6] some rank asked to stop, [7] to abort.
+void write_dp_result(double* r, const plan::ChunkResult& res) {
+  r[6] = res.agreed_stop ? 1 : 0;
+  r[7] = res.agreed_abort ? 1 : 0;
+}
+
 Napi::Value plan_chunk(const Napi::CallbackInfo& info) {
+  // A collective would hold the event loop for as long as the slowest rank.
+  if (info.Length() > 16 && !info[16].IsUndefined() && !info[16].IsNull()) {
+    fail(info.Env(), "a data-parallel chunk (with a reducer) runs only in planChunkAsync");
+  }
   Chunk c = chunk_args(info);
   write_result(c.result, plan::run_chunk(c.h->plan, c.a));
   return info.Env().Undefined();
@@ -368,25 +424,35 @@ class PlanWorker : public Napi::AsyncWorker {
         deferred_(Napi::Promise::Deferred::New(info.Env())) {
     for (size_t i = 0; i < args; ++i) {
       if (info[i].IsObject()) refs_.push_back(Napi::Persistent(info[i].As<Napi::Object>()));
+      // The plan handle and a data-parallel reducer are externals, not objects.
+      if (info[i].IsExternal()) externals_.push_back(Napi::Reference<Napi::Value>::New(info[i], 1));
     }
   }
   Napi::Promise promise() { return deferred_.Promise(); }
 
  protected:
   void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void Reject(const std::string& msg) { deferred_.Reject(Napi::Error::New(Env(), msg).Value()); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
   Napi::Promise::Deferred deferred_;
   std::vector<Napi::ObjectReference> refs_;
+  std::vector<Napi::Reference<Napi::Value>> externals_;
 };
 
 class ChunkWorker : public PlanWorker {
  public:
-  ChunkWorker(const Napi::CallbackInfo& info, const Chunk& c) : PlanWorker(info, 16), c_(c) {}
+  ChunkWorker(const Napi::CallbackInfo& info, const Chunk& c) : PlanWorker(info, 20), c_(c) {}
   void Execute() override { res_ = plan::run_chunk(c_.h->plan, c_.a); }
   void OnOK() override {
+    // Written even when the allreduce failed: the steps before it were applied.
     write_result(c_.result, res_);
+    if (c_.a.reducer != nullptr) write_dp_result(c_.result, res_);
+    if (res_.failed) {
+      Reject(res_.error);
+      return;
+    }
     PlanWorker::OnOK();
   }
 

@@ -41,6 +41,8 @@ void register_gemm(Napi::Env env, Napi::Object exports, const KernelRegistry& re
 void register_optim(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
 void register_losses(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
 void register_probes(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
+void register_ew(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
+void register_reduce(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
 void register_plan(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
 
 }  // namespace binding

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 
+#include "simd_avx2.h"
+
 namespace nodegrad {
 
 namespace {
@@ -138,34 +140,7 @@ void direct_tile(size_t kc, const float* a, size_t rsa, size_t csa, const float*
 #undef NODEGRAD_ROW
 #undef NODEGRAD_ACC_STORE
 
-void column_sums(const float* a, float* out, size_t m, size_t n, float beta) {
-  const bool read_out = beta != 0.0f;
-  const __m256 vbeta = _mm256_set1_ps(beta);
-  size_t j = 0;
-  for (; j + 32 <= n; j += 32) {  // four independent column vectors per row
-    __m256 s0 = _mm256_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-    for (size_t i = 0; i < m; ++i) {
-      const float* row = a + i * n + j;
-      s0 = _mm256_add_ps(s0, _mm256_loadu_ps(row));
-      s1 = _mm256_add_ps(s1, _mm256_loadu_ps(row + 8));
-      s2 = _mm256_add_ps(s2, _mm256_loadu_ps(row + 16));
-      s3 = _mm256_add_ps(s3, _mm256_loadu_ps(row + 24));
-    }
-    __m256 s[4] = {s0, s1, s2, s3};
-    for (size_t v = 0; v < 4; ++v) {
-      float* o = out + j + 8 * v;
-      if (read_out) s[v] = _mm256_add_ps(s[v], _mm256_mul_ps(vbeta, _mm256_loadu_ps(o)));
-      _mm256_storeu_ps(o, s[v]);
-    }
-  }
-  for (; j < n; j += 8) {
-    const Masks mk = column_masks(n - j);  // lo covers min(8, n - j) columns
-    __m256 s = _mm256_setzero_ps();
-    for (size_t i = 0; i < m; ++i) s = _mm256_add_ps(s, _mm256_maskload_ps(a + i * n + j, mk.lo));
-    if (read_out) s = _mm256_add_ps(s, _mm256_mul_ps(vbeta, _mm256_maskload_ps(out + j, mk.lo)));
-    _mm256_maskstore_ps(out + j, mk.lo, s);
-  }
-}
+#include "gemm_column_sums.inc"
 
 // Lane mask for the first r (< 8) of 8 lanes; all lanes for r >= 8.
 __m256i lane_mask(size_t r) {

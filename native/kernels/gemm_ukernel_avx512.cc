@@ -14,6 +14,8 @@
 
 #include <cstdint>
 
+#include "simd_avx512.h"
+
 namespace nodegrad {
 
 namespace {
@@ -142,34 +144,7 @@ void direct_tile(size_t kc, const float* a, size_t rsa, size_t csa, const float*
 #undef NODEGRAD_ROWS
 #undef NODEGRAD_ACC_STORE
 
-void column_sums(const float* a, float* out, size_t m, size_t n, float beta) {
-  const bool read_out = beta != 0.0f;
-  const __m512 vbeta = _mm512_set1_ps(beta);
-  size_t j = 0;
-  for (; j + 64 <= n; j += 64) {  // four independent column vectors per row
-    __m512 s0 = _mm512_setzero_ps(), s1 = s0, s2 = s0, s3 = s0;
-    for (size_t i = 0; i < m; ++i) {
-      const float* row = a + i * n + j;
-      s0 = _mm512_add_ps(s0, _mm512_loadu_ps(row));
-      s1 = _mm512_add_ps(s1, _mm512_loadu_ps(row + 16));
-      s2 = _mm512_add_ps(s2, _mm512_loadu_ps(row + 32));
-      s3 = _mm512_add_ps(s3, _mm512_loadu_ps(row + 48));
-    }
-    __m512 s[4] = {s0, s1, s2, s3};
-    for (size_t v = 0; v < 4; ++v) {
-      float* o = out + j + 16 * v;
-      if (read_out) s[v] = _mm512_add_ps(s[v], _mm512_mul_ps(vbeta, _mm512_loadu_ps(o)));
-      _mm512_storeu_ps(o, s[v]);
-    }
-  }
-  for (; j < n; j += 16) {
-    const __mmask16 mk = first_lanes(n - j);
-    __m512 s = _mm512_setzero_ps();
-    for (size_t i = 0; i < m; ++i) s = _mm512_add_ps(s, _mm512_maskz_loadu_ps(mk, a + i * n + j));
-    if (read_out) s = _mm512_add_ps(s, _mm512_mul_ps(vbeta, _mm512_maskz_loadu_ps(mk, out + j)));
-    _mm512_mask_storeu_ps(out + j, mk, s);
-  }
-}
+#include "gemm_column_sums.inc"
 
 // gemv_n: as in the AVX2 file: whole W rows streamed (a panel of up to kPanel
 // columns), accumulated into a stack panel in p order with the packed tile's

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "simd_neon.h"
+
 namespace nodegrad {
 
 namespace {
@@ -102,27 +104,7 @@ void direct_tile(size_t kc, const float* a, size_t rsa, size_t csa, const float*
   store_tile(acc, c, ldc, mr, nr, alpha, beta);
 }
 
-void column_sums(const float* a, float* out, size_t m, size_t n, float beta) {
-  size_t j = 0;
-  for (; j + 16 <= n; j += 16) {
-    float32x4_t s0 = vdupq_n_f32(0.0f), s1 = s0, s2 = s0, s3 = s0;
-    for (size_t i = 0; i < m; ++i) {
-      const float* row = a + i * n + j;
-      s0 = vaddq_f32(s0, vld1q_f32(row));
-      s1 = vaddq_f32(s1, vld1q_f32(row + 4));
-      s2 = vaddq_f32(s2, vld1q_f32(row + 8));
-      s3 = vaddq_f32(s3, vld1q_f32(row + 12));
-    }
-    float32x4_t s[4] = {s0, s1, s2, s3};
-    for (size_t v = 0; v < 4; ++v)
-      vst1q_f32(out + j + 4 * v, finish(s[v], out + j + 4 * v, 1.0f, beta));
-  }
-  for (; j < n; ++j) {  // the last < 16 columns, one at a time in the same i order
-    float s = 0.0f;
-    for (size_t i = 0; i < m; ++i) s += a[i * n + j];
-    out[j] = beta != 0.0f ? s + beta * out[j] : s;
-  }
-}
+#include "gemm_column_sums.inc"
 
 }  // namespace
 

@@ -41,6 +41,7 @@ inline V add(V a, V b) { return _mm256_add_ps(a, b); }
 inline V sub(V a, V b) { return _mm256_sub_ps(a, b); }
 inline V mul(V a, V b) { return _mm256_mul_ps(a, b); }
 inline V div(V a, V b) { return _mm256_div_ps(a, b); }
+inline V vsqrt(V a) { return _mm256_sqrt_ps(a); }                     // correctly rounded
 inline V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }    // a·b + c, one rounding
 inline V fnmadd(V a, V b, V c) { return _mm256_fnmadd_ps(a, b, c); }  // c − a·b, one rounding
 inline V fmsub(V a, V b, V c) { return _mm256_fmsub_ps(a, b, c); }    // a·b − c, one rounding

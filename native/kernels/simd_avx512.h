@@ -43,6 +43,7 @@ inline V add(V a, V b) { return _mm512_add_ps(a, b); }
 inline V sub(V a, V b) { return _mm512_sub_ps(a, b); }
 inline V mul(V a, V b) { return _mm512_mul_ps(a, b); }
 inline V div(V a, V b) { return _mm512_div_ps(a, b); }
+inline V vsqrt(V a) { return _mm512_sqrt_ps(a); }  // correctly rounded
 inline V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
 inline V fnmadd(V a, V b, V c) { return _mm512_fnmadd_ps(a, b, c); }
 inline V fmsub(V a, V b, V c) { return _mm512_fmsub_ps(a, b, c); }

@@ -39,6 +39,7 @@ inline V add(V a, V b) { return vaddq_f32(a, b); }
 inline V sub(V a, V b) { return vsubq_f32(a, b); }
 inline V mul(V a, V b) { return vmulq_f32(a, b); }
 inline V div(V a, V b) { return vdivq_f32(a, b); }
+inline V vsqrt(V a) { return vsqrtq_f32(a); }  // correctly rounded
 inline V fmadd(V a, V b, V c) { return vfmaq_f32(c, a, b); }
 inline V fnmadd(V a, V b, V c) { return vfmsq_f32(c, a, b); }
 inline V fmsub(V a, V b, V c) {

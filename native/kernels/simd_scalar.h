@@ -8,7 +8,8 @@
 // The names every simd_<isa>.h provides (V: a vector of W lanes; Mask: a
 // lane mask; VI: integer lanes; VD: W double lanes):
 //   load/store (unaligned), load_tail/store_tail (m < W lanes, the others +0
-//   and untouched), dup, zero, add, sub, mul, div, abs, neg_abs (−|x|),
+//   and untouched), dup, zero, add, sub, mul, div, vsqrt (correctly rounded),
+//   abs, neg_abs (−|x|),
 //   or_sign(y, x) (y with x's sign bit or-ed in), clamp(x, lo, hi) (NaN x
 //   stays NaN), gt/lt (ordered), nle (!(a <= b), true on NaN), sign_set,
 //   select(m, t, f), keep(m, v) (v or +0), and for double sums dzero, ddup,
@@ -45,6 +46,7 @@ inline V add(V a, V b) { return a + b; }
 inline V sub(V a, V b) { return a - b; }
 inline V mul(V a, V b) { return a * b; }
 inline V div(V a, V b) { return a / b; }
+inline V vsqrt(V a) { return std::sqrt(a); }  // correctly rounded
 inline V abs(V x) { return std::fabs(x); }
 inline V neg_abs(V x) { return -std::fabs(x); }
 inline V or_sign(V y, V x) { return std::signbit(x) ? -std::fabs(y) : y; }

@@ -328,6 +328,34 @@ int64_t now_ns() {
       .count();
 }
 
+// Data-parallel: the tail's slots (plan.h, Reducer).
+enum Tail : size_t { kLossRows = 0, kRows = 1, kDeadline = 2, kStop = 3, kAbort = 4 };
+
+// One step's allreduce (plan.h, Reducer): returns false when it failed.
+bool reduce_step(const Plan& p, const Reducer& r, double loss, size_t rows, bool deadline,
+                 const ChunkArgs& a, ChunkResult* res) {
+  float* buf = r.buf;
+  const size_t n = p.grads_n;
+  const bool one = r.world_size == 1;  // a sum over one rank is the value itself: no copies
+  if (!one) std::memcpy(buf, p.grads, n * sizeof(float));
+  // As DataParallel.reduceLoss: loss·rows rounded to float32, summed in float32.
+  buf[n + kLossRows] = f(loss * static_cast<double>(rows));
+  buf[n + kRows] = static_cast<float>(rows);
+  buf[n + kDeadline] = deadline ? 1.0f : 0.0f;
+  buf[n + kStop] = a.stop ? 1.0f : 0.0f;
+  buf[n + kAbort] = a.abort ? 1.0f : 0.0f;
+  char err[512] = {0};
+  if (r.allreduce_sum(r.ctx, buf, n + kReduceTail, err, sizeof err) != 0) {
+    res->failed = true;
+    res->error = err[0] != 0 ? err : "allReduce failed";
+    return false;
+  }
+  // As Group::allreduce's mean: the float32 sum divided by the world size.
+  const float w = static_cast<float>(r.world_size);
+  for (size_t i = 0; i < n && !one; ++i) p.grads[i] = buf[i] / w;
+  return true;
+}
+
 }  // namespace
 
 ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
@@ -335,9 +363,11 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
   const int64_t start = now_ns();
   const size_t nm = p.metrics.size();
   const size_t last = p.layers.size() - 1;
+  const Reducer* dp = a.reducer;
+  const size_t epoch_rows = a.epoch_rows > 0 ? a.epoch_rows : a.data.rows;
   for (size_t i = 0; i < a.count; ++i) {
     const size_t begin = (a.first + i) * a.batch;
-    const size_t end = begin + a.batch < a.data.rows ? begin + a.batch : a.data.rows;
+    const size_t end = begin + a.batch < epoch_rows ? begin + a.batch : epoch_rows;
     const size_t rows = end - begin;
     gather(p, a.data, a.order + begin, rows);
     // fit: model.zeroGrad(); forward; loss.
@@ -347,7 +377,8 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
     const float* targets = a.data.labels != nullptr ? nullptr : p.tb;
     const double loss = compute_loss(p, pred, labels, targets, p.dloss, rows);
     a.loss[i] = loss;
-    if (!std::isfinite(loss)) {
+    // Data-parallel ranks decide on the loss summed over ranks, after the allreduce.
+    if (!std::isfinite(loss) && dp == nullptr) {
       res.non_finite = true;
       break;
     }
@@ -355,18 +386,42 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
       a.msum[i * nm + j] = metric_sum(p.metrics[j], pred, labels, targets, rows, p.out_features);
     }
     // Sequential.backward(g, { inputGradient: false }): layers last..1 with
-    // dX, the first one parameters only.
-    const float* g = p.dloss;
-    for (size_t li = last; li >= 1; --li) {
-      g = backward_layer(p.k, p.layers[li], p.layers[li - 1].y, g, rows, true);
+    // dX, the first one parameters only. (A data-parallel rank whose own loss
+    // is not finite contributes zero gradients; no rank applies that step.)
+    if (std::isfinite(loss)) {
+      const float* g = p.dloss;
+      for (size_t li = last; li >= 1; --li) {
+        g = backward_layer(p.k, p.layers[li], p.layers[li - 1].y, g, rows, true);
+      }
+      backward_layer(p.k, p.layers[0], p.xb, g, rows, false);
     }
-    backward_layer(p.k, p.layers[0], p.xb, g, rows, false);
+    bool deadline = false;  // data-parallel: the chunk ends where some rank's budget ran out
+    if (dp != nullptr) {
+      const bool mine = a.budget_ns > 0 && now_ns() - start >= a.budget_ns;
+      if (!reduce_step(p, *dp, loss, rows, mine, a, &res)) break;
+      const float* tail = dp->buf + p.grads_n;
+      // fit.ts's order: an abort, then a stop, then a non-finite loss.
+      if (tail[kAbort] > 0 || tail[kStop] > 0) {
+        res.agreed_abort = tail[kAbort] > 0;
+        res.agreed_stop = !res.agreed_abort;
+        break;
+      }
+      // As reduceLoss: one rank keeps its own loss, unrounded (plain fit's numbers).
+      if (dp->world_size > 1) {
+        a.loss[i] = static_cast<double>(tail[kLossRows]) / static_cast<double>(tail[kRows]);
+      }
+      if (!std::isfinite(a.loss[i])) {
+        res.non_finite = true;
+        break;
+      }
+      deadline = tail[kDeadline] > 0;
+    }
     double norm = 0;
     const float scale = clip_scale(p, &norm);
     a.norms[i] = norm;
     if (!update(p, a.scalars + i * p.spans.size() * kScalarStride, scale, &res)) break;
     res.done = i + 1;
-    if (a.budget_ns > 0 && now_ns() - start >= a.budget_ns) break;
+    if (dp != nullptr ? deadline : a.budget_ns > 0 && now_ns() - start >= a.budget_ns) break;
   }
   res.elapsed_ns = now_ns() - start;
   return res;

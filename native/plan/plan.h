@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "../kernels/activations.h"
@@ -138,6 +139,22 @@ struct Data {
 // is off). Stops early, after at least one step, once `deadline_ns` of
 // steady-clock time has passed (0: never), or at a batch whose loss is not
 // finite: that batch's loss is written, its backward and update are not run.
+// Data-parallel training: the process group's allreduce (lent by the
+// collectives addon, native/collectives/reducer_abi.h) and a scratch of
+// grads_n + kReduceTail floats. With a reducer, each step of a chunk copies
+// the gradient arena into buf, appends the tail [loss·rows, rows, deadline
+// passed, stop asked, abort asked], sums buf over the ranks in one
+// allreduce and writes buf / world_size back into the arena. The summed tail
+// makes every rank take the same decisions (a non-finite loss anywhere, the
+// end of the chunk, a stop or an abort), so every rank runs the same steps.
+constexpr size_t kReduceTail = 5;
+struct Reducer {
+  void* ctx = nullptr;
+  int (*allreduce_sum)(void* ctx, float* data, size_t n, char* err, size_t err_len) = nullptr;
+  int world_size = 1;
+  float* buf = nullptr;
+};
+
 struct ChunkArgs {
   Data data;
   const int32_t* order = nullptr;
@@ -149,6 +166,12 @@ struct ChunkArgs {
   double* msum = nullptr;
   double* norms = nullptr;
   int64_t budget_ns = 0;
+  // Data-parallel only: the group, the length of this rank's epoch order
+  // (its shard; 0: data.rows), and this rank's stop / abort requests.
+  const Reducer* reducer = nullptr;
+  size_t epoch_rows = 0;
+  bool stop = false;
+  bool abort = false;
 };
 
 struct ChunkResult {
@@ -160,6 +183,12 @@ struct ChunkResult {
   size_t refused_span = 0;
   double refused_code = 0;
   int64_t elapsed_ns = 0;
+  // Data-parallel: some rank asked to stop or abort (batch first+done was not
+  // applied), or the allreduce failed (a timeout, a lost peer): `error` says so.
+  bool agreed_stop = false;
+  bool agreed_abort = false;
+  bool failed = false;
+  std::string error;
 };
 
 ChunkResult run_chunk(const Plan& p, const ChunkArgs& a);

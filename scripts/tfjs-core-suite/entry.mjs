@@ -16,7 +16,7 @@ import '../../lib/tfjs/index.ts';
 import '@tensorflow/tfjs-core/dist/tests.js';
 import { writeFileSync } from 'node:fs';
 
-const counts = { backend: backendName, passed: 0, failed: 0, ignored: 0, skipped: 0, failures: [], ignoredSpecs: [] };
+const counts = { backend: backendName, passed: 0, failed: 0, ignored: 0, skipped: 0, failures: [], ignoredSpecs: [], ran: [] };
 const ignoredSeen = new Set();
 const env = runner.env;
 env.configure({
@@ -29,6 +29,7 @@ env.configure({
       ignoredSeen.add(name);
       counts.ignored++;
       counts.ignoredSpecs.push({ spec: name, reason });
+      counts.ran.push(name.replaceAll(` ${backendName} {}`, ' <backend> {}')); // accounted for, with its reason
     }
     return false;
   },
@@ -36,6 +37,8 @@ env.configure({
 runner.clearReporters();
 runner.addReporter({
   specDone(r) {
+    // Names without the backend's own name, so two runs can be compared.
+    if (r.status === 'passed' || r.status === 'failed') counts.ran.push(r.fullName.replaceAll(` ${backendName} {}`, ' <backend> {}'));
     if (r.status === 'passed') counts.passed++;
     else if (r.status === 'failed') {
       counts.failed++;

@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { CPU_ONLY } from './ignore.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -52,6 +53,7 @@ if (cjsCopies.length) throw new Error(`the bundle holds a second (CJS) copy of t
 
 let passed = 0;
 let failed = 0;
+const ran = {};
 for (const backend of backends) {
   const resultFile = join(outDir, `result-${backend}.json`);
   writeFileSync(resultFile, 'null');
@@ -68,7 +70,14 @@ for (const backend of backends) {
   }
   passed += counts.passed;
   failed += counts.failed;
+  ran[backend] = new Set(counts.ran); // run, or ignored with a reason
   if (run.status !== 0 && counts.failed === 0) failed++;
+}
+if (ran.nodegrad && ran.cpu) {
+  // Every spec of the control ran on nodegrad too (other than tfjs's own cpu-only ones).
+  const missing = [...ran.cpu].filter((n) => !ran.nodegrad.has(n) && !Object.keys(CPU_ONLY).some((p) => n.startsWith(p)));
+  for (const n of missing) console.log(`FAILED: ran on cpu but not on nodegrad: ${n}`);
+  failed += missing.length;
 }
 console.log(`tfjs-core suite (${backends.join(', ')}): ${passed} passed, ${failed} failed`);
 if (countsFile) writeFileSync(countsFile, `${passed} ${failed}\n`);

@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { fixture, haveCollectives, runRanks } from './helpers.js';
 
 const rankScript = fixture('dp-fit.mjs');
-const reference = (world: number, mode = 'shards') => {
-  const r = spawnSync(process.execPath, [fixture('dp-reference.mjs'), String(world), mode], { encoding: 'utf8' });
+const reference = (world: number, mode = 'shards', extra = '') => {
+  const r = spawnSync(process.execPath, [fixture('dp-reference.mjs'), String(world), mode, extra], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { values: string; state: string; loss: number[] };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { values: string; state: string; loss: number[]; val_loss?: number[]; val_accuracy?: number[] };
 };
 
 describe.skipIf(!haveCollectives)('data-parallel fit', () => {
@@ -20,6 +20,8 @@ describe.skipIf(!haveCollectives)('data-parallel fit', () => {
     const ranks = await runRanks(2, rankScript, ['1']);
     for (const r of ranks) expect(r.code, r.stderr).toBe(0);
     const [a, b] = ranks.map((r) => r.json!);
+    // The native plan ran the fit, its allreduce inside the chunk (not the step-by-step fallback).
+    expect(a!.background, String(a!.fallback)).toBe(true);
     expect(a!.values).toBe(b!.values);
     expect(a!.state).toBe(b!.state);
     const ref = reference(2);
@@ -28,6 +30,48 @@ describe.skipIf(!haveCollectives)('data-parallel fit', () => {
     // Logged losses: each step's loss·rows is rounded to float32 and summed in float32 over ranks
     // (a few 2^-24 relative per step); 1e-6 relative bounds that over an epoch's steps.
     (a!.loss as number[]).forEach((l, i) => expect(Math.abs(l - ref.loss[i]!) / ref.loss[i]!).toBeLessThan(1e-6));
+  });
+
+  it('the in-chunk allreduce gives the bits of the step-by-step path (allreduce from TypeScript)', async () => {
+    const plan = await runRanks(2, rankScript, ['1']);
+    const step = await runRanks(2, rankScript, ['1', '', '', 'step']);
+    for (const r of [...plan, ...step]) expect(r.code, r.stderr).toBe(0);
+    expect(step[0]!.json!.background).toBe(false);
+    expect(plan[0]!.json!.background).toBe(true);
+    expect(plan[0]!.json!.values).toBe(step[0]!.json!.values);
+    expect(plan[1]!.json!.state).toBe(step[1]!.json!.state);
+    // Both log the loss summed over ranks in float32 the same way (DataParallel.reduceLoss and the chunk's tail).
+    expect(plan[0]!.json!.loss).toEqual(step[0]!.json!.loss);
+  });
+
+  // Each rank evaluates a block of the validation batches; the per-batch
+  // values are gathered as raw bytes and summed in batch order on every rank,
+  // as one process sums them: the same bits as a full single-process
+  // evaluate (batch 256) of the same parameters, on both paths.
+  it.each([
+    [2, 'plan'],
+    [3, 'plan'],
+    [2, 'step'],
+  ])('validation over %i ranks (%s path) equals the single-process evaluation bit for bit', async (world, path) => {
+    const ranks = await runRanks(world, rankScript, ['1', '', '', path === 'step' ? 'step,val' : 'val']);
+    for (const r of ranks) expect(r.code, r.stderr).toBe(0);
+    for (const r of ranks) {
+      // The last epoch's validation ran on the final parameters: a full evaluate of them, on this rank.
+      const ev = r.json!.evaluated as { loss: number; accuracy: number };
+      expect((r.json!.val_loss as number[]).at(-1)).toBe(ev.loss);
+      expect((r.json!.val_accuracy as number[]).at(-1)).toBe(ev.accuracy);
+      // distributed.evaluate (each rank its block, gathered): model.evaluate's numbers, bit for bit.
+      expect(r.json!.distEvaluated).toEqual(ev);
+      expect(r.json!.val_loss).toEqual(ranks[0]!.json!.val_loss);
+    }
+    if (world === 2) {
+      // Every epoch against the single-process equivalent (its (g0 + g1) / 2 is the ring's order for 2 ranks).
+      const ref = reference(world, 'shards', 'val');
+      expect(ranks[0]!.json!.values).toBe(ref.values);
+      expect(ranks[0]!.json!.val_loss).toEqual(ref.val_loss);
+      expect(ranks[0]!.json!.val_accuracy).toEqual(ref.val_accuracy);
+      expect(ref.val_loss).toHaveLength(3);
+    }
   });
 
   it("rank 0's stop (callbacks run there only) stops every rank at the same step", async () => {
@@ -79,5 +123,25 @@ describe.skipIf(!haveCollectives)('data-parallel fit', () => {
     const r0 = ranks[0]!.json!;
     expect(r0.error).toMatch(/on rank 0 failed: lost rank 1 \(pid \d+\)/);
     expect(r0.ms as number).toBeLessThan(10_000);
+  });
+
+  // Faults while the survivor is inside a chunk's allreduce (the plan's worker thread).
+  it('a rank killed mid-chunk makes the other reject within the timeout, naming it', async () => {
+    const ranks = await runRanks(2, fixture('dp-fault.mjs'), ['kill']);
+    expect(ranks[1]!.code).toBe(null); // SIGKILL
+    const r0 = ranks[0]!.json!;
+    expect(r0.error).toMatch(/allReduce on rank 0 failed: lost rank 1 \(pid \d+\)/);
+    expect(r0.usable).toBe(true);
+    // From the kill: the peer's sockets close at once; slack for a loaded machine.
+    expect(r0.ms as number).toBeLessThan(10_000);
+  });
+
+  it('a stalled rank makes the in-chunk allreduce time out, not hang', async () => {
+    const ranks = await runRanks(2, fixture('dp-fault.mjs'), ['stall']);
+    const r0 = ranks[0]!.json!;
+    expect(r0.error).toMatch(/allReduce on rank 0 failed: .*[Tt]imed out/);
+    expect(r0.usable).toBe(true);
+    // The stall lasts 3x the 1.5 s timeout; rank 0 gives up after the timeout, long before the stall ends.
+    expect(r0.ms as number).toBeLessThan(4 * 1500 + 10_000);
   });
 });

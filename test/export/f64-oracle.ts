@@ -124,6 +124,38 @@ export function f64Forward(model: Sequential, x: Float32Array, batch: number, ob
         }
       }
       h = out;
+    } else if (layer.className === 'Embedding') {
+      // Row r's k indices, each replaced by its table row: [batch, k·dim].
+      const dim = c.dim as number;
+      const table = take((c.numEmbeddings as number) * dim);
+      const out = new Float64Array(h.length * dim);
+      for (let i = 0; i < h.length; i++) out.set(table.subarray(h[i]! * dim, (h[i]! + 1) * dim), i * dim);
+      h = out;
+      features *= dim;
+    } else if (layer.className === 'Concat') {
+      // Each branch's columns, looked up when it has a table, side by side.
+      const branches = c.branches as { columns: number[]; layer: { config: { numEmbeddings: number; dim: number } } | null }[];
+      const tables = branches.map((b) => (b.layer ? take(b.layer.config.numEmbeddings * b.layer.config.dim) : null));
+      const widths = branches.map((b) => b.columns.length * (b.layer ? b.layer.config.dim : 1));
+      const outF = widths.reduce((a, w) => a + w, 0);
+      const out = new Float64Array(batch * outF);
+      for (let r = 0; r < batch; r++) {
+        let o = r * outF;
+        branches.forEach((b, j) => {
+          for (const col of b.columns) {
+            const v = h[r * features + col]!;
+            if (b.layer) {
+              const dim = b.layer.config.dim;
+              out.set(tables[j]!.subarray(v * dim, (v + 1) * dim), o);
+              o += dim;
+            } else {
+              out[o++] = v;
+            }
+          }
+        });
+      }
+      h = out;
+      features = outF;
     } else if (layer.className === 'PReLU') {
       const a = take(c.perFeature ? features : 1);
       h = h.map((v, i) => (v > 0 ? v : a[a.length === 1 ? 0 : i % features]! * v));

@@ -12,7 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import onnxProto, { type onnx as P } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchNorm1d, Dense, Dropout, LayerNorm, ModelFileError, onnxBytes, ReLU, Sequential, Tensor, tfjsArtifacts } from '../../lib/index.js';
+import { BatchNorm1d, Dense, Dropout, ELU, GELU, Layer, LayerNorm, ModelFileError, onnxBytes, ReLU, Sequential, Tensor, tfjsArtifacts } from '../../lib/index.js';
+import type { TfjsModelJSON } from '../../lib/io/tfjs-format.js';
+import type { ParamSpec } from '../../lib/layers/index.js';
 import { f64Forward } from './f64-oracle.js';
 import { amplification, F32_FORWARD_TOL, f64Predict, FEATURES, input, Largest, MAX_AMPLIFICATION, maxAbsDiff } from './helpers.js';
 import { fileLoadHandler, registerFileSaveRouter } from './tfjs-node-io.js';
@@ -377,13 +379,14 @@ describe('BatchNormalization, LayerNormalization, Dropout made by tfjs-layers 4.
     const model = await trained(CASES[0]!, 2);
     const dir = join(work, 'meta');
     await model.save(dir, { format: 'tfjs' });
-    const good = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach into untyped model.json
-    const edits: [(j: any) => void, RegExp][] = [
-      [(j) => (j.userDefinedMetadata.nodegrad.batchNorm.batch_normalization_0.batchesTracked = -1), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): userDefinedMetadata\.nodegrad\.batchNorm\["batch_normalization_0"\]\.batchesTracked must be an integer in \[0, 2\^24\], got -1/],
-      [(j) => (j.modelTopology.config.layers[0].config.center = 'yes'), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): center and scale must be booleans, got "yes" and true/],
-      [(j) => (j.modelTopology.config.layers[3].config.epsilon = -1), /layers\[3\] \(LayerNormalization "layer_normalization_3"\): epsilon must be a finite number > 0, got -1/],
-      [(j) => (j.modelTopology.config.layers[0].config.momentum = 2), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): momentum must be a number in \[0, 1\], got 2/],
+    // The exported model.json as tfjs's ModelJSON types it, with the parts edited below.
+    type Json = TfjsModelJSON & { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } }; userDefinedMetadata: { nodegrad: { batchNorm: Record<string, { batchesTracked: number }> } } };
+    const good = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as Json;
+    const edits: [(j: Json) => void, RegExp][] = [
+      [(j) => (j.userDefinedMetadata.nodegrad.batchNorm.batch_normalization_0!.batchesTracked = -1), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): userDefinedMetadata\.nodegrad\.batchNorm\["batch_normalization_0"\]\.batchesTracked must be an integer in \[0, 2\^24\], got -1/],
+      [(j) => (j.modelTopology.config.layers[0]!.config.center = 'yes'), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): center and scale must be booleans, got "yes" and true/],
+      [(j) => (j.modelTopology.config.layers[3]!.config.epsilon = -1), /layers\[3\] \(LayerNormalization "layer_normalization_3"\): epsilon must be a finite number > 0, got -1/],
+      [(j) => (j.modelTopology.config.layers[0]!.config.momentum = 2), /layers\[0\] \(BatchNormalization "batch_normalization_0"\): momentum must be a number in \[0, 1\], got 2/],
     ];
     for (const [k, [edit, message]] of edits.entries()) {
       const j = structuredClone(good);
@@ -394,7 +397,7 @@ describe('BatchNormalization, LayerNormalization, Dropout made by tfjs-layers 4.
     }
     // A momentum edited away from the recorded one: Keras's value wins (m = 1 − k), the metadata's m is not used.
     const j = structuredClone(good);
-    j.modelTopology.config.layers[0].config.momentum = 0.5;
+    j.modelTopology.config.layers[0]!.config.momentum = 0.5;
     writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
     expect(((await Sequential.load(dir)).layers[0] as BatchNorm1d).momentum).toBe(0.5);
   });
@@ -429,3 +432,51 @@ describe('BatchNormalization, LayerNormalization, Dropout made by tfjs-layers 4.
     expect(loaded).toBeLessThan(300);
   });
 });
+
+describe('the refusals that remain name the layer, and nothing is written or built', () => {
+  /** A layer of the user's own, with a parameter: no format knows it. */
+  class Scale extends Layer {
+    readonly className = 'Scale';
+    expectedInFeatures(): undefined {
+      return undefined;
+    }
+    protected outFeaturesFor(n: number): number {
+      return n;
+    }
+    describe(): string {
+      return 'Scale()';
+    }
+    config(): Record<string, unknown> {
+      return {};
+    }
+    override paramSpecs(): ParamSpec[] {
+      return [{ name: 'weight', shape: [1], init: (v) => v.fill(1) }];
+    }
+    forward(x: Tensor): Tensor {
+      return x;
+    }
+    backward(dy: Tensor): Tensor {
+      return dy;
+    }
+  }
+
+  it('tfjs export, ONNX export, fromStateDict', async () => {
+    const dir = join(work, 'refused');
+    const cases: [Sequential, 'tfjs' | 'onnx', RegExp][] = [
+      [new Sequential([new Dense(3, 4), new BatchNorm1d(4, { trackRunningStats: false })]), 'tfjs', /^exportTfjs: layers\[1\] \(BatchNorm1d\) has trackRunningStats false/],
+      [new Sequential([new Dense(3, 4), new LayerNorm(4), new ELU(0.5)]), 'tfjs', /^exportTfjs: layers\[2\] \(ELU\) uses ELU with alpha 0\.5/],
+      [new Sequential([new Dense(3, 4), new GELU({ approximate: 'tanh' })]), 'tfjs', /^exportTfjs: layers\[1\] \(GELU\) uses GELU with approximate 'tanh'/],
+      [new Sequential([new Dense(3, 4), new Dropout(0.1), new Scale()]), 'tfjs', /^exportTfjs: layers\[2\] \(Scale\) has no mapping to this format \(supported: .*BatchNorm1d, LayerNorm/],
+      [new Sequential([new Dense(3, 4), new BatchNorm1d(4), new Scale()]), 'onnx', /^exportOnnx: layers\[2\] \(Scale\) has no mapping to this format/],
+    ];
+    for (const [model, format, message] of cases) {
+      await expect(model.save(dir, { format })).rejects.toThrow(ModelFileError);
+      await expect(model.save(dir, { format })).rejects.toThrow(message);
+      expect(() => statSync(dir)).toThrow();
+    }
+    const layers = [new Dense(3, 4), new BatchNorm1d(4), new Scale()];
+    await expect(Sequential.fromStateDict(new Uint8Array(8), layers)).rejects.toThrow(/fromStateDict: layers\[2\] \(Scale\) has parameters with no PyTorch module mapping/);
+    expect(layers.every((l) => !l.isBuilt)).toBe(true);
+  });
+});
+

@@ -18,8 +18,16 @@ export type Arg =
       lengthFree?: boolean;
       /** another typed-array kind it accepts (class labels), left out of the wrong kinds */
       alsoAccepts?: 'Int32Array';
+      /** the typed-array kind it must be, when not Float32Array (a bool condition) */
+      kind?: 'Uint8Array';
     }
-  | { role: 'out' | 'inout'; name: string; /** inputs it may be exactly the same memory as */ mayAlias?: readonly string[] }
+  | {
+      role: 'out' | 'inout';
+      name: string;
+      /** inputs it may be exactly the same memory as */ mayAlias?: readonly string[];
+      /** the typed-array kind it must be, when not Float32Array (comparison results); compared bitwise */
+      kind?: 'Uint8Array';
+    }
   | { role: 'scalar'; name: string; optional?: boolean }
   /** a string from `values` (GELU's approximate); anything else is a TypeError */
   | { role: 'choice'; name: string; values: readonly string[]; optional?: boolean }
@@ -166,6 +174,12 @@ export function checkValid(spec: KernelSpec, fn: Fn, ref: Fn, c: ValidCase): str
   for (let i = 0; i < call.length; i++) {
     const v = call[i];
     const arg = spec.args[i]!;
+    if (v instanceof Uint8Array && (arg.role === 'out' || arg.role === 'inout')) {
+      // A Uint8Array output (0/1 per element) must equal the reference's exactly.
+      const exp = expected[i] as Uint8Array;
+      for (let j = 0; j < exp.length; j++) if (exp[j] !== v[j]) return `${arg.name}[${j}]: ${v[j]}, the reference ${exp[j]}`;
+      continue;
+    }
     if (!(v instanceof Float32Array)) continue;
     if (!guardsIntact(v)) return `${arg.name}: wrote outside its view`;
     const written = arg.role === 'out' || arg.role === 'inout';
@@ -244,9 +258,11 @@ function mutations(spec: KernelSpec, fnName: string): Array<{ label: string; app
         apply: (args, variant) => {
           const wrong = WRONG_KINDS[variant % WRONG_KINDS.length]!((args[i] as Float32Array).length);
           if (arg.role === 'in' && arg.alsoAccepts && wrong instanceof Int32Array) return undefined;
-          return { call: replace(args, i, wrong), expect: type(arg.name, 'a Float32Array') };
+          if (arg.kind === 'Uint8Array' && wrong instanceof Uint8Array) return undefined;
+          return { call: replace(args, i, wrong), expect: type(arg.name, `a ${arg.kind ?? 'Float32Array'}`) };
         },
       });
+      if (!arg.kind)
       out.push({
         label: `${arg.name}: detached`,
         apply: (args, variant) => ({
@@ -278,6 +294,7 @@ function mutations(spec: KernelSpec, fnName: string): Array<{ label: string; app
             const no = (args[i] as Float32Array).length;
             const nj = (args[j] as Float32Array).length;
             if (!(args[j] instanceof Float32Array)) return undefined; // class labels: another kind
+            if (!(args[i] instanceof Float32Array)) return undefined; // a Uint8Array output: its own tests
             if (no === 0 || nj === 0) return undefined; // empty views overlap nothing
             // out starts s elements after `other` (s < 0: before): every s in
             // (-no, nj) overlaps; s = 0 with equal lengths is exact aliasing.

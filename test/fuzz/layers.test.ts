@@ -18,7 +18,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as lib from '../../lib/index.js';
-import { BatchNorm1d, Dense, Dropout, ELU, GELU, Layer, LayerNorm, LeakyReLU, PReLU, ReLU, Sequential, SiLU, Sigmoid, Standardize, Tanh, Tensor } from '../../lib/index.js';
+import { BatchNorm1d, Concat, Dense, Dropout, ELU, Embedding, GELU, Layer, LayerNorm, LeakyReLU, PReLU, ReLU, Sequential, SiLU, Sigmoid, Standardize, Tanh, Tensor } from '../../lib/index.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 import { reportCount } from './budget.js';
 import { ulpDistance } from './tolerance.js';
@@ -31,7 +31,14 @@ interface Made {
   layer: Layer;
   /** exact arithmetic: bitwise equal to the reference */
   exact: boolean;
+  /** Maps the drawn input ([rows, inF]) to values the layer takes (Embedding indices). */
+  fixInput?: (x: Float32Array, inF: number) => void;
 }
+
+/** Drawn dyadic values to indices in [0, n) at every `stride`-th element from `at`. */
+const toIndices = (n: number, stride: (inF: number) => number, at = 0) => (x: Float32Array, inF: number) => {
+  for (let i = at; i < x.length; i += stride(inF)) x[i] = Math.abs(Math.round(x[i]! * 8)) % n;
+};
 
 const DENSE_ACTS = [null, 'relu', 'leakyRelu', 'elu', 'sigmoid', 'tanh', 'gelu', 'silu'] as const;
 
@@ -61,6 +68,13 @@ const layerSpecs: Record<string, (inF: number, v: number) => Made> = {
   Dropout: (_inF, v) => ({ layer: new Dropout([0, 0.25, 0.5][v % 3]), exact: true }),
   LayerNorm: (inF, v) => ({ layer: new LayerNorm(inF, { elementwiseAffine: v % 2 === 0 }), exact: true }),
   BatchNorm1d: (inF, v) => ({ layer: new BatchNorm1d(inF, { affine: v % 2 === 0, trackRunningStats: (v >> 1) % 2 === 0 }), exact: true }),
+  // A lookup and a scatter-add of dyadic values in row order, in TypeScript on every backend: bit for bit.
+  Embedding: (_inF, v) => ({ layer: new Embedding(1 + (v % 9), 1 + ((v >> 4) % 4)), exact: true, fixInput: toIndices(1 + (v % 9), () => 1) }),
+  Concat: (inF, v) => ({
+    layer: new Concat([{ columns: [0], layer: new Embedding(1 + (v % 5), 1 + ((v >> 3) % 3)) }, { columns: Array.from({ length: inF }, (_, j) => inF - 1 - j) }]),
+    exact: true,
+    fixInput: toIndices(1 + (v % 5), (inF) => inF),
+  }),
 };
 
 const exportedLayers = Object.entries(lib)
@@ -76,11 +90,11 @@ function fill(arr: Float32Array, values: number[]): void {
   for (let i = 0; i < arr.length; i++) arr[i] = values[i % values.length]!;
 }
 
-function model(spec: (inF: number, v: number) => Made, inF: number, v: number, backend: lib.BackendName, params: number[]): { m: Sequential; exact: boolean } {
+function model(spec: (inF: number, v: number) => Made, inF: number, v: number, backend: lib.BackendName, params: number[]): { m: Sequential; exact: boolean; fix: (x: Float32Array) => void } {
   const made = spec(inF, v);
   const m = new Sequential([made.layer], { backend, inputFeatures: inF, seed: 1 });
   fill(m.values, params);
-  return { m, exact: made.exact };
+  return { m, exact: made.exact, fix: (x) => made.fixInput?.(x, inF) };
 }
 
 function compare(e: Float32Array, a: Float32Array, exact: boolean, reduction: number): string | undefined {
@@ -128,6 +142,7 @@ for (const name of covered) {
             const got = model(spec, inF, v, b.name, params);
             const x = Tensor.zeros([batch, inF]);
             fill(x.data, data);
+            ref.fix(x.data);
             let refErr: unknown;
             let yRef: Float32Array | undefined;
             try {
@@ -171,10 +186,11 @@ for (const name of covered) {
           fc.property(features, fc.nat(), fc.nat(), fc.array(dyadic, { minLength: 1, maxLength: 32 }), (inF, v, which, params) => {
             cases++;
             const bad = bads[which % bads.length]!;
-            const { m } = model(spec, inF, v, b.name, params);
+            const { m, fix } = model(spec, inF, v, b.name, params);
             const twin = model(spec, inF, v, b.name, params).m;
             const x = Tensor.zeros([2, inF]);
             fill(x.data, params);
+            fix(x.data);
             if (bad.forwardFirst) {
               m.forward(x);
               twin.forward(x);

@@ -10,3 +10,12 @@ export declare function backwardTerms(name: string, x: number, dy: number, erf: 
 export declare function ulpAt(v: number): number;
 export declare function backwardSlack(name: string, x: number, dy: number, erf: Erf): number;
 export declare function forwardSlack(x: number): number;
+export type UlpTolerance = { scalar: number; simd: number };
+export interface EntryCheck {
+  forward: UlpTolerance | 'shared';
+  backward: UlpTolerance | 'shared' | 'eluBackward';
+  alphas?: readonly number[];
+  output?: readonly [number, number];
+}
+export declare const ENTRY_CHECKS: Readonly<Record<string, EntryCheck>>;
+export declare function sharedKey(name: string, form: string | undefined, backward: boolean): string;

@@ -75,3 +75,39 @@ export function backwardSlack(name, x, dy, erf) {
 export function forwardSlack(x) {
   return Math.abs(x) * SUBNORMAL;
 }
+
+/**
+ * Per entry of the activation family's list (lib/backend/families/activations.ts),
+ * what the fuzz specs (test/fuzz/specs/activations.ts) and the arm64 checks
+ * (scripts/arm64/checks/activations.mjs) derive their cases from, so that an
+ * entry added to the list gets both (they fail on an entry missing here):
+ *   forward / backward  a kind of tolerance:
+ *     { scalar, simd }  float32 ulps per path (0: bitwise)
+ *     'shared'          TOLERANCES above, by the kernel's key ('gelu', 'geluTanhBackward'…),
+ *                       with forwardSlack / backwardSlack
+ *     'eluBackward'     the ELU backward's bound (ulps + a subnormal slack, see the specs)
+ *   alphas      α values the arm64 checks run an 'alpha' entry's kernels with
+ *   output      for an entry whose backward takes y: the forward's range [lo, hi]
+ *               (outside it float32 products can overflow where float64 does not)
+ * Reasons: the ReLU family is one comparison and at most one product: bitwise.
+ * The scalar path uses libm in double: 1 ulp where another libm rounds the
+ * float64 value differently. SIMD: the polynomial exp's measured error plus
+ * the float32 roundings around it: elu 2, sigmoid 3, tanh 2; sigmoid's
+ * backward dy·y·(1−y) rounds three float32 operations (2), tanh's
+ * dy·((1−y)(1+y)) four (3); scalar computes those in double like the reference.
+ */
+export const ENTRY_CHECKS = Object.freeze({
+  relu: { forward: { scalar: 0, simd: 0 }, backward: { scalar: 0, simd: 0 } },
+  leakyRelu: { forward: { scalar: 0, simd: 0 }, backward: { scalar: 0, simd: 0 }, alphas: [0.01, 0.3, -2] },
+  elu: { forward: { scalar: 1, simd: 2 }, backward: 'eluBackward', alphas: [1, 0.7] },
+  sigmoid: { forward: { scalar: 1, simd: 3 }, backward: { scalar: 0, simd: 2 }, output: [0, 1] },
+  tanh: { forward: { scalar: 1, simd: 2 }, backward: { scalar: 0, simd: 3 }, output: [-1, 1] },
+  gelu: { forward: 'shared', backward: 'shared' },
+  silu: { forward: 'shared', backward: 'shared' },
+});
+
+/** TOLERANCES' key of an entry's kernel: `gelu` + form (`geluTanh`) + `Backward`. */
+export function sharedKey(name, form, backward) {
+  const base = form && form !== 'none' ? `${name}${form[0].toUpperCase()}${form.slice(1)}` : name;
+  return backward ? `${base}Backward` : base;
+}

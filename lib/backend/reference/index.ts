@@ -1,8 +1,10 @@
 import type { RawBackend } from '../types.js';
 import { referenceActivations } from './activations.js';
+import { referenceElementwise } from './elementwise.js';
 import { referenceGemm } from './gemm.js';
 import { referenceLosses } from './losses.js';
 import { referenceOptim } from './optim.js';
+import { referenceReductions } from './reductions.js';
 
 /** The pure-TypeScript backend: float64 arithmetic, one rounding to float32 on store. */
 export const referenceBackend: RawBackend = {
@@ -10,4 +12,6 @@ export const referenceBackend: RawBackend = {
   ...referenceGemm,
   ...referenceOptim,
   ...referenceLosses,
+  ...referenceElementwise,
+  ...referenceReductions,
 };

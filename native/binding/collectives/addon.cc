@@ -6,11 +6,13 @@
 #include <gloo/config.h>
 #include <napi.h>
 
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "../../collectives/group.h"
+#include "../../collectives/reducer_abi.h"
 
 namespace nodegrad {
 namespace binding {
@@ -66,6 +68,28 @@ F32 f32(const Napi::CallbackInfo& info, size_t i) {
   return {a.ElementLength() == 0 ? nullptr : a.Data(), a.ElementLength()};
 }
 
+// The group lent to the training plan of the main addon (reducer_abi.h): the
+// C struct first, so the external's data pointer is the NodegradReducer.
+struct Lent {
+  NodegradReducer abi;
+  std::shared_ptr<Group> group;
+};
+
+int lent_allreduce_sum(void* ctx, float* data, size_t n, char* err, size_t err_len) {
+  try {
+    static_cast<Lent*>(ctx)->group->allreduce(data, n, false);
+    return 0;
+  } catch (const std::exception& e) {
+    if (err != nullptr && err_len > 0) {
+      std::strncpy(err, e.what(), err_len - 1);
+      err[err_len - 1] = '\0';
+    }
+    return 1;
+  }
+}
+
+const napi_type_tag kReducerTag = {NODEGRAD_REDUCER_TAG_LOWER, NODEGRAD_REDUCER_TAG_UPPER};
+
 class NativeGroup : public Napi::ObjectWrap<NativeGroup> {
  public:
   static Napi::Function define(Napi::Env env) {
@@ -73,7 +97,8 @@ class NativeGroup : public Napi::ObjectWrap<NativeGroup> {
                        {InstanceMethod("allReduce", &NativeGroup::all_reduce),
                         InstanceMethod("broadcast", &NativeGroup::broadcast),
                         InstanceMethod("barrier", &NativeGroup::barrier),
-                        InstanceMethod("close", &NativeGroup::close)});
+                        InstanceMethod("close", &NativeGroup::close),
+                        InstanceMethod("reducer", &NativeGroup::reducer)});
   }
   explicit NativeGroup(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeGroup>(info) {}
   std::shared_ptr<Group> group;
@@ -109,6 +134,21 @@ class NativeGroup : public Napi::ObjectWrap<NativeGroup> {
         info.Env(), [g] { g->barrier(); }, nullptr);
     t->Queue();
     return t->promise();
+  }
+  // reducer() -> External<NodegradReducer>, tagged (reducer_abi.h).
+  Napi::Value reducer(const Napi::CallbackInfo& info) {
+    std::shared_ptr<Group> g = live(info);
+    auto* lent = new Lent{{}, g};
+    lent->abi.abi = NODEGRAD_REDUCER_ABI;
+    lent->abi.size = sizeof(NodegradReducer);
+    lent->abi.rank = g->rank();
+    lent->abi.world_size = g->world_size();
+    lent->abi.ctx = lent;
+    lent->abi.allreduce_sum = lent_allreduce_sum;
+    auto ext = Napi::External<NodegradReducer>::New(
+        info.Env(), &lent->abi, [](Napi::Env, NodegradReducer* r) { delete static_cast<Lent*>(r->ctx); });
+    ext.TypeTag(&kReducerTag);
+    return ext;
   }
   Napi::Value close(const Napi::CallbackInfo& info) {
     std::shared_ptr<Group> g = std::move(group);

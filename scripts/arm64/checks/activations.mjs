@@ -1,11 +1,15 @@
-// Activation kernels: every length in SIZES with edge values mixed in, plus
+// Activation kernels, two checks per entry of the family's list (derived from
+// it and its ENTRY_CHECKS row in test/shared/activation-tolerances.mjs) plus
+// PReLU's: every length in SIZES with edge values mixed in, plus
 // in-place calls (y = x, dx = dy). Tolerances are those of
 // test/kernels/activations.test.ts (native vs the float64 formula rounded
 // once, which is what the reference computes), per path.
 import { bounded, exact, perPath, ulps } from './compare.mjs';
 import { rng, seedOf, SIZES, uniform, withSpecials } from './inputs.mjs';
 import * as erf from '../../../dist/backend/reference/erf.js';
-import { backwardSlack, forwardSlack, TOLERANCES } from '../../../test/shared/activation-tolerances.mjs';
+import { backwardSlack, ENTRY_CHECKS, forwardSlack, sharedKey, TOLERANCES } from '../../../test/shared/activation-tolerances.mjs';
+
+const { ACTIVATIONS } = await import(new URL('../../../dist/backend/families/activations.js', import.meta.url).href);
 
 // Forward inputs span exp's interesting range and the edge values.
 const fwdInput = (r, n) => withSpecials(r, n, -12, 12);
@@ -67,8 +71,6 @@ const backward = (name, first, tol, alphas) => {
 const x = { name: 'x', make: fwdInput };
 // Forward outputs: the float64 function of edge-laden inputs, rounded (NaN included).
 const outputOf = (f) => ({ name: 'y', make: (r, n) => fwdInput(r, n).map(f) });
-const sigmoidY = outputOf((v) => 1 / (1 + Math.exp(-v)));
-const tanhY = outputOf(Math.tanh);
 
 // PReLU: x is rows of alpha.length features; a shared alpha when length 1.
 const PRELU_SHAPES = [
@@ -103,13 +105,8 @@ function dalphaTol(args) {
   return perPath(exact, bounded(1, (_, want) => 2 ** -23 * Math.abs(want) + xs.length * 2 ** -52 * abs));
 }
 
-// The ReLU family is one comparison and at most one product: bitwise. The
-// scalar path uses libm in double: 1 ulp where another libm rounds the
-// float64 value differently. SIMD: the polynomial exp's measured error plus
-// the float32 roundings around it: elu 2, sigmoid 3, tanh 2.
-const upTo = (scalar, simd) => perPath(ulps(scalar), ulps(simd));
-// (α·eˣ)·dy: exp <= 1 ulp, then two float32 products: 3 on SIMD. For x < -87
-// eˣ is subnormal in float32: also allow (|α| + 1)·|dy|·2^-149 absolute.
+// ELU's backward, (α·eˣ)·dy: exp <= 1 ulp, then two float32 products: 3 on
+// SIMD. For x < -87 eˣ is subnormal in float32: also allow (|α| + 1)·|dy|·2^-149 absolute.
 const eluBackwardTol = (args) => {
   const [, dy, , alpha] = args;
   const slack = (i) => (Math.abs(alpha) + 1) * Math.abs(dy[i]) * 2 ** -149;
@@ -117,7 +114,7 @@ const eluBackwardTol = (args) => {
 };
 
 // GELU and SiLU: the shared tolerances (test/shared/activation-tolerances.mjs,
-// reasons there). GELU's raw kernels take `approximate` as 0 (none) or 1 (tanh).
+// reasons there).
 const sharedFwd = (key) => (args) => {
   const [xs] = args;
   const t = TOLERANCES[key];
@@ -129,44 +126,72 @@ const sharedBwd = (key) => (args) => {
   const slack = (i) => backwardSlack(key, xs[i], dy[i], erf);
   return perPath(bounded(t.scalar, slack), bounded(t.simd, slack));
 };
-const geluForms = (build) => [0, 1].flatMap((form) => build(form).map((c) => ({ ...c, label: `${c.label} approximate=${form}` })));
-const gelu = {
-  params: ['x', 'y', 'approximate'],
-  cases: () =>
-    geluForms((form) =>
-      elementwise(`gelu/${form}`, (r, n) => [fwdInput(r, n), new Float32Array(n), form], { 1: sharedFwd(form ? 'geluTanh' : 'gelu') }, { 1: 0 }),
-    ),
-};
-const geluBackward = {
-  params: ['x', 'dy', 'dx', 'approximate'],
-  cases: () =>
-    geluForms((form) =>
-      elementwise(
-        `geluBackward/${form}`,
-        (r, n) => [fwdInput(r, n), dyInput(r, n), new Float32Array(n), form],
-        { 2: sharedBwd(form ? 'geluTanhBackward' : 'geluBackward') },
-        { 2: 1 },
-      ),
-    ),
-};
+
+// An ENTRY_CHECKS tolerance as the checker's tolerance; per form for GELU.
+function tolerance(tol, name, form, backwardKernel) {
+  if (tol === 'eluBackward') return eluBackwardTol;
+  if (tol === 'shared') return (backwardKernel ? sharedBwd : sharedFwd)(sharedKey(name, form, backwardKernel));
+  const ulpsOf = (n) => (n === 0 ? exact : ulps(n));
+  return tol.scalar === tol.simd ? ulpsOf(tol.simd) : perPath(ulpsOf(tol.scalar), ulpsOf(tol.simd));
+}
+
+// The forward's output range, for a backward that takes y: the float64
+// function of edge-laden inputs, rounded (NaN included).
+const FORWARD_F64 = { sigmoid: (v) => 1 / (1 + Math.exp(-v)), tanh: Math.tanh };
+function yInput(name) {
+  const f = FORWARD_F64[name];
+  if (!f) throw new Error(`scripts/arm64/checks/activations.mjs: no float64 forward for ${name}, whose backward takes y`);
+  return outputOf(f);
+}
+
+/**
+ * The two checks of one entry of the activation list (dist/backend/families/
+ * activations.js), from its parameter kind, backward input and ENTRY_CHECKS
+ * row: α entries run each of `alphas` (the backward the non-negative ones),
+ * GELU each form (the raw kernels take it as its index: 0 none, 1 tanh).
+ */
+function entryChecks(e) {
+  const c = ENTRY_CHECKS[e.name];
+  if (!c) throw new Error(`test/shared/activation-tolerances.mjs: ENTRY_CHECKS has no entry for ${e.name}`);
+  const bwdName = `${e.name}Backward`;
+  const first = e.backwardInput === 'y' ? yInput(e.name) : x;
+  if (e.param === 'alpha') {
+    return [
+      [e.name, unary(e.name, tolerance(c.forward, e.name), c.alphas)],
+      [bwdName, backward(bwdName, first, tolerance(c.backward, e.name, undefined, true), c.alphas.filter((a) => a >= 0))],
+    ];
+  }
+  if (e.param === 'approximate') {
+    const forms = Object.keys(e.approximate);
+    const each = (build) => forms.flatMap((form, i) => build(form, i).map((k) => ({ ...k, label: `${k.label} approximate=${i}` })));
+    return [
+      [
+        e.name,
+        {
+          params: ['x', 'y', 'approximate'],
+          cases: () => each((form, i) => elementwise(`${e.name}/${i}`, (r, n) => [fwdInput(r, n), new Float32Array(n), i], { 1: tolerance(c.forward, e.name, form, false) }, { 1: 0 })),
+        },
+      ],
+      [
+        bwdName,
+        {
+          params: [first.name, 'dy', 'dx', 'approximate'],
+          cases: () =>
+            each((form, i) =>
+              elementwise(`${bwdName}/${i}`, (r, n) => [first.make(r, n), dyInput(r, n), new Float32Array(n), i], { 2: tolerance(c.backward, e.name, form, true) }, { 2: 1 }),
+            ),
+        },
+      ],
+    ];
+  }
+  return [
+    [e.name, unary(e.name, tolerance(c.forward, e.name, undefined, false))],
+    [bwdName, backward(bwdName, first, tolerance(c.backward, e.name, undefined, true))],
+  ];
+}
 
 export const checks = {
-  gelu,
-  geluBackward,
-  silu: unary('silu', sharedFwd('silu')),
-  siluBackward: backward('siluBackward', x, sharedBwd('siluBackward')),
-  relu: unary('relu', exact),
-  reluBackward: backward('reluBackward', x, exact),
-  leakyRelu: unary('leakyRelu', exact, [0.01, 0.3, -2]),
-  leakyReluBackward: backward('leakyReluBackward', x, exact, [0.01, 0.3]),
-  elu: unary('elu', upTo(1, 2), [1, 0.7]),
-  eluBackward: backward('eluBackward', x, eluBackwardTol, [1, 0.7]),
-  sigmoid: unary('sigmoid', upTo(1, 3)),
-  // Scalar: dy·y·(1−y) in double like the reference; SIMD rounds three float32 operations: 2.
-  sigmoidBackward: backward('sigmoidBackward', sigmoidY, upTo(0, 2)),
-  tanh: unary('tanh', upTo(1, 2)),
-  // dy·((1−y)(1+y)): four float32 roundings against one on SIMD: 3.
-  tanhBackward: backward('tanhBackward', tanhY, upTo(0, 3)),
+  ...Object.fromEntries(ACTIVATIONS.flatMap(entryChecks)),
   prelu: {
     params: ['x', 'alpha', 'y'],
     cases: () => preluCases('prelu', (r, rows, f) => [fwdInput(r, rows * f), preluAlpha(r, f), new Float32Array(rows * f)], { 2: exact }),

@@ -1,4 +1,6 @@
-// Fuzz specs of the activation kernels. Tolerances are the SIMD-path ones of
+// Fuzz specs of the activation kernels, two per entry of the family's list
+// (derived: an entry added there gets its specs from its ENTRY_CHECKS row in
+// test/shared/activation-tolerances.mjs), plus PReLU's. Tolerances are the SIMD-path ones of
 // test/kernels/activations.test.ts (native against the float64 formula the
 // reference rounds once; reasons there): bitwise for the ReLU family and
 // PReLU (one comparison, at most one product); ulps for the exp-based
@@ -9,7 +11,8 @@ import type { KernelSpec } from '../engine.js';
 import { absolute, bitwise, ulpDistance, ulps, type Compare } from '../tolerance.js';
 import { f32, f32Array, hyper, length } from '../values.js';
 import * as erf from '../../../lib/backend/reference/erf.js';
-import { backwardSlack, forwardSlack, TOLERANCES } from '../../shared/activation-tolerances.mjs';
+import { backwardSlack, ENTRY_CHECKS, forwardSlack, sharedKey, TOLERANCES, type UlpTolerance } from '../../shared/activation-tolerances.mjs';
+import { ACTIVATIONS, type ActivationEntry } from '../../../lib/backend/families/activations.js';
 
 const alphaValue = hyper(fc.float({ min: -2, max: 2, noNaN: true }));
 
@@ -30,44 +33,6 @@ function eluBackwardTol(args: readonly unknown[]): Compare {
   };
 }
 
-function unary(compare: Compare, withAlpha: boolean): KernelSpec {
-  return {
-    args: [{ role: 'in', name: 'x' }, { role: 'out', name: 'y', mayAlias: ['x'] }, ...(withAlpha ? [{ role: 'scalar', name: 'alpha', optional: true } as const] : [])],
-    valid: length.chain((n) =>
-      withAlpha
-        ? fc.tuple(f32Array(n), f32Array(n), fc.option(alphaValue, { nil: undefined })).map(([x, y, a]) => (a === undefined ? [x, y] : [x, y, a]))
-        : fc.tuple(f32Array(n), f32Array(n)),
-    ),
-    compare: () => compare,
-  };
-}
-
-/** Backward kernels taking x (or y, the forward output, whose range `input` draws from). */
-function backward(first: 'x' | 'y', compare: Compare, withAlpha: boolean, input = f32): KernelSpec {
-  return {
-    args: [
-      { role: 'in', name: first },
-      { role: 'in', name: 'dy' },
-      { role: 'out', name: 'dx', mayAlias: [first, 'dy'] },
-      ...(withAlpha ? [{ role: 'scalar', name: 'alpha', optional: true } as const] : []),
-    ],
-    valid: length.chain((n) =>
-      withAlpha
-        ? fc
-            .tuple(f32Array(n, input), f32Array(n), f32Array(n), fc.option(alphaValue, { nil: undefined }))
-            .map(([x, dy, dx, a]) => (a === undefined ? [x, dy, dx] : [x, dy, dx, a]))
-        : fc.tuple(f32Array(n, input), f32Array(n), f32Array(n)),
-    ),
-    compare: () => compare,
-  };
-}
-
-// The derivative-from-output kernels are only meaningful for outputs in the
-// function's range; outside it the products can overflow in float32 where
-// float64 does not, which is not a kernel property worth pinning.
-const sigmoidOut = fc.oneof(fc.float({ min: 0, max: 1, noNaN: true }), fc.constantFrom(NaN, 0.5, 1e-45));
-const tanhOut = fc.oneof(fc.float({ min: -1, max: 1, noNaN: true }), fc.constantFrom(NaN, -0, 1e-45));
-
 const preluShape = fc.record({ rows: fc.integer({ min: 0, max: 9 }), features: fc.oneof(fc.constantFrom(1, 7, 8, 9, 16, 17), fc.integer({ min: 1, max: 20 })) });
 
 /** dα_j = Σ_{x≤0} x·dy over rows, in double. */
@@ -80,9 +45,12 @@ function dalphaBound(args: readonly unknown[]): Compare {
   return (e, a, j) => absolute(() => 2 ** -23 * Math.abs(e[j]!) + n * 2 ** -52 * mag)(e, a, j);
 }
 
-// GELU and SiLU: the shared tolerances (test/shared/activation-tolerances.mjs,
-// reasons there), SIMD path; GELU's `approximate` as a choice argument.
-const approximate = fc.option(fc.constantFrom('none', 'tanh'), { nil: undefined });
+// Every entry's tolerances: ENTRY_CHECKS and TOLERANCES in
+// test/shared/activation-tolerances.mjs (reasons there), SIMD path; GELU's
+// `approximate` as a choice argument. Backward kernels that take y draw it
+// from the forward's range (ENTRY_CHECKS' `output`): outside it the products
+// can overflow in float32 where float64 does not, not a kernel property
+// worth pinning.
 // Within n ulps on the ordered float line (where +Inf is the float after
 // FLT_MAX: a product at the overflow boundary may round either way), or
 // within the slack. Known divergence, not pinned (as for ELU above): with
@@ -101,59 +69,65 @@ const within =
     if (ulpDistance(ev, av) <= n || Math.abs(av - ev) <= slack(i)) return undefined;
     return `element ${i}: expected ${ev}, got ${av} (${ulpDistance(ev, av)} ulp > ${n}, |diff| > ${slack(i)})`;
   };
-function forwardSpec(name: 'gelu' | 'silu', withChoice: boolean): KernelSpec {
-  return {
-    args: [
-      { role: 'in', name: 'x' },
-      { role: 'out', name: 'y', mayAlias: ['x'] },
-      ...(withChoice ? [{ role: 'choice', name: 'approximate', values: ['none', 'tanh'], optional: true } as const] : []),
-    ],
-    valid: length.chain((n) =>
-      withChoice ? fc.tuple(f32Array(n), f32Array(n), approximate).map(([x, y, a]) => (a === undefined ? [x, y] : [x, y, a])) : fc.tuple(f32Array(n), f32Array(n)),
-    ),
-    compare: (_out, args) => {
-      const [x, , a] = args as [Float32Array, Float32Array, string?];
-      const tol = TOLERANCES[name === 'gelu' && a === 'tanh' ? 'geluTanh' : name];
-      return within(tol.simd, (i) => forwardSlack(x[i]!));
-    },
-  };
-}
-function backwardSpec(name: 'geluBackward' | 'siluBackward', withChoice: boolean): KernelSpec {
-  return {
-    args: [
-      { role: 'in', name: 'x' },
-      { role: 'in', name: 'dy' },
-      { role: 'out', name: 'dx', mayAlias: ['x', 'dy'] },
-      ...(withChoice ? [{ role: 'choice', name: 'approximate', values: ['none', 'tanh'], optional: true } as const] : []),
-    ],
-    valid: length.chain((n) =>
-      withChoice
-        ? fc.tuple(f32Array(n), f32Array(n), f32Array(n), approximate).map(([x, dy, dx, a]) => (a === undefined ? [x, dy, dx] : [x, dy, dx, a]))
-        : fc.tuple(f32Array(n), f32Array(n), f32Array(n)),
-    ),
-    compare: (_out, args) => {
-      const [x, dy, , a] = args as [Float32Array, Float32Array, Float32Array, string?];
-      const key = name === 'geluBackward' && a === 'tanh' ? 'geluTanhBackward' : name;
-      return within(TOLERANCES[key].simd, (i) => backwardSlack(key, x[i]!, dy[i]!, erf), dy);
-    },
-  };
+/** An entry's tolerance as a Compare on the SIMD path (fuzz runs the best path against the reference). */
+function entryCompare(tol: UlpTolerance | 'shared' | 'eluBackward', name: string, backwardKernel: boolean, args: readonly unknown[], form: string | undefined): Compare {
+  if (tol === 'eluBackward') return eluBackwardTol(args);
+  if (tol === 'shared') {
+    const key = sharedKey(name, form, backwardKernel) as keyof typeof TOLERANCES;
+    if (!backwardKernel) {
+      const [x] = args as [Float32Array];
+      return within(TOLERANCES[key].simd, (i) => forwardSlack(x[i]!));
+    }
+    const [x, dy] = args as [Float32Array, Float32Array];
+    return within(TOLERANCES[key].simd, (i) => backwardSlack(key, x[i]!, dy[i]!, erf), dy);
+  }
+  return tol.simd === 0 ? bitwise : ulps(tol.simd);
 }
 
+/** The trailing parameter of an entry's kernels: α, GELU's form, or none. */
+function paramArg(e: ActivationEntry): { arg: KernelSpec['args'][number]; value: fc.Arbitrary<unknown> } | undefined {
+  if (e.param === 'alpha') return { arg: { role: 'scalar', name: 'alpha', optional: true }, value: alphaValue };
+  if (e.param === 'approximate') return { arg: { role: 'choice', name: 'approximate', values: Object.keys(e.approximate), optional: true }, value: fc.constantFrom(...Object.keys(e.approximate)) };
+  return undefined;
+}
+
+/** Arrays for the spec's arrays, then the optional parameter (absent or drawn). */
+function withParam(arrays: fc.Arbitrary<unknown[]>, p: ReturnType<typeof paramArg>): fc.Arbitrary<unknown[]> {
+  if (!p) return arrays;
+  return fc.tuple(arrays, fc.option(p.value, { nil: undefined })).map(([a, v]) => (v === undefined ? a : [...a, v]));
+}
+
+// The forward's output range, for a backward that takes y.
+const outputRange = ([lo, hi]: readonly [number, number]): fc.Arbitrary<number> =>
+  fc.oneof(fc.float({ min: Math.fround(lo), max: Math.fround(hi), noNaN: true }), fc.constantFrom(NaN, (lo + hi) / 2, lo < 0 ? -0 : 0.5, 1e-45));
+
+/** The two specs of one entry of the activation list, from its parameter kind, backward input and checks. */
+function entrySpecs(e: ActivationEntry): Array<[string, KernelSpec]> {
+  const checks = ENTRY_CHECKS[e.name];
+  if (!checks) throw new Error(`test/shared/activation-tolerances.mjs: ENTRY_CHECKS has no entry for ${e.name}`);
+  const p = paramArg(e);
+  const form = (args: readonly unknown[], at: number): string | undefined => (e.param === 'approximate' ? ((args[at] as string | undefined) ?? 'none') : undefined);
+  const first = e.backwardInput;
+  const input = first === 'y' && checks.output ? outputRange(checks.output) : f32;
+  const fwd: KernelSpec = {
+    args: [{ role: 'in', name: 'x' }, { role: 'out', name: 'y', mayAlias: ['x'] }, ...(p ? [p.arg] : [])],
+    valid: length.chain((n) => withParam(fc.tuple(f32Array(n), f32Array(n)), p)),
+    compare: (_out, args) => entryCompare(checks.forward, e.name, false, args, form(args, 2)),
+  };
+  const bwd: KernelSpec = {
+    args: [{ role: 'in', name: first }, { role: 'in', name: 'dy' }, { role: 'out', name: 'dx', mayAlias: [first, 'dy'] }, ...(p ? [p.arg] : [])],
+    valid: length.chain((n) => withParam(fc.tuple(f32Array(n, input), f32Array(n), f32Array(n)), p)),
+    compare: (_out, args) => entryCompare(checks.backward, e.name, true, args, form(args, 3)),
+  };
+  return [
+    [e.name, fwd],
+    [`${e.name}Backward`, bwd],
+  ];
+}
+
+/** Every entry of the activation list (two specs each), then PReLU's own kernels. */
 export const activationSpecs: Record<string, KernelSpec> = {
-  gelu: forwardSpec('gelu', true),
-  geluBackward: backwardSpec('geluBackward', true),
-  silu: forwardSpec('silu', false),
-  siluBackward: backwardSpec('siluBackward', false),
-  relu: unary(bitwise, false),
-  leakyRelu: unary(bitwise, true),
-  elu: unary(ulps(2), true),
-  sigmoid: unary(ulps(3), false),
-  tanh: unary(ulps(2), false),
-  reluBackward: backward('x', bitwise, false),
-  leakyReluBackward: backward('x', bitwise, true),
-  eluBackward: { ...backward('x', bitwise, true), compare: (_out, args) => eluBackwardTol(args) },
-  sigmoidBackward: backward('y', ulps(2), false, sigmoidOut),
-  tanhBackward: backward('y', ulps(3), false, tanhOut),
+  ...Object.fromEntries(ACTIVATIONS.flatMap(entrySpecs)),
   prelu: {
     args: [{ role: 'in', name: 'x' }, { role: 'in', name: 'alpha', lengthFree: true }, { role: 'out', name: 'y', mayAlias: ['x'] }],
     valid: preluShape.chain(({ rows, features }) => fc.tuple(f32Array(rows * features), f32Array(features), f32Array(rows * features))),

@@ -1,0 +1,33 @@
+// AVX-512F reductions-family kernels (compiled with -mavx512f, this file only; reached after
+// cpu.cc's CPUID + XGETBV check). The kernels and their arithmetic order: reduce_body.inc, written
+// once.
+#include "../platform.h"
+#include "activations.h"
+#include "reduce.h"
+
+#if NODEGRAD_X64
+#include <cmath>
+#include <limits>
+
+#include "simd_avx512.h"
+
+namespace nodegrad {
+namespace {
+using namespace simd;
+// Softmax's exp: the activation family's vectorised exp of this ISA
+// (activations_body.inc: 1 ulp from the float64 exp), in place.
+void exp_inplace(float* y, size_t n) { activation_math_avx512()->exp(y, y, n); }
+#include "reduce_body.inc"
+}  // namespace
+
+const ReduceKernels* reduce_kernels_avx512() { return &kTable; }
+
+}  // namespace nodegrad
+
+#else
+
+namespace nodegrad {
+const ReduceKernels* reduce_kernels_avx512() { return nullptr; }
+}  // namespace nodegrad
+
+#endif

@@ -9,8 +9,17 @@
 // registration wins), so each config here replaces tfjs's own and keeps it:
 // on another backend, or for a dtype other than float32, or a PReLU alpha
 // that does not broadcast over leading axes only, tfjs's own gradient runs.
-// The configs save the same tensors tfjs's do. Each backward kernel has its
-// own gradient, so higher-order gradients (tf.grad of tf.grad) work.
+// Numerics: the ReLU family selects (x > 0 ? dy : α·dy) where tfjs
+// multiplies by a mask, so they differ only where tfjs's product makes NaN:
+// at x = NaN tfjs's ReLU gradient is NaN (dy·step(NaN)), nodegrad's 0; an
+// infinite dy at x ≤ 0 gives tfjs NaN (∞·0), nodegrad 0. Sigmoid and Tanh
+// arrange dy·y(1−y) and dy·(1−y)(1+y) in their own order (a few float32
+// roundings from tfjs's). The configs save the same tensors tfjs's do. Each backward kernel has its
+// own gradient, so higher-order gradients (tf.grad of tf.grad) work. (tfjs's
+// tape does not carry a gradient through a saved output, on any backend, so
+// for Sigmoid and Tanh, which save y, the second order has only the ∂/∂dy
+// term, as on cpu; ELU's first order is already tfjs's single EluGrad
+// kernel, native through the elementwise family.)
 import type { GradConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { engine, getGradient, mul, registerGradient, registerKernel, reshape, sub, sum, where, greater, zerosLike, backend_util } from '@tensorflow/tfjs-core';
 import { rawBackend } from '../backend/index.js';

@@ -12,7 +12,7 @@ const ORDER = [
   'cli',
   'api', 'tensor', 'layers', 'categorical', 'training', 'data', 'integrity', 'model-files', 'deploy', 'export', 'tfjs',
   'server', 'distributed',
-  'kernel-api', 'activations', 'reductions', 'gemm', 'optim',
+  'kernel-api', 'activations', 'elementwise', 'reductions', 'gemm', 'optim',
   'numerics',
   'performance', 'charts',
   'reliability',

@@ -68,6 +68,10 @@ const rmsVariants = {
   // The guard's check-then-write path, on finite data (it writes).
   'rmsprop-guarded': { lr: 0.001, b2: 0.9, c2: 0.1, eps: 1e-8, guard: 1, c: PLAIN },
 };
+const rmsMomentumVariants = {
+  plain: { lr: 0.001, b1: 0.9, b2: 0.9, c2: 0.1, eps: 1e-7, c: PLAIN },
+  centered: { lr: 0.001, b1: 0.5, b2: 0.9, c2: 0.1, eps: 1e-7, centered: true, c: PLAIN },
+};
 // Bias corrections for step t as the TS layer computes them (float64, then float32).
 function adamHp(lr, t, epsHat, c) {
   const b1 = 0.9;
@@ -83,6 +87,39 @@ const adamVariants = {
   // TF.js's arrangement with given bias corrections (t = 2), guarded.
   'tfjs t=2': { lr: 0.001, b1: 0.9, c1: 0.1, b2: 0.999, c2: 0.001, eps: 1e-7, bc1: 0.19, bc2: 0.001999, divide: 1, guard: 1, c: PLAIN },
 };
+
+function rmsMomentumCases(variants, extra) {
+  return (
+      stepCases(
+        'rmsMomentumStep',
+        variants,
+        (r, n, hp) => {
+          const v = hp.centered ? uniform(r, n, 0.02, 0.03) : squares(r, n);
+          const { centered, ...fields } = hp;
+          return [params(r, n), grads(r, n), v, moments(r, n), centered ? moments(r, n) : null, block(fields)];
+        },
+        {
+          ...extra,
+          2: (a) => {
+            const [, g0, v] = a;
+            const { b2, c2 } = S(a);
+            return bounded(1, (i) => C * U * (Math.abs(b2 * v[i]) + Math.abs(c2) * g0[i] ** 2));
+          },
+          3: (a) => {
+            const [, g0, v, mom] = a;
+            const { b1, b2, c2, lr, eps } = S(a);
+            return bounded(1, (i) => C * U * (Math.abs(b1 * mom[i]) + (Math.abs(lr * g0[i]) / Math.sqrt(Math.abs(b2 * v[i] + c2 * g0[i] ** 2 - (a[4] ? 0.01 : 0)) + eps)) * 4));
+          },
+          0: (a) => {
+            const [th, g0, v, mom] = a;
+            const { b1, b2, c2, lr, eps } = S(a);
+            return bounded(1, (i) => C * U * (Math.abs(th[i]) + Math.abs(b1 * mom[i]) + (Math.abs(lr * g0[i]) / Math.sqrt(Math.abs(b2 * v[i] + c2 * g0[i] ** 2 - (a[4] ? 0.01 : 0)) + eps)) * 4));
+          },
+        },
+        ret,
+      )
+  );
+}
 
 const block = (hp) => {
   const { c, ...fields } = hp;
@@ -157,6 +194,26 @@ export const checks = {
         },
         ret,
       ),
+  },
+  // TF.js's RMSProp (rmsMomentumStep): v' = b2·v + c2·g², den = √(v' + ε)
+  // (centered: √(v' − (mg'² + ε))), mom' = b1·mom + g·lr/den, θ' = θ − mom'.
+  // Centered cases keep v ≥ 0.02 > mg'² so den stays well away from 0.
+  rmsMomentumStep: {
+    params: ['param', 'grad', 'v', 'momentumBuffer', 'meanGrad', 'scalars'],
+    cases: () => [
+      ...rmsMomentumCases({ plain: rmsMomentumVariants.plain }, {}),
+      // meanGrad is written too when centered: mg' = b2·mg + c2·g.
+      ...rmsMomentumCases(
+        { centered: rmsMomentumVariants.centered },
+        {
+          4: (a) => {
+            const [, g0, , , mg] = a;
+            const { b2, c2 } = S(a);
+            return bounded(1, (i) => C * U * (Math.abs(b2 * mg[i]) + Math.abs(c2 * g0[i])));
+          },
+        },
+      ),
+    ],
   },
   adamStep: {
     params: ['param', 'grad', 'm', 'v', 'scalars'],

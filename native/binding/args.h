@@ -78,6 +78,31 @@ inline napi_value raw_arg(const Napi::CallbackInfo& info, size_t i) {
   return i < info.Length() ? static_cast<napi_value>(info[i]) : nullptr;
 }
 
+// A typed array of exactly one element type `want`, decoded with one
+// napi_get_typedarray_info call (the elementwise and reduction bindings take
+// Int32Array and Uint8Array arguments besides Float32Array). `kind` names
+// the type with its article ("a Float32Array") for the TypeError.
+template <class T>
+struct TypedView {
+  T* data;
+  size_t length;
+};
+
+template <class T, class Info>
+inline TypedView<T> typed_arg(const Info& info, size_t index, const char* name,
+                              napi_typedarray_type want, const char* kind) {
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_value v = raw_arg(info, index);
+  if (v == nullptr ||
+      napi_get_typedarray_info(info.Env(), v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != want) {
+    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be " + kind);
+  }
+  return {length == 0 ? nullptr : static_cast<T*>(data), length};
+}
+
 struct F32View {
   float* data;
   size_t length;

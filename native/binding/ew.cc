@@ -19,32 +19,13 @@ namespace {
 const EwKernels& table(const CallInfo& info) { return *tables(info).ew; }
 
 template <class T>
-struct View {
-  T* data;
-  size_t length;
-};
-
-// A typed array of exactly `want`'s type (one napi_get_typedarray_info call).
-template <class T>
-View<T> typed_arg(const CallInfo& info, size_t index, const char* name, napi_typedarray_type want,
-                  const char* type_name) {
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  napi_value v = info.raw(index);
-  if (v == nullptr ||
-      napi_get_typedarray_info(info.Env(), v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      type != want) {
-    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be a " + type_name);
-  }
-  return {length == 0 ? nullptr : static_cast<T*>(data), length};
-}
+using View = TypedView<T>;  // args.h
 
 View<float> f32(const CallInfo& info, size_t i, const char* name) {
-  return typed_arg<float>(info, i, name, napi_float32_array, "Float32Array");
+  return typed_arg<float>(info, i, name, napi_float32_array, "a Float32Array");
 }
 View<uint8_t> u8(const CallInfo& info, size_t i, const char* name) {
-  return typed_arg<uint8_t>(info, i, name, napi_uint8_array, "Uint8Array");
+  return typed_arg<uint8_t>(info, i, name, napi_uint8_array, "a Uint8Array");
 }
 
 [[noreturn]] void range_error(const CallInfo& info, const std::string& msg) {
@@ -77,7 +58,8 @@ bool is_index(double d) { return d >= 0 && d <= 9007199254740991.0 && d == std::
 // plan = [rank, dims..., a strides..., b strides...] (outermost axis first),
 // every offset checked against the operands' lengths.
 EwBroadcast parse_plan(const CallInfo& info, size_t index, size_t na, size_t nb, size_t n) {
-  const View<double> p = typed_arg<double>(info, index, "plan", napi_float64_array, "Float64Array");
+  const View<double> p =
+      typed_arg<double>(info, index, "plan", napi_float64_array, "a Float64Array");
   if (p.length < 1 || !is_index(p.data[0]) || p.data[0] < 1 || p.data[0] > kEwMaxRank) {
     range_error(info,
                 "plan[0] (the rank) must be an integer from 1 to " + std::to_string(kEwMaxRank));

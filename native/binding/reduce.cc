@@ -18,27 +18,8 @@ namespace {
 
 const ReduceKernels& table(const CallInfo& info) { return *tables(info).reduce; }
 
-// A typed array of one kind, decoded with one napi_get_typedarray_info call.
 template <class T>
-struct View {
-  T* data;
-  size_t length;
-};
-
-template <class T>
-View<T> typed_arg(const CallInfo& info, size_t index, const char* name, napi_typedarray_type want,
-                  const char* kind) {
-  napi_typedarray_type type;
-  size_t length = 0;
-  void* data = nullptr;
-  napi_value v = info.raw(index);
-  if (v == nullptr ||
-      napi_get_typedarray_info(info.Env(), v, &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      type != want) {
-    throw Napi::TypeError::New(info.Env(), std::string(name) + " must be " + kind);
-  }
-  return {length == 0 ? nullptr : static_cast<T*>(data), length};
-}
+using View = TypedView<T>;  // args.h
 
 View<float> f32(const CallInfo& info, size_t i, const char* name) {
   return typed_arg<float>(info, i, name, napi_float32_array, "a Float32Array");

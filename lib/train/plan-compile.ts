@@ -67,8 +67,6 @@ interface LayerDesc {
 /** Why a layer cannot be planned, or its op code. Exact classes only: a subclass may override forward. */
 function layerOp(l: Layer): number | string {
   const c = l.constructor;
-  // The plan's step has no penalty term: a regularised layer trains step by step.
-  if (l.paramSpecs().some((s) => s.regularizer)) return `layer ${l.className} has a kernelRegularizer, which the plan does not apply`;
   // Dense with any activation of the list: the plan runs its fused id (native/plan DenseAct).
   if (c === Dense) return 0;
   if (c === ReLU) return 1;
@@ -101,6 +99,8 @@ export class TrainingPlan {
     readonly metricCount: number,
     readonly optimizer: PlanOptimizer | undefined,
     readonly outputs: number,
+    /** Whether the training step adds kernelRegularizer penalties (planChunk then takes a penalty array). */
+    readonly regularized: boolean,
   ) {}
 
   /**
@@ -210,6 +210,17 @@ export class TrainingPlan {
       }
       return base;
     });
+    // kernelRegularizers, in the model's order (Sequential.regularization): a layer's specs match its parameters.
+    const regularizers: { w: Float32Array; g: Float32Array; n: number; l1: number; l2: number }[] = [];
+    if (opts.training) {
+      for (const l of layers) {
+        const ps = l.parameters();
+        l.paramSpecs().forEach((s, j) => {
+          const r = s.regularizer;
+          if (r) regularizers.push({ w: ps[j]!.value.data, g: ps[j]!.grad.data, n: ps[j]!.value.size, l1: r.l1 ?? 0, l2: r.l2 ?? 0 });
+        });
+      }
+    }
     const spans = optimizer?.spans ?? [];
     const pins: ArrayBufferView[] = [model.values, model.grads, arena];
     if (lb) pins.push(lb);
@@ -232,6 +243,7 @@ export class TrainingPlan {
       metrics,
       layers: descs,
       spans,
+      regularizers,
     };
     let handle: object;
     try {
@@ -239,7 +251,7 @@ export class TrainingPlan {
     } catch (e) {
       return (e as Error).message;
     }
-    return new TrainingPlan(addon, handle, pins, cap, metrics.length, optimizer, model.outputFeatures);
+    return new TrainingPlan(addon, handle, pins, cap, metrics.length, optimizer, model.outputFeatures, regularizers.length > 0);
   }
 }
 

@@ -132,6 +132,9 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   for (let i = 0; i < order.length; i++) order[i] = i;
   const rng = new Rng(dp ? await dp.begin(model as unknown as { values: Float32Array; grads: Float32Array }, p.seed) : p.seed);
   const batchLogs: Logs = { size: 0, loss: 0 };
+  // L1/L2 penalties (kernelRegularizer), as fit.ts: the chunk adds them to each batch's loss and reports them apart.
+  const regularized = plan.regularized;
+  if (regularized) batchLogs.regularization = 0;
   for (const m of metrics) batchLogs[m.name] = 0;
   const sums = new Float64Array(nm);
   let lastLogs: Logs = {};
@@ -148,6 +151,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   let losses = new Float64Array(0);
   let msum = new Float64Array(0);
   let norms = new Float64Array(0);
+  let pens = new Float64Array(0);
   const result = new Float64Array(8);
   // Data-parallel chunk length: the same on every rank (it follows only from
   // agreed results), doubled while chunks finish inside the budget.
@@ -161,6 +165,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
     losses = new Float64Array(cap);
     msum = new Float64Array(cap * nm);
     norms = new Float64Array(cap);
+    pens = new Float64Array(cap);
   };
   let nsPerStep = 0;
   const budgetNs = p.chunkMs * 1e6;
@@ -197,6 +202,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
       if (p.shuffle) rng.shuffle(order);
       const epochOrder = dp ? dp.shard(order) : order;
       let lossSum = 0;
+      let regSum = 0;
       let seen = 0;
       sums.fill(0);
       batchIndex = 0;
@@ -226,8 +232,8 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         result.fill(0);
         const chunk = (reducer?: object): Promise<void> =>
           reducer === undefined
-            ? addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, order, Math.min(batchSize, rows), batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result)
-            : addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, epochOrder, Math.min(batchSize, samples), batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result, reducer, samples, stopRequested, aborted());
+            ? addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, order, Math.min(batchSize, rows), batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result, null, 0, false, false, pens)
+            : addon.planChunkAsync(plan.handle, plan.pins, x, labels, targets, rows, epochOrder, Math.min(batchSize, samples), batchIndex, pre.steps, scalars, losses, msum, norms, budgetNs, result, reducer, samples, stopRequested, aborted(), pens);
         await background(() => {
           const running = dp ? dpChunk(dp, chunk, opt, result, norms) : chunk();
           // While the worker runs: the next chunk's scalars, assuming this one completes.
@@ -259,9 +265,12 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           // Data-parallel: the loss is already the mean over every rank's batch of n rows.
           const loss = losses[i]!;
           lossSum += loss * n * world;
+          // fit.ts's penalty · stepRows (stepRows: every rank's rows).
+          if (regularized) regSum += pens[i]! * (n * world);
           seen += n * world;
           batchLogs.size = n;
           batchLogs.loss = loss;
+          if (regularized) batchLogs.regularization = pens[i]!;
           await batchBegin(b);
           for (const cb of callbacks) {
             const r = cb.onBatchEnd?.(b, batchLogs, ctx);
@@ -324,10 +333,11 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         sums.set(all);
       }
       const logs: Logs = { loss: seen ? lossSum / seen : NaN };
+      if (regularized) logs.regularization = seen ? regSum / seen : NaN;
       metrics.forEach((m, i) => (logs[m.name] = seen ? sums[i]! / (m.per === 'row' ? seen : seen * outputs) : NaN));
       if (p.val) {
         const vb = Math.min(evalBatch(batchSize), p.val.rows);
-        const v = dp ? await evaluatePlannedOverRanks(dp, plan, p.val, vb, metrics, outputs, background) : await evaluatePlanned(plan, p.val, vb, metrics, outputs, background);
+        const v = dp ? await evaluatePlannedOverRanks(dp, plan, p.val, vb, metrics, outputs, background) : await evaluatePlanned(plan, p.val, vb, metrics, outputs, background, model);
         for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
       }
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
@@ -417,6 +427,7 @@ export async function evaluatePlanned(
   metrics: readonly Metric[],
   outputs: number,
   background: (work: () => Promise<void>) => Promise<void>,
+  model?: TrainableModel,
 ): Promise<Logs> {
   const nb = Math.ceil(d.rows / batch);
   const nm = metrics.length;
@@ -431,6 +442,12 @@ export async function evaluatePlanned(
     for (let m = 0; m < nm; m++) sums[m]! += msum[b * nm + m]!;
   }
   const logs: Logs = { loss: lossSum / d.rows };
+  // Evaluation.result: the L1/L2 penalties at the current weights (on the main thread, between chunks).
+  if (model?.hasRegularizers === true && model.regularization) {
+    const penalty = model.regularization(false);
+    logs.loss! += penalty;
+    logs.regularization = penalty;
+  }
   metrics.forEach((m, i) => (logs[m.name] = sums[i]! / (m.per === 'row' ? d.rows : d.rows * outputs)));
   return logs;
 }

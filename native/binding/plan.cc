@@ -229,6 +229,30 @@ Napi::Value plan_create(const Napi::CallbackInfo& info) {
     p.spans.push_back(s);
   }
   if (!p.spans.empty() && p.grads == nullptr) fail(env, "a training plan needs grads");
+
+  // kernelRegularizers (optional): [{ w, g, n, l1, l2 }], the model's order.
+  Napi::Value rv = d.Get("regularizers");
+  if (!rv.IsUndefined() && !rv.IsNull()) {
+    if (!rv.IsArray()) fail(env, "regularizers must be an array");
+    Napi::Array ra = rv.As<Napi::Array>();
+    if (ra.Length() > 0 && !training) fail(env, "regularizers need a training plan");
+    for (uint32_t i = 0; i < ra.Length(); ++i) {
+      if (!ra.Get(i).IsObject()) fail(env, "regularizers[] must be objects");
+      Napi::Object o = ra.Get(i).As<Napi::Object>();
+      plan::Reg r;
+      r.n = count(env, o, "n");
+      if (r.n == 0) fail(env, "regularizers[].n must be >= 1");
+      r.w = buffer<float>(env, o, "w", r.n, false, pins);
+      r.g = buffer<float>(env, o, "g", r.n, false, pins);
+      r.l1 = num(env, o, "l1");
+      r.l2 = num(env, o, "l2");
+      if (!(r.l1 >= 0 && r.l1 <= 3.4028234663852886e38) ||
+          !(r.l2 >= 0 && r.l2 <= 3.4028234663852886e38)) {
+        fail(env, "regularizers[].l1 and l2 must be finite numbers >= 0");
+      }
+      p.regs.push_back(r);
+    }
+  }
   Handle* raw = h.release();
   return Napi::External<Handle>::New(env, raw, finalize);
 }
@@ -287,11 +311,13 @@ plan::Data data_args(const Napi::CallbackInfo& info, const plan::Plan& p, size_t
 
 // Arguments of a chunk:
 // (handle, pins, x, labels, targets, rows, order, batch, first, count,
-//  scalars, loss, msum, norms, budgetNs, result[, reducer, epochRows, stop, abort])
-// The last four are for data-parallel chunks (async only): the tagged
-// external of native/collectives/reducer_abi.h, the length of this rank's
-// epoch order, and this rank's stop / abort requests; result then has 8
-// entries.
+//  scalars, loss, msum, norms, budgetNs, result[, reducer, epochRows, stop, abort
+//  [, penalty]])
+// reducer .. abort are for data-parallel chunks (async only; reducer null or
+// undefined otherwise): the tagged external of
+// native/collectives/reducer_abi.h, the length of this rank's epoch order,
+// and this rank's stop / abort requests; result then has 8 entries. penalty
+// (a Float64Array of count) is required when the plan has regularisers.
 struct Chunk {
   Handle* h;
   plan::ChunkArgs a;
@@ -384,6 +410,8 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
   const double budget = number_arg(info, 14, "budgetNs");
   a.budget_ns = budget > 0 ? static_cast<int64_t>(budget) : 0;
   c.result = typed<double>(env, info[15], napi_float64_array, dp ? 8 : 6, false, "result");
+  a.penalty = typed<double>(env, info[20], napi_float64_array, p.regs.empty() ? 0 : a.count,
+                            p.regs.empty(), "penalty");
   return c;
 }
 
@@ -442,7 +470,7 @@ class PlanWorker : public Napi::AsyncWorker {
 
 class ChunkWorker : public PlanWorker {
  public:
-  ChunkWorker(const Napi::CallbackInfo& info, const Chunk& c) : PlanWorker(info, 20), c_(c) {}
+  ChunkWorker(const Napi::CallbackInfo& info, const Chunk& c) : PlanWorker(info, 21), c_(c) {}
   void Execute() override { res_ = plan::run_chunk(c_.h->plan, c_.a); }
   void OnOK() override {
     // Written even when the allreduce failed: the steps before it were applied.

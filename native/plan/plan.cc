@@ -322,6 +322,36 @@ void gather(const Plan& p, const Data& d, const int32_t* order, size_t rows) {
   }
 }
 
+// Math.sign: ±1, or v itself for ±0 and NaN.
+inline double sign(double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : v; }
+
+// applyRegularizers(list, false): the total penalty at the current values,
+// sums in float64 in index order.
+double penalty(const Plan& p) {
+  double total = 0;
+  for (const Reg& r : p.regs) {
+    double s1 = 0, s2 = 0;
+    for (size_t i = 0; i < r.n; ++i) {
+      const double v = r.w[i];
+      s1 += std::fabs(v);
+      s2 += v * v;
+    }
+    total += r.l1 * s1 + r.l2 * s2;
+  }
+  return total;
+}
+
+// applyRegularizers(list, true)'s gradient: g += l1·sign(v) + 2·l2·v, in
+// float64, rounded once to float32 (a Float32Array store).
+void add_penalty_grads(const Plan& p) {
+  for (const Reg& r : p.regs) {
+    for (size_t i = 0; i < r.n; ++i) {
+      const double v = r.w[i];
+      r.g[i] = f(static_cast<double>(r.g[i]) + (r.l1 * sign(v) + 2.0 * r.l2 * v));
+    }
+  }
+}
+
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -376,9 +406,12 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
     const int32_t* labels = a.data.labels != nullptr ? p.lb : nullptr;
     const float* targets = a.data.labels != nullptr ? nullptr : p.tb;
     const double loss = compute_loss(p, pred, labels, targets, p.dloss, rows);
-    a.loss[i] = loss;
+    // fit.ts: loss += penalty (0 without regularisers), at the weights before the update.
+    const double pen = p.regs.empty() ? 0.0 : penalty(p);
+    if (a.penalty != nullptr) a.penalty[i] = pen;
+    a.loss[i] = loss + pen;
     // Data-parallel ranks decide on the loss summed over ranks, after the allreduce.
-    if (!std::isfinite(loss) && dp == nullptr) {
+    if (!std::isfinite(a.loss[i]) && dp == nullptr) {
       res.non_finite = true;
       break;
     }
@@ -408,7 +441,7 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
       }
       // As reduceLoss: one rank keeps its own loss, unrounded (plain fit's numbers).
       if (dp->world_size > 1) {
-        a.loss[i] = static_cast<double>(tail[kLossRows]) / static_cast<double>(tail[kRows]);
+        a.loss[i] = static_cast<double>(tail[kLossRows]) / static_cast<double>(tail[kRows]) + pen;
       }
       if (!std::isfinite(a.loss[i])) {
         res.non_finite = true;
@@ -416,6 +449,8 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
       }
       deadline = tail[kDeadline] > 0;
     }
+    // fit.ts: model.regularization(true) after backward (and the reduction).
+    if (!p.regs.empty()) add_penalty_grads(p);
     double norm = 0;
     const float scale = clip_scale(p, &norm);
     a.norms[i] = norm;

@@ -104,6 +104,15 @@ struct Span {
   size_t n = 0;
 };
 
+// A kernelRegularizer (lib/layers/regularizer.ts): the L1/L2 penalty of one
+// parameter, w and g its value and gradient (n floats each).
+struct Reg {
+  const float* w = nullptr;
+  float* g = nullptr;
+  size_t n = 0;
+  double l1 = 0, l2 = 0;
+};
+
 struct Plan {
   KernelSet k{};
   std::vector<Layer> layers;
@@ -121,6 +130,8 @@ struct Plan {
   std::vector<Metric> metrics;
   std::vector<Span> spans;
   double clip_norm = 0;  // <= 0: off
+  // The model's regularised parameters, in its order (Sequential.regularization).
+  std::vector<Reg> regs;
 };
 
 // The data set a chunk gathers from (rows in `order` index its rows).
@@ -136,17 +147,17 @@ struct Data {
 // kScalarStride values. A refused update stops the chunk at that batch (its
 // loss and metric sums are written, as fit computes them before the step). Per step it writes
 // loss[i], metric sums msum[i*metrics + j] and the global gradient norm norms[i] (NaN when clipping
-// is off). Stops early, after at least one step, once `deadline_ns` of
-// steady-clock time has passed (0: never), or at a batch whose loss is not
-// finite: that batch's loss is written, its backward and update are not run.
-// Data-parallel training: the process group's allreduce (lent by the
-// collectives addon, native/collectives/reducer_abi.h) and a scratch of
-// grads_n + kReduceTail floats. With a reducer, each step of a chunk copies
-// the gradient arena into buf, appends the tail [loss·rows, rows, deadline
-// passed, stop asked, abort asked], sums buf over the ranks in one
-// allreduce and writes buf / world_size back into the arena. The summed tail
-// makes every rank take the same decisions (a non-finite loss anywhere, the
-// end of the chunk, a stop or an abort), so every rank runs the same steps.
+// is off). With regularisers, loss[i] includes the penalty, written alone to
+// penalty[i]; its gradient is added after backward (and the allreduce), as fit.ts does. Stops
+// early, after at least one step, once `deadline_ns` of steady-clock time has passed (0: never), or
+// at a batch whose loss is not finite: that batch's loss is written, its backward and update are
+// not run. Data-parallel training: the process group's allreduce (lent by the collectives addon,
+// native/collectives/reducer_abi.h) and a scratch of grads_n + kReduceTail floats. With a reducer,
+// each step of a chunk copies the gradient arena into buf, appends the tail [loss·rows, rows,
+// deadline passed, stop asked, abort asked], sums buf over the ranks in one allreduce and writes
+// buf / world_size back into the arena. The summed tail makes every rank take the same decisions (a
+// non-finite loss anywhere, the end of the chunk, a stop or an abort), so every rank runs the same
+// steps.
 constexpr size_t kReduceTail = 5;
 struct Reducer {
   void* ctx = nullptr;
@@ -165,6 +176,7 @@ struct ChunkArgs {
   double* loss = nullptr;
   double* msum = nullptr;
   double* norms = nullptr;
+  double* penalty = nullptr;  // with regularisers only
   int64_t budget_ns = 0;
   // Data-parallel only: the group, the length of this rank's epoch order
   // (its shard; 0: data.rows), and this rank's stop / abort requests.

@@ -24,25 +24,12 @@ export class Rng {
 
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const s = this.state;
-    const s0 = s[0]!;
-    const s1 = s[1]!;
-    const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = s1 << 9;
-    const s2 = s[2]! ^ s0;
-    const s3 = s[3]! ^ s1;
-    s[1] = s1 ^ s2;
-    s[0] = s0 ^ s3;
-    s[2] = s2 ^ t;
-    s[3] = rotl(s3 >>> 0, 11);
-    return result;
+    return xoshiroNext(this.state);
   }
 
   /** Uniform in [0, 1), 53 bits. */
   uniform(): number {
-    const hi = this.nextU32() >>> 5;
-    const lo = this.nextU32() >>> 6;
-    return (hi * 67108864 + lo) / 9007199254740992;
+    return xoshiroUniform(this.state);
   }
 
   /** Uniform integer in [0, n). */
@@ -75,6 +62,28 @@ export class Rng {
     }
     return a;
   }
+}
+
+/** One xoshiro128** draw from `s` (advanced in place): Rng.nextU32's step. */
+export function xoshiroNext(s: Uint32Array): number {
+  const s0 = s[0]!;
+  const s1 = s[1]!;
+  const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+  const t = s1 << 9;
+  const s2 = s[2]! ^ s0;
+  const s3 = s[3]! ^ s1;
+  s[1] = s1 ^ s2;
+  s[0] = s0 ^ s3;
+  s[2] = s2 ^ t;
+  s[3] = rotl(s3 >>> 0, 11);
+  return result;
+}
+
+/** Rng.uniform() on a state: 53 bits in [0, 1) from two draws. */
+export function xoshiroUniform(s: Uint32Array): number {
+  const hi = xoshiroNext(s) >>> 5;
+  const lo = xoshiroNext(s) >>> 6;
+  return (hi * 67108864 + lo) / 9007199254740992;
 }
 
 function rotl(x: number, k: number): number {

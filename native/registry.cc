@@ -4,6 +4,7 @@
 #include "kernels/ew.h"
 #include "kernels/gemm.h"
 #include "kernels/losses.h"
+#include "kernels/norm.h"
 #include "kernels/optim.h"
 #include "kernels/probes.h"
 #include "kernels/reduce.h"
@@ -28,6 +29,7 @@ KernelRegistry own_tables(Isa isa) {
       r.probes = probe_kernels_avx512();
       r.ew = ew_kernels_avx512();
       r.reduce = reduce_kernels_avx512();
+      r.norm = norm_kernels_avx512();
       r.optim = optim::optim_kernels_avx512();
       break;
     case Isa::avx2:
@@ -39,6 +41,7 @@ KernelRegistry own_tables(Isa isa) {
       r.probes = probe_kernels_avx2();
       r.ew = ew_kernels_avx2();
       r.reduce = reduce_kernels_avx2();
+      r.norm = norm_kernels_avx2();
       break;
     case Isa::neon:
       r.activations = activation_kernels_neon();
@@ -49,6 +52,7 @@ KernelRegistry own_tables(Isa isa) {
       r.probes = probe_kernels_neon();
       r.ew = ew_kernels_neon();
       r.reduce = reduce_kernels_neon();
+      r.norm = norm_kernels_neon();
       break;
     case Isa::scalar:
     default:
@@ -60,6 +64,7 @@ KernelRegistry own_tables(Isa isa) {
       r.probes = probe_kernels_scalar();
       r.ew = ew_kernels_scalar();
       r.reduce = reduce_kernels_scalar();
+      r.norm = norm_kernels_scalar();
       break;
   }
   return r;
@@ -87,6 +92,7 @@ KernelRegistry build(Isa isa) {
   r.probes = or_else(r.probes, lower.probes);
   r.ew = or_else(r.ew, lower.ew);
   r.reduce = or_else(r.reduce, lower.reduce);
+  r.norm = or_else(r.norm, lower.norm);
   return r;
 }
 

@@ -14,6 +14,7 @@ struct LossKernels;
 struct ProbeKernels;
 struct EwKernels;
 struct ReduceKernels;
+struct NormKernels;
 namespace optim {
 struct OptimKernels;
 }
@@ -31,6 +32,7 @@ struct KernelRegistry {
   const ProbeKernels* probes;
   const EwKernels* ew;
   const ReduceKernels* reduce;
+  const NormKernels* norm;
 };
 
 // The tables for `isa`, built once per process (thread-safe static) and never

@@ -56,6 +56,13 @@ export function analyze(children, families, caseById, bestIsa) {
       for (const p of PEERS) if (one?.results[p] && !row.results[p]) row.results[p] = { ...one.results[p], fromOneThread: true };
     }
   }
+  // A target whose child could not start (a peer missing on this machine)
+  // still has a cell in every figure, saying why it has no number.
+  for (const ch of children) {
+    if (!ch.error || ch.figures.length > 0) continue;
+    const t = ch.isa ? `${ch.target}/${ch.isa}` : ch.target;
+    for (const row of rows.values()) row.results[t] ??= { status: 'unavailable', reason: ch.error };
+  }
   for (const row of rows.values()) {
     const hib = higherIsBetter(row.unit);
     let best = null;

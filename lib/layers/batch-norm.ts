@@ -5,8 +5,10 @@
 //   running_var likewise with the unbiased variance; num_batches_tracked += 1;
 // - evaluation: the running statistics (the batch's when trackRunningStats is false);
 // - affine: then scaled by `weight` (init 1) and shifted by `bias` (init 0).
-// Statistics are summed in float64 in a fixed order (row by row), so results
-// are the same bits on every backend and thread count. With
+// The math runs in the normalisation family's kernels (batchNormTrain,
+// batchNormEval, batchNormBackward: native/kernels/norm_body.inc and its
+// reference twin): statistics in float64 in a fixed order (row by row), so
+// results are the same bits on every backend, SIMD path and thread count. With
 // x̂ = (x − mean)·rstd and dx̂ = dy·w over the n rows of a feature (training):
 // dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)); in evaluation dx = dx̂·rstd.
 // The buffers are saved with PyTorch's names; num_batches_tracked is stored
@@ -36,8 +38,8 @@ export class BatchNorm1d extends Layer {
   private readonly yBuf = new BatchBuffer();
   private readonly dxBuf = new BatchBuffer();
   private readonly xhatBuf = new BatchBuffer();
+  /** 1/sqrt(var + eps) per feature, from the last forward (float64, for the backward). */
   private rstd = new Float64Array(0);
-  private mean = new Float64Array(0);
   private xhat: Tensor | undefined;
   /** Whether the last forward used batch statistics (its backward differs). */
   private batchStats = true;
@@ -113,54 +115,25 @@ export class BatchNorm1d extends Layer {
   forward(x: Tensor, training = true): Tensor {
     const rows = x.shape[0]!;
     const f = this.inF;
-    const xs = x.data;
     this.batchStats = training || !this.trackRunningStats;
     if (this.batchStats && rows < 2 && training) {
       // PyTorch refuses too: the unbiased variance of one value is undefined.
       throw rangeError('BatchNorm1d.forward', 'x', 'a batch of at least 2 rows while training', `${rows} row${rows === 1 ? '' : 's'}`);
     }
-    if (this.mean.length < f) {
-      this.mean = new Float64Array(f);
-      this.rstd = new Float64Array(f);
-    }
-    const mean = this.mean;
-    const rstd = this.rstd;
-    if (this.batchStats) {
-      mean.fill(0);
-      for (let r = 0; r < rows; r++) for (let j = 0; j < f; j++) mean[j]! += xs[r * f + j]!;
-      for (let j = 0; j < f; j++) mean[j]! /= rows;
-      const v = new Float64Array(f);
-      for (let r = 0; r < rows; r++) for (let j = 0; j < f; j++) v[j]! += (xs[r * f + j]! - mean[j]!) ** 2;
-      for (let j = 0; j < f; j++) rstd[j] = 1 / Math.sqrt(v[j]! / rows + this.eps);
-      if (training && this.runningMean) {
-        const m = this.momentum;
-        const rm = this.runningMean.data;
-        const rv = this.runningVar!.data;
-        for (let j = 0; j < f; j++) {
-          rm[j] = (1 - m) * rm[j]! + m * mean[j]!;
-          rv[j] = (1 - m) * rv[j]! + m * (v[j]! / (rows - 1));
-        }
-        this.tracked!.data[0]! += 1;
-      }
-    } else {
-      const rm = this.runningMean!.data;
-      const rv = this.runningVar!.data;
-      for (let j = 0; j < f; j++) {
-        mean[j] = rm[j]!;
-        rstd[j] = 1 / Math.sqrt(rv[j]! + this.eps);
-      }
-    }
+    if (this.rstd.length < f) this.rstd = new Float64Array(f);
     const y = this.yBuf.get(rows, f);
     const xhat = this.xhatBuf.get(rows, f);
-    const w = this.w?.value.data;
-    const b = this.b?.value.data;
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < f; j++) {
-        const i = r * f + j;
-        const h = (xs[i]! - mean[j]!) * rstd[j]!;
-        xhat.data[i] = h;
-        y.data[i] = w ? h * w[j]! + b![j]! : h;
-      }
+    const w = this.w?.value.data ?? null;
+    const b = this.b?.value.data ?? null;
+    if (this.batchStats) {
+      // Running statistics move only while training (the kernel updates them when given).
+      const track = training && this.runningMean !== undefined;
+      const rm = track ? this.runningMean!.data : null;
+      const rv = track ? this.runningVar!.data : null;
+      this.raw.batchNormTrain(x.data, w, b, y.data, xhat.data, this.rstd, rows, f, this.eps, this.momentum, rm, rv);
+      if (track) this.tracked!.data[0]! += 1;
+    } else {
+      this.raw.batchNormEval(x.data, w, b, y.data, xhat.data, this.rstd, rows, f, this.eps, this.runningMean!.data, this.runningVar!.data);
     }
     this.xhat = xhat;
     return y;
@@ -169,40 +142,8 @@ export class BatchNorm1d extends Layer {
   backward(dy: Tensor): Tensor {
     const xhat = this.xhat!;
     const rows = xhat.shape[0]!;
-    const f = this.inF;
-    const dx = this.dxBuf.get(rows, f);
-    const w = this.w?.value.data;
-    const d = dy.data;
-    const h = xhat.data;
-    const sumG = new Float64Array(f);
-    const sumGH = new Float64Array(f);
-    const sumD = new Float64Array(f);
-    const sumDH = new Float64Array(f);
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < f; j++) {
-        const i = r * f + j;
-        const g = w ? d[i]! * w[j]! : d[i]!;
-        sumG[j]! += g;
-        sumGH[j]! += g * h[i]!;
-        sumD[j]! += d[i]!;
-        sumDH[j]! += d[i]! * h[i]!;
-      }
-    }
-    if (this.w) {
-      const dw = this.w.grad.data;
-      const db = this.b!.grad.data;
-      for (let j = 0; j < f; j++) {
-        dw[j]! += sumDH[j]!;
-        db[j]! += sumD[j]!;
-      }
-    }
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < f; j++) {
-        const i = r * f + j;
-        const g = w ? d[i]! * w[j]! : d[i]!;
-        dx.data[i] = this.batchStats ? this.rstd[j]! * (g - sumG[j]! / rows - h[i]! * (sumGH[j]! / rows)) : g * this.rstd[j]!;
-      }
-    }
+    const dx = this.dxBuf.get(rows, this.inF);
+    this.raw.batchNormBackward(dy.data, xhat.data, this.rstd, this.w?.value.data ?? null, dx.data, this.w?.grad.data ?? null, this.b?.grad.data ?? null, rows, this.inF, this.batchStats);
     return dx;
   }
 }

@@ -50,24 +50,17 @@ export class Dropout extends Layer {
     if (!this.masked) return x;
     const n = x.size;
     if (this.mask.length < n) this.mask = new Float32Array(n);
-    const m = this.mask;
     const y = this.yBuf.get(x.shape[0]!, x.shape[1]!);
-    const xs = x.data;
-    const ys = y.data;
-    for (let i = 0; i < n; i++) {
-      m[i] = this.rng.uniform() < this.p ? 0 : this.scale;
-      ys[i] = xs[i]! * m[i]!;
-    }
+    // The kernel draws from this layer's stream (its state, in place): the
+    // same bits on every backend and path, and in background fits.
+    this.raw.dropoutForward(x.data, y.data, this.mask, this.p, this.scale, this.rng.state);
     return y;
   }
 
   backward(dy: Tensor): Tensor {
     if (!this.masked) return dy;
     const dx = this.dxBuf.get(dy.shape[0]!, dy.shape[1]!);
-    const m = this.mask;
-    const d = dy.data;
-    const o = dx.data;
-    for (let i = 0; i < o.length; i++) o[i] = d[i]! * m[i]!;
+    this.raw.dropoutBackward(dy.data, this.mask, dx.data);
     return dx;
   }
 }

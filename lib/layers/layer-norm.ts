@@ -2,8 +2,10 @@
 // PyTorch's semantics: each row is normalised over its features with the
 // biased variance, then scaled by `weight` (init 1) and shifted by `bias`
 // (init 0) per feature. The same in training and evaluation.
-// Statistics are summed in float64 in a fixed order (the same bits on every
-// backend and thread count). With x̂ = (x − mean)·rstd and dx̂ = dy·w over the
+// The math runs in the normalisation family's kernels (layerNormForward,
+// layerNormBackward: native/kernels/norm_body.inc and its reference twin):
+// statistics in float64 in a fixed order (16 virtual lanes per row), the
+// same bits on every backend, SIMD path and thread count. With x̂ = (x − mean)·rstd and dx̂ = dy·w over the
 // n features of a row: dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)).
 import { checkFiniteF32, checkInteger, rangeError, typeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -76,24 +78,7 @@ export class LayerNorm extends Layer {
     const y = this.yBuf.get(rows, f);
     const xhat = this.xhatBuf.get(rows, f);
     if (this.rstd.length < rows) this.rstd = new Float64Array(rows);
-    const xs = x.data;
-    const w = this.w?.value.data;
-    const b = this.b?.value.data;
-    for (let r = 0; r < rows; r++) {
-      const o = r * f;
-      let s = 0;
-      for (let j = 0; j < f; j++) s += xs[o + j]!;
-      const mean = s / f;
-      let v = 0;
-      for (let j = 0; j < f; j++) v += (xs[o + j]! - mean) ** 2;
-      const rstd = 1 / Math.sqrt(v / f + this.eps);
-      this.rstd[r] = rstd;
-      for (let j = 0; j < f; j++) {
-        const h = (xs[o + j]! - mean) * rstd;
-        xhat.data[o + j] = h;
-        y.data[o + j] = w ? h * w[j]! + b![j]! : h;
-      }
-    }
+    this.raw.layerNormForward(x.data, this.w?.value.data ?? null, this.b?.value.data ?? null, y.data, xhat.data, this.rstd, rows, f, this.eps);
     this.xhat = xhat;
     return y;
   }
@@ -101,43 +86,8 @@ export class LayerNorm extends Layer {
   backward(dy: Tensor): Tensor {
     const xhat = this.xhat!;
     const rows = xhat.shape[0]!;
-    const f = this.inF;
-    const dx = this.dxBuf.get(rows, f);
-    const w = this.w?.value.data;
-    const dw = this.w?.grad.data;
-    const db = this.b?.grad.data;
-    const d = dy.data;
-    const h = xhat.data;
-    if (dw && db) {
-      // Parameter gradients: sums over rows, feature by feature, in float64.
-      for (let j = 0; j < f; j++) {
-        let sw = 0;
-        let sb = 0;
-        for (let r = 0; r < rows; r++) {
-          sw += d[r * f + j]! * h[r * f + j]!;
-          sb += d[r * f + j]!;
-        }
-        dw[j]! += sw;
-        db[j]! += sb;
-      }
-    }
-    for (let r = 0; r < rows; r++) {
-      const o = r * f;
-      let s1 = 0;
-      let s2 = 0;
-      for (let j = 0; j < f; j++) {
-        const g = w ? d[o + j]! * w[j]! : d[o + j]!;
-        s1 += g;
-        s2 += g * h[o + j]!;
-      }
-      const m1 = s1 / f;
-      const m2 = s2 / f;
-      const rstd = this.rstd[r]!;
-      for (let j = 0; j < f; j++) {
-        const g = w ? d[o + j]! * w[j]! : d[o + j]!;
-        dx.data[o + j] = rstd * (g - m1 - h[o + j]! * m2);
-      }
-    }
+    const dx = this.dxBuf.get(rows, this.inF);
+    this.raw.layerNormBackward(dy.data, xhat.data, this.rstd, this.w?.value.data ?? null, dx.data, this.w?.grad.data ?? null, this.b?.grad.data ?? null, rows, this.inF);
     return dx;
   }
 }

@@ -28,6 +28,7 @@ static Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_probes(env, exports, reg);
   register_ew(env, exports, reg);
   register_reduce(env, exports, reg);
+  register_norm(env, exports, reg);
   register_plan(env, exports, reg);
   return exports;
 }

@@ -43,6 +43,7 @@ void register_losses(Napi::Env env, Napi::Object exports, const KernelRegistry& 
 void register_probes(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
 void register_ew(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
 void register_reduce(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
+void register_norm(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
 void register_plan(Napi::Env env, Napi::Object exports, const KernelRegistry& reg);
 
 }  // namespace binding

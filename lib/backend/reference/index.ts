@@ -3,6 +3,7 @@ import { referenceActivations } from './activations.js';
 import { referenceElementwise } from './elementwise.js';
 import { referenceGemm } from './gemm.js';
 import { referenceLosses } from './losses.js';
+import { referenceNorm } from './norm.js';
 import { referenceOptim } from './optim.js';
 import { referenceReductions } from './reductions.js';
 
@@ -14,4 +15,5 @@ export const referenceBackend: RawBackend = {
   ...referenceLosses,
   ...referenceElementwise,
   ...referenceReductions,
+  ...referenceNorm,
 };

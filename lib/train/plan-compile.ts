@@ -11,10 +11,14 @@
 // step-by-step path.
 import { fusedActivationId } from '../backend/families/activations.js';
 import { loadNative, type NativeAddon } from '../backend/native.js';
+import { BatchNorm1d } from '../layers/batch-norm.js';
 import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
+import { LayerNorm } from '../layers/layer-norm.js';
 import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../activation-layers.js';
 import type { Layer } from '../layers/layer.js';
 import { PReLU } from '../layers/prelu.js';
+import type { Rng } from '../random.js';
 // Type only: lib/model imports this file (predictAsync), a value import would be a cycle.
 import type { Sequential } from '../model/sequential.js';
 import type { Metric } from './metrics.js';
@@ -62,7 +66,25 @@ interface LayerDesc {
   z: Float32Array | null;
   dz: Float32Array | null;
   dx: Float32Array | null;
+  // BatchNorm1d, LayerNorm (native/plan/plan.h Layer).
+  eps: number;
+  momentum: number;
+  xhat: Float32Array | null;
+  rstd: Float64Array | null;
+  runningMean: Float32Array | null;
+  runningVar: Float32Array | null;
+  tracked: Float32Array | null;
+  // Dropout.
+  p: number;
+  mask: Float32Array | null;
+  state: Uint32Array | null;
 }
+
+/** Plan op codes (native/plan/plan.h Op). */
+const OP = { dense: 0, prelu: 6, dropout: 7, batchNorm: 8, layerNorm: 9 } as const;
+
+/** A layer's own random stream (Layer.rng is protected: the plan's Dropout draws from its state). */
+const rngOf = (l: Layer): Rng => (l as unknown as { rng: Rng }).rng;
 
 /** Why a layer cannot be planned, or its op code. Exact classes only: a subclass may override forward. */
 function layerOp(l: Layer): number | string {
@@ -75,6 +97,9 @@ function layerOp(l: Layer): number | string {
   if (c === Sigmoid) return 4;
   if (c === Tanh) return 5;
   if (c === PReLU) return 6;
+  if (c === Dropout) return 7;
+  if (c === BatchNorm1d) return 8;
+  if (c === LayerNorm) return 9;
   return `layer ${l.className} (${c.name}) is not one the plan knows`;
 }
 
@@ -144,6 +169,9 @@ export class TrainingPlan {
     // One arena for every activation buffer; sizes first, then views.
     const sizes: number[] = [];
     const want = (n: number): number => (sizes.push(n), sizes.length - 1);
+    // The float64 statistics (rstd) in an arena of their own.
+    const sizes64: number[] = [];
+    const want64 = (n: number): number => (sizes64.push(n), sizes64.length - 1);
     const slots = layers.map((l, i) => {
       const op = ops[i]!;
       const d = l instanceof Dense ? l : undefined;
@@ -156,6 +184,10 @@ export class TrainingPlan {
         dz: d && hasAct && opts.training ? want(cap * l.outFeatures) : -1,
         dx: opts.training && (i > 0 || op === 6) ? want(cap * l.inFeatures) : -1,
         scratch: op === 6 && opts.training ? want(l.parameters()[0]!.value.size) : -1,
+        xhat: op === OP.batchNorm || op === OP.layerNorm ? want(cap * l.inFeatures) : -1,
+        // BatchNorm1d: one per feature; LayerNorm: one per row.
+        rstd: op === OP.batchNorm ? want64(l.inFeatures) : op === OP.layerNorm ? want64(cap) : -1,
+        mask: op === OP.dropout && opts.training && (l as Dropout).p > 0 ? want(cap * l.inFeatures) : -1,
         fused,
       };
     });
@@ -171,6 +203,15 @@ export class TrainingPlan {
       off += n;
     }
     const view = (slot: number): Float32Array | null => (slot < 0 ? null : views[slot]!);
+    const arena64 = new Float64Array(sizes64.reduce((a, b) => a + b, 0));
+    const views64: Float64Array[] = [];
+    let off64 = 0;
+    for (const n of sizes64) {
+      views64.push(arena64.subarray(off64, off64 + n));
+      off64 += n;
+    }
+    const view64 = (slot: number): Float64Array | null => (slot < 0 ? null : views64[slot]!);
+    const streams: Uint32Array[] = [];
     const lb = opts.training && opts.labels ? new Int32Array(cap) : null;
 
     const descs: LayerDesc[] = layers.map((l, i) => {
@@ -193,6 +234,16 @@ export class TrainingPlan {
         z: view(s.z),
         dz: view(s.dz),
         dx: view(s.dx),
+        eps: 0,
+        momentum: 0,
+        xhat: view(s.xhat),
+        rstd: view64(s.rstd),
+        runningMean: null,
+        runningVar: null,
+        tracked: null,
+        p: 0,
+        mask: view(s.mask),
+        state: null,
       };
       if (l instanceof Dense) {
         base.act = fusedActivationId(l.activation ?? 'none', l.approximate);
@@ -207,6 +258,31 @@ export class TrainingPlan {
         base.dw = ps[0]!.grad.data;
       } else if (l instanceof LeakyReLU || l instanceof ELU) {
         base.alpha = l.alpha;
+      } else if (l instanceof Dropout) {
+        base.p = l.p;
+        if (base.mask) {
+          base.state = rngOf(l).state;
+          streams.push(base.state);
+        }
+      } else if (l instanceof BatchNorm1d || l instanceof LayerNorm) {
+        base.eps = l.eps;
+        // Affine: weight, then bias (paramSpecs).
+        if (ps.length === 2) {
+          base.w = ps[0]!.value.data;
+          base.dw = ps[0]!.grad.data;
+          base.b = ps[1]!.value.data;
+          base.db = ps[1]!.grad.data;
+        }
+        if (l instanceof BatchNorm1d) {
+          base.momentum = l.momentum;
+          // running_mean, running_var, num_batches_tracked (bufferSpecs), in the model's buffer arena.
+          const bs = l.buffers();
+          if (bs.length === 3) {
+            base.runningMean = bs[0]!.value.data;
+            base.runningVar = bs[1]!.value.data;
+            base.tracked = bs[2]!.value.data;
+          }
+        }
       }
       return base;
     });
@@ -222,7 +298,8 @@ export class TrainingPlan {
       }
     }
     const spans = optimizer?.spans ?? [];
-    const pins: ArrayBufferView[] = [model.values, model.grads, arena];
+    const pins: ArrayBufferView[] = [model.values, model.grads, arena, arena64, ...streams];
+    if (model.bufferValues.length > 0) pins.push(model.bufferValues);
     if (lb) pins.push(lb);
     for (const s of spans) {
       for (const a of [s.value, s.grad, s.s0, s.s1]) if (a && !pins.some((p) => p.buffer === a.buffer && p.byteOffset <= a.byteOffset && a.byteOffset + a.byteLength <= p.byteOffset + p.byteLength)) pins.push(a);

@@ -26,6 +26,7 @@
 // validation (each rank evaluates its block of batches) and the stop at the
 // end of an epoch are agreed by small collectives.
 import { BatchValues } from '../distributed/evaluate.js';
+import { BatchNorm1d } from '../layers/batch-norm.js';
 import type { DataParallel } from '../distributed/data-parallel.js';
 import { nonFiniteLossError, nonFiniteRows } from './non-finite-data.js';
 import { Rng } from '../random.js';
@@ -59,6 +60,14 @@ export function planFor(model: TrainableModel, c: Compiled, p: PlanFitInput): Tr
   const buffers = (model as { bufferValues?: Float32Array }).bufferValues;
   if (p.dp !== undefined && buffers !== undefined && buffers.length > 0) return 'a data-parallel model with buffers (running statistics) runs step by step';
   if (p.callbacks.some((cb) => typeof cb.onBatchForward === 'function')) return 'a callback has onBatchForward (diagnostics read activations inside a step)';
+  // BatchNorm1d refuses a training batch of 1 row (a RangeError, before any kernel runs): the step path raises it.
+  const layers = (model as { layers?: readonly unknown[] }).layers ?? [];
+  if (layers.some((l) => l instanceof BatchNorm1d)) {
+    // Data-parallel: each rank's shard of ceil(rows / world) rows, batched as one data set (fit.ts).
+    const epochRows = p.dp ? Math.ceil(p.train.rows / p.dp.group.worldSize) : p.train.rows;
+    const batch = Math.min(p.batchSize, epochRows);
+    if (batch < 2 || epochRows % batch === 1) return 'a training batch would hold 1 row, which BatchNorm1d refuses (the step path raises its error)';
+  }
   return TrainingPlan.compile(model, {
     loss: c.lossName,
     metrics: c.metrics(p.outputs),

@@ -44,7 +44,7 @@ struct Handle {
 // The plan runs the tables the addon's own kernel functions run (the one
 // registry, native/registry.h), so its steps are those of the step-by-step API.
 plan::KernelSet kernel_set(const KernelRegistry& reg) {
-  return {reg.gemm, reg.activations, reg.losses, reg.optim};
+  return {reg.gemm, reg.activations, reg.losses, reg.optim, reg.norm};
 }
 
 [[noreturn]] void fail(Napi::Env env, const std::string& msg) {
@@ -73,8 +73,32 @@ size_t count(Napi::Env env, Napi::Object o, const char* key) {
   return static_cast<size_t>(d);
 }
 
-// A buffer of the description: a Float32Array of at least `need` elements,
-// or null when `optional` and absent. It must be one of the pins.
+// The typed array type of T, and its name for errors.
+template <class T>
+struct ArrayType;
+template <>
+struct ArrayType<float> {
+  static constexpr napi_typedarray_type type = napi_float32_array;
+  static constexpr const char* name = " must be a Float32Array";
+};
+template <>
+struct ArrayType<int32_t> {
+  static constexpr napi_typedarray_type type = napi_int32_array;
+  static constexpr const char* name = " must be an Int32Array";
+};
+template <>
+struct ArrayType<double> {
+  static constexpr napi_typedarray_type type = napi_float64_array;
+  static constexpr const char* name = " must be a Float64Array";
+};
+template <>
+struct ArrayType<uint32_t> {
+  static constexpr napi_typedarray_type type = napi_uint32_array;
+  static constexpr const char* name = " must be a Uint32Array";
+};
+
+// A buffer of the description: a typed array of T (ArrayType) of at least
+// `need` elements, or null when `optional` and absent. It must be one of the pins.
 template <class T>
 T* buffer(Napi::Env env, Napi::Object o, const char* key, size_t need, bool optional,
           const std::vector<Pin>& pins) {
@@ -83,11 +107,8 @@ T* buffer(Napi::Env env, Napi::Object o, const char* key, size_t need, bool opti
     if (optional) return nullptr;
     fail(env, std::string(key) + " is missing");
   }
-  const napi_typedarray_type want =
-      std::is_same<T, int32_t>::value ? napi_int32_array : napi_float32_array;
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != want) {
-    fail(env, std::string(key) + (want == napi_int32_array ? " must be an Int32Array"
-                                                           : " must be a Float32Array"));
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != ArrayType<T>::type) {
+    fail(env, std::string(key) + ArrayType<T>::name);
   }
   Napi::TypedArray a = v.As<Napi::TypedArray>();
   if (a.ElementLength() < need) {
@@ -162,7 +183,7 @@ Napi::Value plan_create(const Napi::CallbackInfo& info) {
     Napi::Object o = la.Get(i).As<Napi::Object>();
     plan::Layer l;
     const size_t op = count(env, o, "op");
-    if (op > 6) fail(env, "layers[].op must be 0..6");
+    if (op > 9) fail(env, "layers[].op must be 0..9");
     l.op = static_cast<plan::Op>(op);
     l.in = count(env, o, "in");
     l.out = count(env, o, "out");
@@ -203,6 +224,40 @@ Napi::Value plan_create(const Napi::CallbackInfo& info) {
       if (training) {
         l.dw = buffer<float>(env, o, "dw", l.alpha_count, false, pins);
         l.scratch = buffer<float>(env, o, "scratch", l.alpha_count, false, pins);
+      }
+    } else if (l.op == plan::Op::dropout) {
+      l.p = num(env, o, "p");
+      if (!(l.p >= 0 && l.p < 1)) fail(env, "layers[].p must be in [0, 1)");
+      // Dropout's scale: Math.fround(1 / (1 - p)).
+      l.scale = static_cast<float>(1.0 / (1.0 - l.p));
+      // A mask and the layer's random stream for the training steps that draw.
+      const bool draws = training && l.p > 0;
+      l.mask = buffer<float>(env, o, "mask", draws ? cap * l.in : 0, !draws, pins);
+      l.state = buffer<uint32_t>(env, o, "state", draws ? 4 : 0, !draws, pins);
+    } else if (l.op == plan::Op::batch_norm || l.op == plan::Op::layer_norm) {
+      const bool bn = l.op == plan::Op::batch_norm;
+      l.eps = num(env, o, "eps");
+      if (!(l.eps > 0 && l.eps <= 3.4028234663852886e38)) fail(env, "layers[].eps must be > 0");
+      l.w = buffer<float>(env, o, "w", l.in, true, pins);
+      l.b = buffer<float>(env, o, "b", l.in, true, pins);
+      if ((l.w == nullptr) != (l.b == nullptr)) fail(env, "layers[].w and b: both or neither");
+      if (training && l.w != nullptr) {
+        l.dw = buffer<float>(env, o, "dw", l.in, false, pins);
+        l.db = buffer<float>(env, o, "db", l.in, false, pins);
+      }
+      l.xhat = buffer<float>(env, o, "xhat", cap * l.in, false, pins);
+      l.rstd = buffer<double>(env, o, "rstd", bn ? l.in : cap, false, pins);
+      if (bn) {
+        l.momentum = num(env, o, "momentum");
+        if (!(l.momentum >= 0 && l.momentum <= 1)) fail(env, "layers[].momentum must be in [0, 1]");
+        l.running_mean = buffer<float>(env, o, "runningMean", l.in, true, pins);
+        l.running_var = buffer<float>(env, o, "runningVar", l.in, true, pins);
+        l.tracked = buffer<float>(env, o, "tracked", 1, true, pins);
+        const bool any =
+            l.running_mean != nullptr || l.running_var != nullptr || l.tracked != nullptr;
+        const bool all =
+            l.running_mean != nullptr && l.running_var != nullptr && l.tracked != nullptr;
+        if (any && !all) fail(env, "layers[].runningMean, runningVar and tracked: all or none");
       }
     }
     p.layers.push_back(l);

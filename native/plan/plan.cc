@@ -50,8 +50,10 @@ GemmEpilogue epilogue(const KernelSet& k, const float* bias, DenseAct act, float
   return e;
 }
 
-// Layer.forward for `rows` rows of h; returns the layer's output.
-const float* forward_layer(const KernelSet& k, const Layer& l, const float* h, size_t rows) {
+// Layer.forward(h, training) for `rows` rows of h; returns the layer's output
+// (h itself for an identity Dropout).
+const float* forward_layer(const KernelSet& k, const Layer& l, const float* h, size_t rows,
+                           bool training) {
   const size_t n = rows * l.out;
   switch (l.op) {
     case Op::dense: {  // Dense.forward: !fused also stores the pre-activation z
@@ -78,6 +80,31 @@ const float* forward_layer(const KernelSet& k, const Layer& l, const float* h, s
     case Op::prelu:
       // As the binding: features = α's length, rows = x's length / that.
       k.act->prelu(h, l.w, l.y, rows * l.in / l.alpha_count, l.alpha_count);
+      break;
+    case Op::dropout:
+      // Dropout.forward: the identity unless training with p > 0.
+      if (!(training && l.p > 0)) return h;
+      k.norm->dropout_forward(h, l.y, l.mask, n, l.p, l.scale, l.state);
+      break;
+    case Op::batch_norm: {
+      // BatchNorm1d.forward: batch statistics while training or without
+      // running ones; these move (and num_batches_tracked, a float32 += 1)
+      // only while training.
+      const bool tracking = l.running_mean != nullptr;
+      if (training || !tracking) {
+        const bool move = training && tracking;
+        k.norm->batch_norm_train(h, l.w, l.b, l.y, l.xhat, l.rstd, rows, l.in, l.eps,
+                                 move ? l.running_mean : nullptr, move ? l.running_var : nullptr,
+                                 l.momentum);
+        if (move) l.tracked[0] = f(static_cast<double>(l.tracked[0]) + 1);
+      } else {
+        k.norm->batch_norm_eval(h, l.w, l.b, l.y, l.xhat, l.rstd, rows, l.in, l.eps, l.running_mean,
+                                l.running_var);
+      }
+      break;
+    }
+    case Op::layer_norm:
+      k.norm->layer_norm_forward(h, l.w, l.b, l.y, l.xhat, l.rstd, rows, l.in, l.eps);
       break;
   }
   return l.y;
@@ -126,11 +153,26 @@ const float* dense_param_grads(const KernelSet& k, const Layer& l, const float* 
 }
 
 // Layer.backward (need_dx) or Layer.backwardParams (!need_dx) of layer l whose
-// input was x; returns dx (null when not computed).
+// input was x, after a forward in training mode; returns dx (null when not
+// computed; dy itself for an identity Dropout).
 const float* backward_layer(const KernelSet& k, const Layer& l, const float* x, const float* dy,
                             size_t rows, bool need_dx) {
   const size_t n = rows * l.in;
   switch (l.op) {
+    case Op::batch_norm:
+    case Op::layer_norm:
+      // Their backward with the affine parameters; without them
+      // backwardParams has nothing to do. The first layer computes the
+      // parameter gradients only (dx null: the same dw, db).
+      if (!need_dx && l.w == nullptr) return nullptr;
+      if (l.op == Op::batch_norm) {
+        k.norm->batch_norm_backward(dy, l.xhat, l.rstd, l.w, need_dx ? l.dx : nullptr, l.dw, l.db,
+                                    rows, l.in, true);
+      } else {
+        k.norm->layer_norm_backward(dy, l.xhat, l.rstd, l.w, need_dx ? l.dx : nullptr, l.dw, l.db,
+                                    rows, l.in);
+      }
+      return need_dx ? l.dx : nullptr;
     case Op::dense: {
       const float* dz = dense_param_grads(k, l, x, dy, rows);
       if (!need_dx) return nullptr;
@@ -166,16 +208,27 @@ const float* backward_layer(const KernelSet& k, const Layer& l, const float* x, 
     case Op::tanh:
       k.act->tanh_backward(l.y, dy, l.dx, n);
       break;
+    case Op::dropout:
+      // Dropout.backward: the identity when the forward drew no mask.
+      if (!(l.p > 0)) return dy;
+      k.norm->dropout_backward(dy, l.mask, l.dx, n);
+      break;
     default:
       break;
   }
   return l.dx;
 }
 
-// The forward pass of every layer from x; returns the model's output.
-const float* forward_all(const Plan& p, const float* x, size_t rows) {
+// The forward pass of every layer from x; returns the model's output. With
+// `outs`, each layer's output (its y, or its input for an identity Dropout)
+// goes to outs[i]: the next layer's backward takes it as its x.
+const float* forward_all(const Plan& p, const float* x, size_t rows, bool training,
+                         const float** outs) {
   const float* h = x;
-  for (const Layer& l : p.layers) h = forward_layer(p.k, l, h, rows);
+  for (size_t i = 0; i < p.layers.size(); ++i) {
+    h = forward_layer(p.k, p.layers[i], h, rows, training);
+    if (outs != nullptr) outs[i] = h;
+  }
   return h;
 }
 
@@ -395,6 +448,7 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
   const size_t last = p.layers.size() - 1;
   const Reducer* dp = a.reducer;
   const size_t epoch_rows = a.epoch_rows > 0 ? a.epoch_rows : a.data.rows;
+  std::vector<const float*> outs(p.layers.size());
   for (size_t i = 0; i < a.count; ++i) {
     const size_t begin = (a.first + i) * a.batch;
     const size_t end = begin + a.batch < epoch_rows ? begin + a.batch : epoch_rows;
@@ -402,7 +456,7 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
     gather(p, a.data, a.order + begin, rows);
     // fit: model.zeroGrad(); forward; loss.
     std::memset(p.grads, 0, p.grads_n * sizeof(float));
-    const float* pred = forward_all(p, p.xb, rows);
+    const float* pred = forward_all(p, p.xb, rows, true, outs.data());
     const int32_t* labels = a.data.labels != nullptr ? p.lb : nullptr;
     const float* targets = a.data.labels != nullptr ? nullptr : p.tb;
     const double loss = compute_loss(p, pred, labels, targets, p.dloss, rows);
@@ -424,7 +478,7 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
     if (std::isfinite(loss)) {
       const float* g = p.dloss;
       for (size_t li = last; li >= 1; --li) {
-        g = backward_layer(p.k, p.layers[li], p.layers[li - 1].y, g, rows, true);
+        g = backward_layer(p.k, p.layers[li], outs[li - 1], g, rows, true);
       }
       backward_layer(p.k, p.layers[0], p.xb, g, rows, false);
     }
@@ -468,7 +522,7 @@ void run_forward(const Plan& p, const ForwardArgs& a) {
   size_t bi = 0;
   for (size_t begin = 0; begin < a.data.rows; begin += a.batch, ++bi) {
     const size_t rows = begin + a.batch < a.data.rows ? a.batch : a.data.rows - begin;
-    const float* pred = forward_all(p, a.data.x + begin * f, rows);
+    const float* pred = forward_all(p, a.data.x + begin * f, rows, false, nullptr);
     if (a.out != nullptr) std::memcpy(a.out + begin * w, pred, rows * w * sizeof(float));
     if (a.loss == nullptr) continue;
     const int32_t* labels = a.data.labels != nullptr ? a.data.labels + begin : nullptr;

@@ -18,6 +18,7 @@
 #include "../kernels/activations.h"
 #include "../kernels/gemm.h"
 #include "../kernels/losses.h"
+#include "../kernels/norm.h"
 #include "../kernels/optim.h"
 
 namespace nodegrad {
@@ -29,6 +30,7 @@ struct KernelSet {
   const ActivationKernels* act;
   const LossKernels* loss;
   const optim::OptimKernels* optim;
+  const NormKernels* norm;
 };
 
 // Layer kinds, with the numbers lib/train/plan-compile.ts uses.
@@ -39,7 +41,10 @@ enum class Op : int {
   elu = 3,
   sigmoid = 4,
   tanh = 5,
-  prelu = 6
+  prelu = 6,
+  dropout = 7,
+  batch_norm = 8,
+  layer_norm = 9
 };
 
 // Dense's activation, as FusedActivation in lib/backend/gemm.ts.
@@ -61,6 +66,16 @@ enum class DenseAct : int {
 //       gelu, silu, or leakyRelu with alpha < 0): the epilogue stores it
 //   dz  Dense: gradient w.r.t. the pre-activation (unused without activation)
 //   dx  gradient w.r.t. the layer's input (unused for the first layer)
+// Normalisation and dropout (lib/layers/{batch-norm,layer-norm,dropout}.ts):
+//   BatchNorm1d, LayerNorm: w, b the affine weight and bias (both null
+//       without affine), xhat [rows, in], rstd the float64 statistics the
+//       forward writes for the backward (`in` values for BatchNorm1d,
+//       `capacity` for LayerNorm); BatchNorm1d's running_mean / running_var
+//       (`in` each) and num_batches_tracked (one float32), all null without
+//       trackRunningStats.
+//   Dropout: p, the mask [rows, in] and the layer's xoshiro128** state
+//       (Rng.state, advanced in place); the identity (its input is its
+//       output, nothing drawn) outside training or with p = 0.
 struct Layer {
   Op op = Op::dense;
   size_t in = 0, out = 0;
@@ -77,6 +92,16 @@ struct Layer {
   float* z = nullptr;
   float* dz = nullptr;
   float* dx = nullptr;
+  double eps = 0, momentum = 0;  // BatchNorm1d, LayerNorm
+  float* xhat = nullptr;
+  double* rstd = nullptr;
+  float* running_mean = nullptr;
+  float* running_var = nullptr;
+  float* tracked = nullptr;
+  double p = 0;  // Dropout
+  float scale = 1;
+  float* mask = nullptr;
+  uint32_t* state = nullptr;
 };
 
 enum class Loss : int { mse = 0, softmax_ce = 1, bce = 2 };
@@ -218,6 +243,11 @@ struct ForwardArgs {
   double* msum = nullptr;
 };
 
+// Training steps run the layers in training mode (BatchNorm1d on batch
+// statistics, moving the running ones; Dropout drawing masks); the forward
+// pass in evaluation mode (BatchNorm1d on its running statistics, or on the
+// batch's without trackRunningStats; Dropout the identity), as
+// Sequential.forward(x, training) does.
 void run_forward(const Plan& p, const ForwardArgs& a);
 
 }  // namespace plan

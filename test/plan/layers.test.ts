@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, BatchNorm1d, Dense, Dropout, LayerNorm, ReLU, Sequential, SGD, Tensor, type FitOptions, type History, type Layer, type Optimizer } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
+import { planAddon, SCALAR_STRIDE, TrainingPlan } from '../../lib/train/plan-compile.js';
 import { bits } from '../train/helpers.js';
 
 function data(n: number, features: number, outputs: number, seed: number): { x: Tensor; y: Tensor } {
@@ -123,5 +124,141 @@ describe('background plan: Dropout, BatchNorm1d, LayerNorm, kernelRegularizer bi
     expect(bn.subarray(0, 12).some((v) => v !== 0)).toBe(true);
     // The Dropout layer drew (its stream advanced from the model's seed).
     expect(got.streams[3]).not.toEqual(streamOf(c.layers().layers[3]!));
+  });
+});
+
+describe('background plan: batches of 1 row', () => {
+  const bnModel = (track = true): Sequential => seq([new Dense(6, 8), new BatchNorm1d(8, { trackRunningStats: track }), new Dense(8, 4)]);
+  const compiled = (m: Sequential): Sequential => (m.compile({ optimizer: new SGD(m.parameters(), { lr: 0.05 }), loss: 'softmaxCrossEntropy' }), m);
+
+  it('a BatchNorm1d training batch of 1 row falls back; the step path raises its RangeError', async () => {
+    // 33 rows in batches of 16: the third batch holds 1 row.
+    const { x, y } = data(33, 6, 4, 3);
+    for (const background of [true, false]) {
+      const m = compiled(bnModel());
+      const before = bits(m.values);
+      await expect(m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0, background })).rejects.toThrow(/BatchNorm1d.forward: x must be a batch of at least 2 rows while training, got 1 row/);
+      // The two batches before it trained (step by step).
+      expect(bits(m.values)).not.toEqual(before);
+    }
+    // The reason alone: fits stopped before their first batch (so none reaches BatchNorm1d's check).
+    const stopFirst = { onTrainBegin: (ctx: { stop(r?: string): void }) => ctx.stop('before any batch') };
+    const reason = async (rows: number, batchSize: number, track = true): Promise<string | undefined> => {
+      const d = data(rows, 6, 4, 3);
+      const h = await compiled(bnModel(track)).fit(d.x, d.y, { epochs: 1, batchSize, verbose: 0, callbacks: [stopFirst] });
+      return h.background ? undefined : h.fallback;
+    };
+    const why = 'a training batch would hold 1 row, which BatchNorm1d refuses (the step path raises its error)';
+    expect(await reason(33, 16)).toBe(why);
+    expect(await reason(33, 16, false)).toBe(why);
+    expect(await reason(40, 1)).toBe(why);
+    expect(await reason(1, 16)).toBe(why);
+    // Every batch of 2 rows or more: planned.
+    expect(await reason(34, 16)).toBeUndefined();
+    expect(await reason(32, 16)).toBeUndefined();
+    expect(await reason(3, 16)).toBeUndefined();
+    // Without BatchNorm1d a 1-row batch is planned.
+    const d = data(33, 6, 4, 3);
+    const plain = seq([new Dense(6, 8), new LayerNorm(8), new Dropout(0.2), new Dense(8, 4)]);
+    plain.compile({ optimizer: 'sgd', loss: 'softmaxCrossEntropy' });
+    expect((await plain.fit(d.x, d.y, { epochs: 1, batchSize: 16, verbose: 0 })).background).toBe(true);
+  });
+
+  it('evaluation batches of 1 row (validation, predictAsync) run in the plan as on the step path', async () => {
+    // 257 validation rows: evaluation batches of 256 rows and 1 (BatchNorm1d in evaluation mode takes 1 row).
+    const v = data(257, 6, 4, 21);
+    for (const track of [true, false]) {
+      const run = async (background: boolean) => {
+        const m = compiled(bnModel(track));
+        const { x, y } = data(64, 6, 4, 3);
+        const h = await m.fit(x, y, { epochs: 2, batchSize: 16, seed: 1, verbose: 0, background, validationData: [v.x, v.y] });
+        const one = new Tensor(v.x.data.slice(0, 6), [1, 6]);
+        const p = background ? await m.predictAsync(one, { batchSize: 1 }) : m.predict(one, undefined, { batchSize: 1 });
+        return { h, values: bits(m.values), buffers: bits(m.bufferValues), p: bits(p.data) };
+      };
+      const ref = await run(false);
+      const got = await run(true);
+      expect(got.h.background, got.h.fallback).toBe(true);
+      expect(got.h.history).toEqual(ref.h.history);
+      expect(got.values).toEqual(ref.values);
+      expect(got.buffers).toEqual(ref.buffers);
+      expect(got.p).toEqual(ref.p);
+      expect(Number.isFinite(got.h.history.val_loss![1])).toBe(true);
+    }
+  });
+});
+
+describe('planCreate: the new descriptor fields are checked', () => {
+  // A real descriptor (captured from TrainingPlan.compile), then one field at a time made wrong.
+  const m = seq([new Dense(6, 8, { kernelRegularizer: BOTH }), new BatchNorm1d(8), new LayerNorm(8), new Dropout(0.5), new Dense(8, 4)]);
+  const opt = new SGD(m.parameters(), { lr: 0.1 });
+  m.compile({ optimizer: opt, loss: 'softmaxCrossEntropy' });
+  const addon = planAddon()!;
+  let captured: { desc: Record<string, unknown>; pins: readonly ArrayBufferView[] } | undefined;
+  const original = addon.planCreate;
+  addon.planCreate = (desc, pins) => ((captured = { desc: desc as Record<string, unknown>, pins }), original.call(addon, desc, pins));
+  let plan: TrainingPlan | string;
+  try {
+    plan = TrainingPlan.compile(m, { loss: 'softmaxCrossEntropy', metrics: [], optimizer: opt, capacity: 8, labels: true, targetWidth: 4, training: true });
+  } finally {
+    addon.planCreate = original;
+  }
+  type Desc = Record<string, unknown> & { layers: Record<string, unknown>[]; regularizers: Record<string, unknown>[] };
+  const fresh = (): Desc => {
+    const d = captured!.desc as Desc;
+    return { ...d, layers: d.layers.map((l) => ({ ...l })), regularizers: d.regularizers.map((r) => ({ ...r })) };
+  };
+  const create = (edit: (d: Desc) => void): (() => object) => {
+    const d = fresh();
+    edit(d);
+    return () => addon.planCreate(d, captured!.pins);
+  };
+
+  it('the captured descriptor builds (the baseline of the refusals below)', () => {
+    expect(typeof plan).toBe('object');
+    expect(create(() => undefined)()).toBeTypeOf('object');
+  });
+
+  const bad: [string, (d: Desc) => void, RegExp][] = [
+    ['op out of range', (d) => (d.layers[1]!.op = 10), /^plan: layers\[\]\.op must be 0\.\.9$/],
+    ['Dropout p = 1', (d) => (d.layers[3]!.p = 1), /^plan: layers\[\]\.p must be in \[0, 1\)$/],
+    ['Dropout p NaN', (d) => (d.layers[3]!.p = NaN), /^plan: layers\[\]\.p must be in \[0, 1\)$/],
+    ['Dropout p not a number', (d) => (d.layers[3]!.p = '0.5'), /^plan: p must be a number$/],
+    ['Dropout without its stream', (d) => (d.layers[3]!.state = null), /^plan: state is missing$/],
+    ['Dropout stream of the wrong type', (d) => (d.layers[3]!.state = new Float32Array(4)), /^plan: state must be a Uint32Array$/],
+    ['Dropout stream too short', (d) => (d.layers[3]!.state = (d.layers[3]!.state as Uint32Array).subarray(0, 3)), /^plan: state must have at least 4 elements, got 3$/],
+    ['Dropout stream not pinned', (d) => (d.layers[3]!.state = new Uint32Array(4)), /^plan: state is not inside one of the pinned buffers$/],
+    ['Dropout mask too short', (d) => (d.layers[3]!.mask = (d.layers[3]!.mask as Float32Array).subarray(0, 63)), /^plan: mask must have at least 64 elements, got 63$/],
+    ['BatchNorm1d eps 0', (d) => (d.layers[1]!.eps = 0), /^plan: layers\[\]\.eps must be > 0$/],
+    ['LayerNorm eps Infinity', (d) => (d.layers[2]!.eps = Infinity), /^plan: layers\[\]\.eps must be > 0$/],
+    ['BatchNorm1d momentum 2', (d) => (d.layers[1]!.momentum = 2), /^plan: layers\[\]\.momentum must be in \[0, 1\]$/],
+    ['BatchNorm1d rstd a Float32Array', (d) => (d.layers[1]!.rstd = new Float32Array(8)), /^plan: rstd must be a Float64Array$/],
+    ['LayerNorm rstd shorter than the capacity', (d) => (d.layers[2]!.rstd = (d.layers[2]!.rstd as Float64Array).subarray(0, 7)), /^plan: rstd must have at least 8 elements, got 7$/],
+    ['BatchNorm1d rstd not pinned', (d) => (d.layers[1]!.rstd = new Float64Array(8)), /^plan: rstd is not inside one of the pinned buffers$/],
+    ['BatchNorm1d w without b', (d) => (d.layers[1]!.b = null), /^plan: layers\[\]\.w and b: both or neither$/],
+    ['BatchNorm1d affine without dw', (d) => (d.layers[1]!.dw = null), /^plan: dw is missing$/],
+    ['BatchNorm1d running mean without num_batches_tracked', (d) => (d.layers[1]!.tracked = null), /^plan: layers\[\]\.runningMean, runningVar and tracked: all or none$/],
+    ['BatchNorm1d running variance too short', (d) => (d.layers[1]!.runningVar = (d.layers[1]!.runningVar as Float32Array).subarray(0, 7)), /^plan: runningVar must have at least 8 elements, got 7$/],
+    ['LayerNorm without xhat', (d) => (d.layers[2]!.xhat = undefined), /^plan: xhat is missing$/],
+    ['LayerNorm that changes the width', (d) => (d.layers[2]!.out = 9), /^plan: an elementwise layer keeps its width$/],
+    ['regularizers not an array', (d) => (d.regularizers = {} as unknown as Record<string, unknown>[]), /^plan: regularizers must be an array$/],
+    ['regularizer l1 < 0', (d) => (d.regularizers[0]!.l1 = -1), /^plan: regularizers\[\]\.l1 and l2 must be finite numbers >= 0$/],
+    ['regularizer l2 NaN', (d) => (d.regularizers[0]!.l2 = NaN), /^plan: regularizers\[\]\.l1 and l2 must be finite numbers >= 0$/],
+    ['regularizer n 0', (d) => (d.regularizers[0]!.n = 0), /^plan: regularizers\[\]\.n must be >= 1$/],
+    ['regularizer longer than its gradient', (d) => (d.regularizers[0]!.n = 10 ** 6), /^plan: w must have at least 1000000 elements/],
+    ['regularizer weights not pinned', (d) => (d.regularizers[0]!.w = new Float32Array(48)), /^plan: w is not inside one of the pinned buffers$/],
+    ['regularizers on a forward-only plan', (d) => ((d.grads = null), (d.gradsLength = 0), (d.spans = [])), /^plan: regularizers need a training plan$/],
+  ];
+  for (const [name, edit, msg] of bad) it(`refuses: ${name}`, () => expect(create(edit)).toThrow(msg));
+
+  it('a chunk of a regularised plan without its penalty array is refused', () => {
+    const p = plan as TrainingPlan;
+    const { x, y } = data(16, 6, 4, 1);
+    const labels = Int32Array.from(y.data);
+    const order = Int32Array.from({ length: 16 }, (_, i) => i);
+    const scalars = new Float32Array(p.optimizer!.spans.length * SCALAR_STRIDE);
+    const args = [p.handle, p.pins, x.data, labels, null, 16, order, 8, 0, 1, scalars, new Float64Array(1), null, new Float64Array(1), 0, new Float64Array(8)];
+    expect(() => addon.planChunk(...args)).toThrow(/^plan: penalty is missing$/);
+    expect(() => addon.planChunk(...args, null, 0, false, false, new Float32Array(1))).toThrow(/^plan: penalty has the wrong type$/);
   });
 });

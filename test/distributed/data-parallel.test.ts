@@ -44,6 +44,22 @@ describe.skipIf(!haveCollectives)('data-parallel fit', () => {
     expect(plan[0]!.json!.loss).toEqual(step[0]!.json!.loss);
   });
 
+  it('regularisers, BatchNorm1d without running statistics and Dropout: the plan gives the bits of the step path', async () => {
+    const plan = await runRanks(2, rankScript, ['1', '', '', 'norm']);
+    const step = await runRanks(2, rankScript, ['1', '', '', 'step,norm']);
+    for (const r of [...plan, ...step]) expect(r.code, r.stderr).toBe(0);
+    expect(step[0]!.json!.background).toBe(false);
+    expect(plan[0]!.json!.background, String(plan[0]!.json!.fallback)).toBe(true);
+    for (const rank of [0, 1]) {
+      expect(plan[rank]!.json!.values).toBe(step[rank]!.json!.values);
+      expect(plan[rank]!.json!.state).toBe(step[rank]!.json!.state);
+      expect(plan[rank]!.json!.loss).toEqual(step[rank]!.json!.loss);
+      expect(plan[rank]!.json!.regularization).toEqual(step[rank]!.json!.regularization);
+    }
+    expect(plan[0]!.json!.values).toBe(plan[1]!.json!.values);
+    expect((plan[0]!.json!.regularization as number[]).every((r) => r > 0)).toBe(true);
+  });
+
   // Each rank evaluates a block of the validation batches; the per-batch
   // values are gathered as raw bytes and summed in batch order on every rank,
   // as one process sums them: the same bits as a full single-process

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { Adam, BatchNorm1d, Dense, Dropout, LayerNorm, ReLU, Sequential, SGD, Tensor, type FitOptions, type History, type Layer, type Optimizer } from '../../lib/index.js';
 import { Rng } from '../../lib/random.js';
+import type { Compiled } from '../../lib/train/compile.js';
 import { planAddon, SCALAR_STRIDE, TrainingPlan } from '../../lib/train/plan-compile.js';
+import { planFor, type PlanFitInput } from '../../lib/train/plan-fit.js';
 import { bits } from '../train/helpers.js';
 
 function data(n: number, features: number, outputs: number, seed: number): { x: Tensor; y: Tensor } {
@@ -162,6 +164,15 @@ describe('background plan: batches of 1 row', () => {
     const plain = seq([new Dense(6, 8), new LayerNorm(8), new Dropout(0.2), new Dense(8, 4)]);
     plain.compile({ optimizer: 'sgd', loss: 'softmaxCrossEntropy' });
     expect((await plain.fit(d.x, d.y, { epochs: 1, batchSize: 16, verbose: 0 })).background).toBe(true);
+  });
+
+  it("data-parallel: a rank's shard of ceil(rows / world) rows decides", () => {
+    // 38 rows over 2 ranks: shards of 19 rows, batches of 6, 6, 6 and 1 (38 rows alone would end with 2).
+    const m = compiled(bnModel(false));
+    const fake = (world: number) => ({ dp: { group: { worldSize: world } }, train: { rows: 38 }, batchSize: 6, callbacks: [] }) as unknown as PlanFitInput;
+    expect(planFor(m, {} as Compiled, fake(2))).toBe('a training batch would hold 1 row, which BatchNorm1d refuses (the step path raises its error)');
+    // 3 ranks: shards of 13 rows, batches of 6, 6 and 1.
+    expect(planFor(m, {} as Compiled, fake(3))).toMatch(/^a training batch would hold 1 row/);
   });
 
   it('evaluation batches of 1 row (validation, predictAsync) run in the plan as on the step path', async () => {

@@ -273,3 +273,24 @@ describe('planCreate: the new descriptor fields are checked', () => {
     expect(() => addon.planChunk(...args, null, 0, false, false, new Float32Array(1))).toThrow(/^plan: penalty has the wrong type$/);
   });
 });
+
+describe('background plan: one random stream across paths', () => {
+  it('a Dropout model trained by a planned fit then a step-by-step fit equals two step-by-step fits', async () => {
+    const c = cases.find((k) => k.name === 'Dropout twice, one stream each')!;
+    const run = async (first: boolean) => {
+      const m = c.layers();
+      m.compile({ optimizer: new SGD(m.parameters(), { lr: 0.05 }), loss: 'softmaxCrossEntropy' });
+      const { x, y } = data(50, 6, 4, 2);
+      const a = await m.fit(x, y, { epochs: 2, batchSize: 16, seed: 1, verbose: 0, background: first });
+      const b = await m.fit(x, y, { epochs: 1, batchSize: 16, seed: 2, verbose: 0, background: false });
+      return { paths: [a.background, b.background], values: bits(m.values), streams: m.layers.map(streamOf), loss: [...a.history.loss, ...b.history.loss] };
+    };
+    const mixed = await run(true);
+    const step = await run(false);
+    expect(mixed.paths).toEqual([true, false]);
+    expect(step.paths).toEqual([false, false]);
+    expect(mixed.values).toEqual(step.values);
+    expect(mixed.streams).toEqual(step.streams);
+    expect(mixed.loss).toEqual(step.loss);
+  });
+});

@@ -5,8 +5,9 @@ import * as elementwise from './elementwise.mjs';
 import * as gemm from './gemm.mjs';
 import * as gemv from './gemv.mjs';
 import * as losses from './losses.mjs';
+import * as norm from './norm.mjs';
 import * as optim from './optim.mjs';
 import * as reductions from './reductions.mjs';
 import * as training from './training-steps.mjs';
 
-export const FAMILIES = [activations, elementwise, gemm, gemv, losses, optim, reductions, training];
+export const FAMILIES = [activations, elementwise, gemm, gemv, losses, norm, optim, reductions, training];

@@ -6,6 +6,7 @@
 #if NODEGRAD_X64
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "simd_avx2.h"
 

@@ -7,6 +7,7 @@
 #if NODEGRAD_X64
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "simd_avx512.h"
 

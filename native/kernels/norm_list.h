@@ -48,9 +48,10 @@
 #define NODEGRAD_NORM_FIELD_layer_norm_backward(f)                                             \
   void (*f)(const float* dy, const float* xhat, const double* rstd, const float* w, float* dx, \
             float* dw, float* db, size_t rows, size_t features);
-// Inverted dropout of n elements: mask[i] = 0 with probability p (one
-// Rng.uniform() draw from the xoshiro128** `state`, advanced in place), else
-// scale; y = x * mask.
+// Inverted dropout of n elements: mask[i] = 0 with probability p, else
+// scale; y = x * mask. One key is drawn per call from the xoshiro128**
+// `state` (an Rng's, advanced in place); the elements' bits are a
+// counter-based hash of it (norm_body.inc).
 #define NODEGRAD_NORM_FIELD_dropout_forward(f)                                      \
   void (*f)(const float* x, float* y, float* mask, size_t n, double p, float scale, \
             uint32_t* state);

@@ -6,6 +6,7 @@
 #if NODEGRAD_ARM64
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "simd_neon.h"
 

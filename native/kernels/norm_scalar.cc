@@ -3,6 +3,7 @@
 // to float32 per stored result); the arithmetic order is norm_body.inc's.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "norm.h"
 #include "simd_scalar.h"

@@ -234,27 +234,68 @@ describe(`batchNormTrain without running statistics, and parameter gradients onl
   });
 });
 
+/** The documented mask (norm_body.inc): key = one Rng.nextU32(), bits of element i = lowbias32(key + i·φ) >> 8. */
+function maskOracle(seed: number, n: number, p: number, scale: number): { mask: Float32Array; rng: Rng } {
+  const rng = new Rng(seed);
+  const key = BigInt(rng.nextU32());
+  const mul = (a: bigint, b: bigint): bigint => (a * b) & 0xffffffffn;
+  const hash = (v: bigint): bigint => {
+    v ^= v >> 16n;
+    v = mul(v, 0x7feb352dn);
+    v ^= v >> 15n;
+    v = mul(v, 0x846ca68bn);
+    return v ^ (v >> 16n);
+  };
+  const threshold = BigInt(Math.ceil(p * 2 ** 24));
+  const mask = Float32Array.from({ length: n }, (_, i) => (hash((key + BigInt(i) * 0x9e3779b9n) & 0xffffffffn) >> 8n < threshold ? 0 : scale));
+  return { mask, rng };
+}
+
 describe(`dropout [${label}]`, () => {
-  it.each([[1], [7], [16], [33], [1000]])('n = %i: the mask is the Rng stream\'s draws, the state advanced as the Rng does; native = reference', (n) => {
+  it.each([[1], [7], [16], [33], [1000]])('n = %i: the documented counter-based mask from one draw of the Rng stream; native = reference', (n) => {
     for (const p of [0.1, 0.5, 0.9]) {
       const scale = Math.fround(1 / (1 - p));
       const x = normal(n, new Rng(n));
       const dy = normal(n, new Rng(n + 1));
-      const oracleRng = new Rng(42 + n);
-      const want = Float32Array.from({ length: n }, () => (oracleRng.uniform() < p ? 0 : scale));
+      const want = maskOracle(42 + n, n, p, scale);
       for (const [name, k] of backends) {
         const rng = new Rng(42 + n);
         const y = new Float32Array(n);
         const mask = new Float32Array(n + 3); // longer than needed: only n are written
         k.dropoutForward(x, y, mask, p, scale, rng.state);
-        expectSameBits(`${name} mask`, mask.subarray(0, n), want);
+        expectSameBits(`${name} mask`, mask.subarray(0, n), want.mask);
         expect([...mask.subarray(n)], `${name} mask tail`).toEqual([0, 0, 0]);
-        expect([...rng.state], `${name} state`).toEqual([...oracleRng.state]);
-        expectSameBits(`${name} y`, y, x.map((v, i) => Math.fround(v * want[i]!)));
+        expect([...rng.state], `${name} state`).toEqual([...want.rng.state]);
+        expectSameBits(`${name} y`, y, x.map((v, i) => Math.fround(v * want.mask[i]!)));
         const dx = new Float32Array(n);
         k.dropoutBackward(dy, mask, dx);
-        expectSameBits(`${name} dx`, dx, dy.map((v, i) => Math.fround(v * want[i]!)));
+        expectSameBits(`${name} dx`, dx, dy.map((v, i) => Math.fround(v * want.mask[i]!)));
       }
+    }
+  });
+
+  it.each(backends)('%s: drops a fraction p of 10^5 elements, independently across elements and calls', (_name, k) => {
+    const n = 100_000;
+    const x = new Float32Array(n).fill(1);
+    for (const p of [0.05, 0.3, 0.5, 0.8]) {
+      const rng = new Rng(7);
+      const a = new Float32Array(n);
+      const b = new Float32Array(n);
+      const y = new Float32Array(n);
+      k.dropoutForward(x, y, a, p, 2, rng.state);
+      k.dropoutForward(x, y, b, p, 2, rng.state);
+      // Binomial counts: 5 standard deviations (a false alarm once in ~1.7 million runs).
+      const sd = (q: number): number => 5 * Math.sqrt(n * q * (1 - q));
+      const dropped = a.filter((v) => v === 0).length;
+      expect(Math.abs(dropped - n * p), `p=${p} dropped`).toBeLessThan(sd(p));
+      // Consecutive calls agree where both drop or both keep: p² + (1−p)² if independent.
+      const agree = a.filter((v, i) => v === b[i]).length;
+      const q = p * p + (1 - p) * (1 - p);
+      expect(Math.abs(agree - n * q), `p=${p} calls agree`).toBeLessThan(sd(q));
+      // Neighbouring elements: both dropped at rate p².
+      let pairs = 0;
+      for (let i = 1; i < n; i++) if (a[i] === 0 && a[i - 1] === 0) pairs++;
+      expect(Math.abs(pairs - (n - 1) * p * p), `p=${p} neighbours`).toBeLessThan(sd(p * p));
     }
   });
 });

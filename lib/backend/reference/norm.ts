@@ -3,7 +3,7 @@
 // LayerNorm and Dropout are bitwise equal to every native path: per-feature
 // sums in row order, per-row sums in 16 virtual lanes, one rounding to
 // float32 per stored value (a Float32Array store rounds).
-import { xoshiroUniform } from '../../random.js';
+import { xoshiroNext } from '../../random.js';
 import type { RawNorm } from '../norm.js';
 
 type F = Float32Array;
@@ -20,6 +20,15 @@ function laneSum(n: number, term: (i: number) => number): number {
   let s = a[0]! + a[1]! + (a[2]! + a[3]!) + (a[4]! + a[5]! + (a[6]! + a[7]!));
   for (; i < n; i++) s += term(i);
   return s;
+}
+
+/** Wellons' lowbias32 integer hash (norm_body.inc), on uint32 values. */
+function lowbias32(v: number): number {
+  v = (v ^ (v >>> 16)) >>> 0;
+  v = Math.imul(v, 0x7feb352d) >>> 0;
+  v = (v ^ (v >>> 15)) >>> 0;
+  v = Math.imul(v, 0x846ca68b) >>> 0;
+  return (v ^ (v >>> 16)) >>> 0;
 }
 
 /** xhat and y from per-feature mean and rstd. */
@@ -142,8 +151,11 @@ export const referenceNorm: RawNorm = {
   },
 
   dropoutForward(x, y, mask, p, scale, state) {
+    const key = xoshiroNext(state);
+    const threshold = Math.ceil(p * 16777216);
     for (let i = 0; i < x.length; i++) {
-      mask[i] = xoshiroUniform(state) < p ? 0 : scale;
+      const bits = lowbias32((key + Math.imul(i, 0x9e3779b9)) >>> 0) >>> 8;
+      mask[i] = bits < threshold ? 0 : scale;
       y[i] = x[i]! * mask[i]!;
     }
   },

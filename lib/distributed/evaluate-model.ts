@@ -49,5 +49,7 @@ export async function evaluate(model: TrainableModel, x: Tensor, y: Tensor | Lab
   const { first, last } = bv.block(group.rank, group.worldSize);
   for (let b = first; b < last; b++) ev.measure(b * batchSize, Math.min((b + 1) * batchSize, d.rows), bv.values, b * bv.stride);
   await bv.gather(group);
-  return bv.logs() as EvaluateLogs;
+  // As Evaluation.result: the L1/L2 penalties at the current weights.
+  const penalty = model.hasRegularizers === true && model.regularization ? model.regularization(false) : undefined;
+  return bv.logs(penalty) as EvaluateLogs;
 }

@@ -53,8 +53,13 @@ export class BatchValues {
     }
   }
 
-  /** The logs, summed in batch order as Evaluation (lib/train/evaluate.ts) and evaluatePlanned sum them. */
-  logs(): Logs {
+  /**
+   * The logs, summed in batch order as Evaluation (lib/train/evaluate.ts) and
+   * evaluatePlanned sum them. `penalty`: the model's L1/L2 penalty at the
+   * current weights (undefined without regularisers), added to the loss and
+   * logged as `regularization`, as Evaluation.result does.
+   */
+  logs(penalty?: number): Logs {
     const { values, stride, metrics, rows, batch, outputs } = this;
     let lossSum = 0;
     const sums = new Float64Array(metrics.length);
@@ -64,6 +69,10 @@ export class BatchValues {
       for (let m = 0; m < metrics.length; m++) sums[m]! += values[b * stride + 1 + m]!;
     }
     const logs: Logs = { loss: lossSum / rows };
+    if (penalty !== undefined) {
+      logs.loss! += penalty;
+      logs.regularization = penalty;
+    }
     metrics.forEach((m, i) => (logs[m.name] = sums[i]! / (m.per === 'row' ? rows : rows * outputs)));
     return logs;
   }

@@ -227,7 +227,7 @@ async function run(model: TrainableModel, c: Compiled, p: PreparedFit): Promise<
         ev.measure(b * bv.batch, Math.min((b + 1) * bv.batch, p.val.rows), bv.values, b * bv.stride);
       }
       await bv.gather(dp.group);
-      for (const [k, val] of Object.entries(bv.logs())) logs[`val_${k}`] = val;
+      for (const [k, val] of Object.entries(bv.logs(regularized ? model.regularization!(false) : undefined))) logs[`val_${k}`] = val;
     } else if (p.val) {
       const ev = new Evaluation(model, c, p.val, outputs);
       const vb = Math.max(batchSize, 256);

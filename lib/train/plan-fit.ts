@@ -346,7 +346,7 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
       metrics.forEach((m, i) => (logs[m.name] = seen ? sums[i]! / (m.per === 'row' ? seen : seen * outputs) : NaN));
       if (p.val) {
         const vb = Math.min(evalBatch(batchSize), p.val.rows);
-        const v = dp ? await evaluatePlannedOverRanks(dp, plan, p.val, vb, metrics, outputs, background) : await evaluatePlanned(plan, p.val, vb, metrics, outputs, background, model);
+        const v = dp ? await evaluatePlannedOverRanks(dp, plan, p.val, vb, metrics, outputs, background, model) : await evaluatePlanned(plan, p.val, vb, metrics, outputs, background, model);
         for (const [k, val] of Object.entries(v)) logs[`val_${k}`] = val;
       }
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
@@ -405,6 +405,7 @@ async function evaluatePlannedOverRanks(
   metrics: readonly Metric[],
   outputs: number,
   background: (work: () => Promise<void>) => Promise<void>,
+  model: TrainableModel | undefined,
 ): Promise<Logs> {
   const bv = new BatchValues(d.rows, batch, metrics, outputs);
   const { first, last, begin, end } = bv.block(dp.rank, dp.group.worldSize);
@@ -425,7 +426,8 @@ async function evaluatePlannedOverRanks(
     }
   }
   await bv.gather(dp.group);
-  return bv.logs();
+  // As Evaluation.result: the L1/L2 penalties at the current weights (every rank holds the same).
+  return bv.logs(model?.hasRegularizers === true && model.regularization ? model.regularization(false) : undefined);
 }
 
 /** Loss and metrics over `d` on the plan's forward pass, summed as Evaluation in fit.ts does. */

@@ -60,6 +60,18 @@ describe.skipIf(!haveCollectives)('data-parallel fit', () => {
     expect((plan[0]!.json!.regularization as number[]).every((r) => r > 0)).toBe(true);
   });
 
+  it.each(['plan', 'step'])('with regularisers, validation over 2 ranks (%s path) includes the penalty, as model.evaluate does', async (path) => {
+    const ranks = await runRanks(2, rankScript, ['1', '', '', path === 'step' ? 'step,norm,val' : 'norm,val']);
+    for (const r of ranks) expect(r.code, r.stderr).toBe(0);
+    for (const r of ranks) {
+      expect(r.json!.background, String(r.json!.fallback)).toBe(path === 'plan');
+      const ev = r.json!.evaluated as { loss: number; regularization: number };
+      expect(ev.regularization).toBeGreaterThan(0);
+      expect((r.json!.val_loss as number[]).at(-1)).toBe(ev.loss);
+      expect(r.json!.distEvaluated).toEqual(ev);
+    }
+  });
+
   // Each rank evaluates a block of the validation batches; the per-batch
   // values are gathered as raw bytes and summed in batch order on every rank,
   // as one process sums them: the same bits as a full single-process

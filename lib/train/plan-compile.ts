@@ -11,8 +11,11 @@
 // step-by-step path.
 import { fusedActivationId } from '../backend/families/activations.js';
 import { loadNative, type NativeAddon } from '../backend/native.js';
+import { rangeError } from '../errors.js';
 import { BatchNorm1d } from '../layers/batch-norm.js';
+import { Concat } from '../layers/concat.js';
 import { Dense } from '../layers/dense.js';
+import { Embedding } from '../layers/embedding.js';
 import { Dropout } from '../layers/dropout.js';
 import { LayerNorm } from '../layers/layer-norm.js';
 import { ELU, LeakyReLU, ReLU, Sigmoid, Tanh } from '../activation-layers.js';
@@ -78,10 +81,18 @@ interface LayerDesc {
   p: number;
   mask: Float32Array | null;
   state: Uint32Array | null;
+  // Embedding (w, dw: the table and its gradient).
+  numEmbeddings: number;
+  dim: number;
+  // Concat: its branches (numEmbeddings 0: the columns pass through).
+  branches: { columns: number[]; numEmbeddings: number; dim: number; w: Float32Array | null; dw: Float32Array | null }[] | null;
 }
 
 /** Plan op codes (native/plan/plan.h Op). */
-const OP = { dense: 0, prelu: 6, dropout: 7, batchNorm: 8, layerNorm: 9 } as const;
+const OP = { dense: 0, prelu: 6, dropout: 7, batchNorm: 8, layerNorm: 9, embedding: 10, concat: 11 } as const;
+
+/** The methods of a layer the plan runs natively: one replaced on the instance would be bypassed. */
+const RUN_METHODS = ['forward', 'backward', 'backwardParams'] as const;
 
 /** A layer's own random stream (Layer.rng is protected: the plan's Dropout draws from its state). */
 const rngOf = (l: Layer): Rng => (l as unknown as { rng: Rng }).rng;
@@ -100,6 +111,16 @@ function layerOp(l: Layer): number | string {
   if (c === Dropout) return 7;
   if (c === BatchNorm1d) return 8;
   if (c === LayerNorm) return 9;
+  if (c === Embedding) return OP.embedding;
+  if (c === Concat) {
+    // Concat.forward calls its Embeddings' forward and backwardParams: those must be Embedding's own too.
+    for (const [k, b] of (l as Concat).branches.entries()) {
+      if (b.layer === null) continue;
+      if (b.layer.constructor !== Embedding) return `layer Concat's branch ${k} is a ${b.layer.constructor.name}, not an Embedding (the plan runs exact classes only)`;
+      for (const m of RUN_METHODS) if (Object.hasOwn(b.layer, m)) return `layer Concat's branch ${k} Embedding's ${m} is replaced on the instance`;
+    }
+    return OP.concat;
+  }
   return `layer ${l.className} (${c.name}) is not one the plan knows`;
 }
 
@@ -126,7 +147,28 @@ export class TrainingPlan {
     readonly outputs: number,
     /** Whether the training step adds kernelRegularizer penalties (planChunk then takes a penalty array). */
     readonly regularized: boolean,
+    /** The model's layers (for the error of a bad index). */
+    private readonly layers: readonly Layer[],
   ) {}
+
+  /**
+   * The RangeError the step path raises (Embedding.checkIndices, from
+   * Embedding.forward or Concat.forward) for the bad index a run reported in
+   * status[at..at+5] ([flag, layer, branch, row, column, value],
+   * native/binding/plan.cc write_bad), or undefined when the flag is clear.
+   */
+  indexError(status: Float64Array, at = 0): RangeError | undefined {
+    if (status[at] !== 1) return undefined;
+    const l = this.layers[status[at + 1]!];
+    const [branch, row, col, v] = [status[at + 2]!, status[at + 3]!, status[at + 4]!, status[at + 5]!];
+    const got = Number.isNaN(v) ? 'NaN' : v;
+    if (l instanceof Concat) {
+      const e = l.branches[branch]!.layer!;
+      return rangeError('Concat.forward', `x[${row}, ${col}]`, `an integer index in [0, ${e.numEmbeddings}) for branch ${branch} (${e.describe()})`, got);
+    }
+    const e = l as Embedding;
+    return rangeError('Embedding.forward', `x[${row}, ${col}]`, `an integer index in [0, ${e.numEmbeddings}) (${e.describe()})`, got);
+  }
 
   /**
    * Compiles `model` with the loss and metrics (and, for training, the
@@ -152,7 +194,7 @@ export class TrainingPlan {
     for (const k of ['forward', 'backward', 'zeroGrad']) if (Object.hasOwn(model, k)) return `the model's ${k} is replaced on the instance`;
     const ops: number[] = [];
     for (const l of model.layers) {
-      for (const k of ['forward', 'backward', 'backwardParams']) if (Object.hasOwn(l, k)) return `layer ${l.className}'s ${k} is replaced on the instance`;
+      for (const k of RUN_METHODS) if (Object.hasOwn(l, k)) return `layer ${l.className}'s ${k} is replaced on the instance`;
       const op = layerOp(l);
       if (typeof op === 'string') return op;
       ops.push(op);
@@ -244,6 +286,9 @@ export class TrainingPlan {
         p: 0,
         mask: view(s.mask),
         state: null,
+        numEmbeddings: 0,
+        dim: 0,
+        branches: null,
       };
       if (l instanceof Dense) {
         base.act = fusedActivationId(l.activation ?? 'none', l.approximate);
@@ -252,6 +297,19 @@ export class TrainingPlan {
         base.dw = ps[0]!.grad.data;
         base.b = l.hasBias ? ps[1]!.value.data : null;
         base.db = l.hasBias ? ps[1]!.grad.data : null;
+      } else if (l instanceof Embedding) {
+        base.numEmbeddings = l.numEmbeddings;
+        base.dim = l.dim;
+        base.w = ps[0]!.value.data;
+        base.dw = ps[0]!.grad.data;
+      } else if (l instanceof Concat) {
+        // Its parameters are its Embeddings' tables, in branch order (Concat.paramSpecs).
+        let at = 0;
+        base.branches = l.branches.map((b) => {
+          if (b.layer === null) return { columns: [...b.columns], numEmbeddings: 0, dim: 0, w: null, dw: null };
+          const p = ps[at++]!;
+          return { columns: [...b.columns], numEmbeddings: b.layer.numEmbeddings, dim: b.layer.dim, w: p.value.data, dw: opts.training ? p.grad.data : null };
+        });
       } else if (l instanceof PReLU) {
         base.alphaCount = ps[0]!.value.size;
         base.w = ps[0]!.value.data;
@@ -328,7 +386,7 @@ export class TrainingPlan {
     } catch (e) {
       return (e as Error).message;
     }
-    return new TrainingPlan(addon, handle, pins, cap, metrics.length, optimizer, model.outputFeatures, regularizers.length > 0);
+    return new TrainingPlan(addon, handle, pins, cap, metrics.length, optimizer, model.outputFeatures, regularizers.length > 0, layers);
   }
 }
 

@@ -161,7 +161,8 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
   let msum = new Float64Array(0);
   let norms = new Float64Array(0);
   let pens = new Float64Array(0);
-  const result = new Float64Array(8);
+  // [0..5] the chunk (native/binding/plan.cc write_result), [6..7] data-parallel, [8..13] a bad index.
+  const result = new Float64Array(14);
   // Data-parallel chunk length: the same on every rank (it follows only from
   // agreed results), doubled while chunks finish inside the budget.
   let dpSteps = 1;
@@ -287,6 +288,9 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
           }
         }
         batchIndex += done;
+        // An index JS changed since fit checked x (a callback writing to it): the step path's RangeError, at the same batch.
+        const bad = plan.indexError(result, 8);
+        if (bad) throw bad;
         if (result[7] === 1) abort(); // some rank's signal fired (agreed in the chunk)
         if (result[6] === 1) {
           stopRequested = true; // some rank asked to stop: no rank applied this batch
@@ -417,9 +421,12 @@ async function evaluatePlannedOverRanks(
     const f = d.features;
     const [x, labels, targets] = dataArgs(d);
     const w = d.targetWidth;
+    const status = new Float64Array(6);
     await background(() =>
-      plan.addon.planForwardAsync(plan.handle, plan.pins, x.subarray(begin * f, end * f), labels?.subarray(begin, end) ?? null, targets?.subarray(begin * w, end * w) ?? null, end - begin, batch, null, loss, msum),
+      plan.addon.planForwardAsync(plan.handle, plan.pins, x.subarray(begin * f, end * f), labels?.subarray(begin, end) ?? null, targets?.subarray(begin * w, end * w) ?? null, end - begin, batch, null, loss, msum, status),
     );
+    const bad = plan.indexError(status);
+    if (bad) throw bad;
     for (let b = 0; b < nb; b++) {
       bv.values[(first + b) * bv.stride] = loss[b]!;
       for (let m = 0; m < nm; m++) bv.values[(first + b) * bv.stride + 1 + m] = msum[b * nm + m]!;
@@ -444,7 +451,10 @@ export async function evaluatePlanned(
   const nm = metrics.length;
   const loss = new Float64Array(nb);
   const msum = new Float64Array(nb * nm);
-  await background(() => plan.addon.planForwardAsync(plan.handle, plan.pins, ...dataArgs(d), batch, null, loss, msum));
+  const status = new Float64Array(6);
+  await background(() => plan.addon.planForwardAsync(plan.handle, plan.pins, ...dataArgs(d), batch, null, loss, msum, status));
+  const bad = plan.indexError(status);
+  if (bad) throw bad;
   let lossSum = 0;
   const sums = new Float64Array(nm);
   for (let b = 0; b < nb; b++) {

@@ -46,6 +46,8 @@ function check(model: Model, x: unknown, options: PredictAsyncOptions): { rows: 
     if (!(out instanceof Tensor)) throw typeError(fn, 'options.out', 'a Tensor', out);
     if (out.size !== rows * model.outputFeatures) throw rangeError(fn, 'options.out', `of shape [${rows}, ${model.outputFeatures}]`, `shape [${out.shape.join(', ')}]`);
   }
+  // Embedding indices, as predict checks them (the plan checks them again where it reads them).
+  (model as { checkInput?(fn: string, arg: string, x: Float32Array, rows: number): void }).checkInput?.(fn, 'x', x.data, rows);
   return { rows, batch, out };
 }
 
@@ -62,12 +64,16 @@ async function run(model: Model, x: Tensor, options: PredictAsyncOptions): Promi
   const optimizer = model.optimizer;
   const release = hold([model, optimizer], 'predictAsync()');
   const unguard = guardMethods(model, optimizer, 'model', optimizer?.constructor.name ?? 'optimizer');
+  const status = new Float64Array(6);
   try {
-    await plan.addon.planForwardAsync(plan.handle, plan.pins, x.data, null, null, rows, batch, result.data, null, null);
+    await plan.addon.planForwardAsync(plan.handle, plan.pins, x.data, null, null, rows, batch, result.data, null, null, status);
   } finally {
     unguard();
     release();
   }
+  // A bad Embedding index (x changed since check, or never checked: predict's own check runs in Embedding.forward).
+  const bad = plan.indexError(status);
+  if (bad) throw bad;
   return result;
 }
 

@@ -183,13 +183,15 @@ Napi::Value plan_create(const Napi::CallbackInfo& info) {
     Napi::Object o = la.Get(i).As<Napi::Object>();
     plan::Layer l;
     const size_t op = count(env, o, "op");
-    if (op > 9) fail(env, "layers[].op must be 0..9");
+    if (op > 11) fail(env, "layers[].op must be 0..11");
     l.op = static_cast<plan::Op>(op);
     l.in = count(env, o, "in");
     l.out = count(env, o, "out");
     if (l.in != features || l.in == 0 || l.out == 0)
       fail(env, "layers[].in must follow the previous layer");
-    if (l.op != plan::Op::dense && l.out != l.in) fail(env, "an elementwise layer keeps its width");
+    const bool reshapes =
+        l.op == plan::Op::dense || l.op == plan::Op::embedding || l.op == plan::Op::concat;
+    if (!reshapes && l.out != l.in) fail(env, "an elementwise layer keeps its width");
     features = l.out;
     l.alpha = static_cast<float>(num(env, o, "alpha"));
     l.y = buffer<float>(env, o, "y", cap * l.out, false, pins);
@@ -259,6 +261,55 @@ Napi::Value plan_create(const Napi::CallbackInfo& info) {
             l.running_mean != nullptr && l.running_var != nullptr && l.tracked != nullptr;
         if (any && !all) fail(env, "layers[].runningMean, runningVar and tracked: all or none");
       }
+    } else if (l.op == plan::Op::embedding) {
+      l.num_embeddings = count(env, o, "numEmbeddings");
+      l.dim = count(env, o, "dim");
+      if (l.num_embeddings == 0 || l.dim == 0) fail(env, "numEmbeddings and dim must be >= 1");
+      if (l.out != l.in * l.dim) fail(env, "an Embedding's out must be in * dim");
+      l.w = buffer<float>(env, o, "w", l.num_embeddings * l.dim, false, pins);
+      if (training) l.dw = buffer<float>(env, o, "dw", l.num_embeddings * l.dim, false, pins);
+      p.has_indices = true;
+    } else if (l.op == plan::Op::concat) {
+      Napi::Value bv = o.Get("branches");
+      if (!bv.IsArray() || bv.As<Napi::Array>().Length() == 0) {
+        fail(env, "layers[].branches must be a non-empty array");
+      }
+      Napi::Array ba = bv.As<Napi::Array>();
+      size_t offset = 0;
+      for (uint32_t j = 0; j < ba.Length(); ++j) {
+        if (!ba.Get(j).IsObject()) fail(env, "branches[] must be objects");
+        Napi::Object bo = ba.Get(j).As<Napi::Object>();
+        plan::Branch b;
+        Napi::Value cv = bo.Get("columns");
+        if (!cv.IsArray() || cv.As<Napi::Array>().Length() == 0) {
+          fail(env, "branches[].columns must be a non-empty array");
+        }
+        Napi::Array ca = cv.As<Napi::Array>();
+        for (uint32_t c = 0; c < ca.Length(); ++c) {
+          Napi::Value v = ca.Get(c);
+          const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+          if (!(d >= 0 && d < static_cast<double>(l.in)) ||
+              d != static_cast<double>(static_cast<size_t>(d))) {
+            fail(env, "branches[].columns[] must be columns of the input");
+          }
+          b.columns.push_back(static_cast<size_t>(d));
+        }
+        b.num = count(env, bo, "numEmbeddings");  // 0: the columns pass through
+        b.offset = offset;
+        if (b.num == 0) {
+          b.width = b.columns.size();
+        } else {
+          b.dim = count(env, bo, "dim");
+          if (b.dim == 0) fail(env, "branches[].dim must be >= 1");
+          b.width = b.columns.size() * b.dim;
+          b.w = buffer<float>(env, bo, "w", b.num * b.dim, false, pins);
+          if (training) b.dw = buffer<float>(env, bo, "dw", b.num * b.dim, false, pins);
+          p.has_indices = true;
+        }
+        offset += b.width;
+        l.branches.push_back(std::move(b));
+      }
+      if (offset != l.out) fail(env, "a Concat's out must be the sum of its branches' widths");
     }
     p.layers.push_back(l);
   }
@@ -464,7 +515,12 @@ Chunk chunk_args(const Napi::CallbackInfo& info) {
   a.norms = typed<double>(env, info[13], napi_float64_array, a.count, false, "norms");
   const double budget = number_arg(info, 14, "budgetNs");
   a.budget_ns = budget > 0 ? static_cast<int64_t>(budget) : 0;
-  c.result = typed<double>(env, info[15], napi_float64_array, dp ? 8 : 6, false, "result");
+  // With index layers, [8..13] hold a bad index (write_bad).
+  c.result = typed<double>(env, info[15], napi_float64_array,
+                           p.has_indices ? 14
+                           : dp          ? 8
+                                         : 6,
+                           false, "result");
   a.penalty = typed<double>(env, info[20], napi_float64_array, p.regs.empty() ? 0 : a.count,
                             p.regs.empty(), "penalty");
   return c;
@@ -480,6 +536,16 @@ void write_result(double* r, const plan::ChunkResult& res) {
   r[5] = res.refused_code;
 }
 
+// A bad index at r[0..5]: [flag, layer, branch, row, column, value].
+void write_bad(double* r, const plan::BadIndex& b) {
+  r[0] = b.bad ? 1 : 0;
+  r[1] = static_cast<double>(b.layer);
+  r[2] = static_cast<double>(b.branch);
+  r[3] = static_cast<double>(b.row);
+  r[4] = static_cast<double>(b.col);
+  r[5] = b.value;
+}
+
 // Data-parallel results: [6] some rank asked to stop, [7] to abort.
 void write_dp_result(double* r, const plan::ChunkResult& res) {
   r[6] = res.agreed_stop ? 1 : 0;
@@ -492,7 +558,9 @@ Napi::Value plan_chunk(const Napi::CallbackInfo& info) {
     fail(info.Env(), "a data-parallel chunk (with a reducer) runs only in planChunkAsync");
   }
   Chunk c = chunk_args(info);
-  write_result(c.result, plan::run_chunk(c.h->plan, c.a));
+  const plan::ChunkResult res = plan::run_chunk(c.h->plan, c.a);
+  write_result(c.result, res);
+  if (c.h->plan.has_indices) write_bad(c.result + 8, res.bad_index);
   return info.Env().Undefined();
 }
 
@@ -531,6 +599,7 @@ class ChunkWorker : public PlanWorker {
     // Written even when the allreduce failed: the steps before it were applied.
     write_result(c_.result, res_);
     if (c_.a.reducer != nullptr) write_dp_result(c_.result, res_);
+    if (c_.h->plan.has_indices) write_bad(c_.result + 8, res_.bad_index);
     if (res_.failed) {
       Reject(res_.error);
       return;
@@ -551,15 +620,18 @@ Napi::Value plan_chunk_async(const Napi::CallbackInfo& info) {
   return pr;
 }
 
-// (handle, pins, x, labels, targets, rows, batch, out, loss, msum)
+// (handle, pins, x, labels, targets, rows, batch, out, loss, msum, status):
+// status (a Float64Array of 6, required with index layers) gets the bad
+// index that stopped the pass (write_bad), or a zero flag.
 struct Fwd {
   Handle* h;
   plan::ForwardArgs a;
+  double* status;
 };
 
 Fwd forward_args(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Fwd f{handle_arg(info), {}};
+  Fwd f{handle_arg(info), {}, nullptr};
   const plan::Plan& p = f.h->plan;
   check_pins(info, *f.h, 1);
   plan::ForwardArgs& a = f.a;
@@ -583,22 +655,30 @@ Fwd forward_args(const Napi::CallbackInfo& info) {
     const size_t nm = p.metrics.size();
     a.msum = typed<double>(env, info[9], napi_float64_array, batches * nm, nm == 0, "msum");
   }
+  f.status = typed<double>(env, info[10], napi_float64_array, p.has_indices ? 6 : 0, !p.has_indices,
+                           "status");
   return f;
 }
 
 Napi::Value plan_forward(const Napi::CallbackInfo& info) {
   Fwd f = forward_args(info);
-  plan::run_forward(f.h->plan, f.a);
+  const plan::BadIndex bad = plan::run_forward(f.h->plan, f.a);
+  if (f.status != nullptr) write_bad(f.status, bad);
   return info.Env().Undefined();
 }
 
 class ForwardWorker : public PlanWorker {
  public:
-  ForwardWorker(const Napi::CallbackInfo& info, const Fwd& f) : PlanWorker(info, 10), f_(f) {}
-  void Execute() override { plan::run_forward(f_.h->plan, f_.a); }
+  ForwardWorker(const Napi::CallbackInfo& info, const Fwd& f) : PlanWorker(info, 11), f_(f) {}
+  void Execute() override { bad_ = plan::run_forward(f_.h->plan, f_.a); }
+  void OnOK() override {
+    if (f_.status != nullptr) write_bad(f_.status, bad_);
+    PlanWorker::OnOK();
+  }
 
  private:
   Fwd f_;
+  plan::BadIndex bad_;
 };
 
 Napi::Value plan_forward_async(const Napi::CallbackInfo& info) {

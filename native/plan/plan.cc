@@ -50,12 +50,130 @@ GemmEpilogue epilogue(const KernelSet& k, const float* bias, DenseAct act, float
   return e;
 }
 
+// Embedding.checkIndices's test of one value: an integer in [0, n) (−0 is
+// index 0). Writes the index.
+inline bool index_of(float v, size_t n, size_t* idx) {
+  if (!(v >= 0.0f && static_cast<double>(v) < static_cast<double>(n) && v == std::floor(v))) {
+    return false;
+  }
+  *idx = static_cast<size_t>(v);
+  return true;
+}
+
+inline void set_bad(BadIndex* bad, size_t branch, size_t row, size_t col, float v) {
+  bad->bad = true;
+  bad->branch = branch;
+  bad->row = row;
+  bad->col = col;
+  bad->value = static_cast<double>(v);
+}
+
+// Embedding.forward: row i·dim.. of y is the table row of index i, in index
+// order. Each value is checked as it is read, so the first bad one found is
+// the one checkIndices names (row-major); false, with it in `bad`, then.
+bool embedding_forward(const Layer& l, const float* h, size_t rows, BadIndex* bad) {
+  const size_t k = l.in, dim = l.dim;
+  for (size_t i = 0; i < rows * k; ++i) {
+    const float v = h[i];
+    size_t idx = 0;
+    if (!index_of(v, l.num_embeddings, &idx)) {
+      set_bad(bad, 0, i / k, i % k, v);
+      return false;
+    }
+    std::memcpy(l.y + i * dim, l.w + idx * dim, dim * sizeof(float));
+  }
+  return true;
+}
+
+// Concat.forward: the branches in order, each writing its columns (or their
+// embeddings) at its offset. Concat.checkInput checks branch by branch, rows
+// then columns: the order the lookups read them, so the first bad index found
+// here is the one it names.
+bool concat_forward(const Layer& l, const float* h, size_t rows, BadIndex* bad) {
+  const size_t in = l.in, out = l.out;
+  for (size_t bi = 0; bi < l.branches.size(); ++bi) {
+    const Branch& b = l.branches[bi];
+    const size_t k = b.columns.size();
+    for (size_t r = 0; r < rows; ++r) {
+      float* yr = l.y + r * out + b.offset;
+      const float* xr = h + r * in;
+      if (b.num == 0) {
+        for (size_t i = 0; i < k; ++i) yr[i] = xr[b.columns[i]];
+        continue;
+      }
+      for (size_t i = 0; i < k; ++i) {
+        const float v = xr[b.columns[i]];
+        size_t idx = 0;
+        if (!index_of(v, b.num, &idx)) {
+          set_bad(bad, bi, r, b.columns[i], v);
+          return false;
+        }
+        std::memcpy(yr + i * b.dim, b.w + idx * b.dim, b.dim * sizeof(float));
+      }
+    }
+  }
+  return true;
+}
+
+// Embedding.backwardParams: the scatter-add dw[x[i]·dim + j] += dy[i·dim + j]
+// in index order, one float32 addition each (a Float32Array +=). x is the
+// plan's own copy (the gathered batch or a layer's output), checked by the
+// forward; an index that is not valid now is skipped, never used.
+void embedding_param_grads(const Layer& l, const float* x, const float* dy, size_t rows) {
+  const size_t dim = l.dim;
+  for (size_t i = 0; i < rows * l.in; ++i) {
+    size_t idx = 0;
+    if (!index_of(x[i], l.num_embeddings, &idx)) continue;
+    float* g = l.dw + idx * dim;
+    const float* d = dy + i * dim;
+    for (size_t j = 0; j < dim; ++j) g[j] += d[j];
+  }
+}
+
+// Concat.backwardParams: each Embedding branch's backwardParams on its slice
+// of dy (rows, then the branch's columns: its sub-batch's index order).
+void concat_param_grads(const Layer& l, const float* x, const float* dy, size_t rows) {
+  for (const Branch& b : l.branches) {
+    if (b.num == 0) continue;
+    const size_t k = b.columns.size();
+    for (size_t r = 0; r < rows; ++r) {
+      for (size_t i = 0; i < k; ++i) {
+        size_t idx = 0;
+        if (!index_of(x[r * l.in + b.columns[i]], b.num, &idx)) continue;
+        float* g = b.dw + idx * b.dim;
+        const float* d = dy + r * l.out + b.offset + i * b.dim;
+        for (size_t j = 0; j < b.dim; ++j) g[j] += d[j];
+      }
+    }
+  }
+}
+
+// Concat.backward's dx: zero, then each pass-through branch adds its slice of
+// dy to its columns (branch order, rows, columns); index columns get nothing.
+void concat_dx(const Layer& l, const float* dy, size_t rows) {
+  std::memset(l.dx, 0, rows * l.in * sizeof(float));
+  for (const Branch& b : l.branches) {
+    if (b.num != 0) continue;
+    for (size_t r = 0; r < rows; ++r) {
+      for (size_t i = 0; i < b.columns.size(); ++i) {
+        l.dx[r * l.in + b.columns[i]] += dy[r * l.out + b.offset + i];
+      }
+    }
+  }
+}
+
 // Layer.forward(h, training) for `rows` rows of h; returns the layer's output
-// (h itself for an identity Dropout).
+// (h itself for an identity Dropout), or null at a bad index (in `bad`).
 const float* forward_layer(const KernelSet& k, const Layer& l, const float* h, size_t rows,
-                           bool training) {
+                           bool training, BadIndex* bad) {
   const size_t n = rows * l.out;
   switch (l.op) {
+    case Op::embedding:
+      if (!embedding_forward(l, h, rows, bad)) return nullptr;
+      break;
+    case Op::concat:
+      if (!concat_forward(l, h, rows, bad)) return nullptr;
+      break;
     case Op::dense: {  // Dense.forward: !fused also stores the pre-activation z
       GemmEpilogue e = epilogue(k, l.b, l.act, l.alpha);
       if (!l.fused) e.pre = l.z;
@@ -188,6 +306,18 @@ const float* backward_layer(const KernelSet& k, const Layer& l, const float* x, 
       for (size_t i = 0; i < l.alpha_count; ++i) l.dw[i] = l.dw[i] + l.scratch[i];
       return l.dx;
     }
+    case Op::embedding:
+      // Embedding.backward: backwardParams, then a zero dx (indices have no gradient).
+      embedding_param_grads(l, x, dy, rows);
+      if (!need_dx) return nullptr;
+      std::memset(l.dx, 0, n * sizeof(float));
+      return l.dx;
+    case Op::concat:
+      // Concat.backward: backwardParams, then dx.
+      concat_param_grads(l, x, dy, rows);
+      if (!need_dx) return nullptr;
+      concat_dx(l, dy, rows);
+      return l.dx;
     default:
       break;
   }
@@ -221,12 +351,17 @@ const float* backward_layer(const KernelSet& k, const Layer& l, const float* x, 
 
 // The forward pass of every layer from x; returns the model's output. With
 // `outs`, each layer's output (its y, or its input for an identity Dropout)
-// goes to outs[i]: the next layer's backward takes it as its x.
+// goes to outs[i]: the next layer's backward takes it as its x. Null at a bad
+// index: the later layers did not run.
 const float* forward_all(const Plan& p, const float* x, size_t rows, bool training,
-                         const float** outs) {
+                         const float** outs, BadIndex* bad) {
   const float* h = x;
   for (size_t i = 0; i < p.layers.size(); ++i) {
-    h = forward_layer(p.k, p.layers[i], h, rows, training);
+    h = forward_layer(p.k, p.layers[i], h, rows, training, bad);
+    if (h == nullptr) {
+      bad->layer = i;
+      return nullptr;
+    }
     if (outs != nullptr) outs[i] = h;
   }
   return h;
@@ -416,7 +551,7 @@ enum Tail : size_t { kLossRows = 0, kRows = 1, kDeadline = 2, kStop = 3, kAbort 
 
 // One step's allreduce (plan.h, Reducer): returns false when it failed.
 bool reduce_step(const Plan& p, const Reducer& r, double loss, size_t rows, bool deadline,
-                 const ChunkArgs& a, ChunkResult* res) {
+                 const ChunkArgs& a, bool abort, ChunkResult* res) {
   float* buf = r.buf;
   const size_t n = p.grads_n;
   const bool one = r.world_size == 1;  // a sum over one rank is the value itself: no copies
@@ -426,7 +561,7 @@ bool reduce_step(const Plan& p, const Reducer& r, double loss, size_t rows, bool
   buf[n + kRows] = static_cast<float>(rows);
   buf[n + kDeadline] = deadline ? 1.0f : 0.0f;
   buf[n + kStop] = a.stop ? 1.0f : 0.0f;
-  buf[n + kAbort] = a.abort ? 1.0f : 0.0f;
+  buf[n + kAbort] = a.abort || abort ? 1.0f : 0.0f;
   char err[512] = {0};
   if (r.allreduce_sum(r.ctx, buf, n + kReduceTail, err, sizeof err) != 0) {
     res->failed = true;
@@ -456,7 +591,14 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
     gather(p, a.data, a.order + begin, rows);
     // fit: model.zeroGrad(); forward; loss.
     std::memset(p.grads, 0, p.grads_n * sizeof(float));
-    const float* pred = forward_all(p, p.xb, rows, true, outs.data());
+    const float* pred = forward_all(p, p.xb, rows, true, outs.data(), &res.bad_index);
+    if (pred == nullptr) {
+      // A bad index: no loss, no backward, no update. Data-parallel: this
+      // rank's gradients are the zeros of zeroGrad, and its abort makes every
+      // rank leave the chunk at this step.
+      if (dp != nullptr) reduce_step(p, *dp, 0.0, rows, false, a, true, &res);
+      break;
+    }
     const int32_t* labels = a.data.labels != nullptr ? p.lb : nullptr;
     const float* targets = a.data.labels != nullptr ? nullptr : p.tb;
     const double loss = compute_loss(p, pred, labels, targets, p.dloss, rows);
@@ -485,7 +627,7 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
     bool deadline = false;  // data-parallel: the chunk ends where some rank's budget ran out
     if (dp != nullptr) {
       const bool mine = a.budget_ns > 0 && now_ns() - start >= a.budget_ns;
-      if (!reduce_step(p, *dp, loss, rows, mine, a, &res)) break;
+      if (!reduce_step(p, *dp, loss, rows, mine, a, false, &res)) break;
       const float* tail = dp->buf + p.grads_n;
       // fit.ts's order: an abort, then a stop, then a non-finite loss.
       if (tail[kAbort] > 0 || tail[kStop] > 0) {
@@ -516,13 +658,15 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
   return res;
 }
 
-void run_forward(const Plan& p, const ForwardArgs& a) {
+BadIndex run_forward(const Plan& p, const ForwardArgs& a) {
   const size_t f = p.in_features, w = p.out_features, nm = p.metrics.size();
   const size_t tw = p.target_width;
   size_t bi = 0;
+  BadIndex bad;
   for (size_t begin = 0; begin < a.data.rows; begin += a.batch, ++bi) {
     const size_t rows = begin + a.batch < a.data.rows ? a.batch : a.data.rows - begin;
-    const float* pred = forward_all(p, a.data.x + begin * f, rows, false, nullptr);
+    const float* pred = forward_all(p, a.data.x + begin * f, rows, false, nullptr, &bad);
+    if (pred == nullptr) return bad;
     if (a.out != nullptr) std::memcpy(a.out + begin * w, pred, rows * w * sizeof(float));
     if (a.loss == nullptr) continue;
     const int32_t* labels = a.data.labels != nullptr ? a.data.labels + begin : nullptr;
@@ -532,6 +676,7 @@ void run_forward(const Plan& p, const ForwardArgs& a) {
       a.msum[bi * nm + j] = metric_sum(p.metrics[j], pred, labels, targets, rows, w);
     }
   }
+  return bad;
 }
 
 }  // namespace plan

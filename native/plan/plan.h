@@ -44,7 +44,9 @@ enum class Op : int {
   prelu = 6,
   dropout = 7,
   batch_norm = 8,
-  layer_norm = 9
+  layer_norm = 9,
+  embedding = 10,
+  concat = 11
 };
 
 // Dense's activation, as FusedActivation in lib/backend/gemm.ts.
@@ -76,6 +78,23 @@ enum class DenseAct : int {
 //   Dropout: p, the mask [rows, in] and the layer's xoshiro128** state
 //       (Rng.state, advanced in place); the identity (its input is its
 //       output, nothing drawn) outside training or with p = 0.
+// A Concat branch (lib/layers/concat.ts): input columns, its output offset and
+// width, and an Embedding (num >= 1: its table w [num, dim] and gradient dw)
+// or none (num = 0: the columns pass through).
+struct Branch {
+  std::vector<size_t> columns;
+  size_t offset = 0, width = 0;
+  size_t num = 0, dim = 0;
+  const float* w = nullptr;
+  float* dw = nullptr;
+};
+
+// Embedding and Concat (lib/layers/{embedding,concat}.ts):
+//   Embedding: w the table [num_embeddings, dim], dw its gradient; the input
+//       [rows, in] holds float indices, the output [rows, in·dim] their rows.
+//   Concat: its branches, in order.
+// Every index is checked where it is read (integer-valued, in [0, num)):
+// JavaScript owns the data and may change it between chunks.
 struct Layer {
   Op op = Op::dense;
   size_t in = 0, out = 0;
@@ -102,6 +121,17 @@ struct Layer {
   float scale = 1;
   float* mask = nullptr;
   uint32_t* state = nullptr;
+  size_t num_embeddings = 0, dim = 0;  // Embedding
+  std::vector<Branch> branches;        // Concat
+};
+
+// The index that stopped a forward pass (Embedding.checkIndices's RangeError
+// in TypeScript): the layer, the Concat branch (0 for an Embedding), the row
+// of the batch, the column of the layer's input and the value.
+struct BadIndex {
+  bool bad = false;
+  size_t layer = 0, branch = 0, row = 0, col = 0;
+  double value = 0;
 };
 
 enum class Loss : int { mse = 0, softmax_ce = 1, bce = 2 };
@@ -157,6 +187,9 @@ struct Plan {
   double clip_norm = 0;  // <= 0: off
   // The model's regularised parameters, in its order (Sequential.regularization).
   std::vector<Reg> regs;
+  // Some layer reads indices (Embedding, Concat with an Embedding): the run
+  // calls then take a status array for a BadIndex.
+  bool has_indices = false;
 };
 
 // The data set a chunk gathers from (rows in `order` index its rows).
@@ -226,6 +259,10 @@ struct ChunkResult {
   bool agreed_abort = false;
   bool failed = false;
   std::string error;
+  // Batch first+done held an index its Embedding cannot look up: nothing of
+  // that step after the failing layer's forward ran (data-parallel: this rank
+  // sent zero gradients and an abort, so every rank leaves the chunk).
+  BadIndex bad_index;
 };
 
 ChunkResult run_chunk(const Plan& p, const ChunkArgs& a);
@@ -248,7 +285,9 @@ struct ForwardArgs {
 // pass in evaluation mode (BatchNorm1d on its running statistics, or on the
 // batch's without trackRunningStats; Dropout the identity), as
 // Sequential.forward(x, training) does.
-void run_forward(const Plan& p, const ForwardArgs& a);
+// Stops at a batch holding a bad index (nothing of it is written to out) and
+// returns it; else returns bad = false.
+BadIndex run_forward(const Plan& p, const ForwardArgs& a);
 
 }  // namespace plan
 }  // namespace nodegrad

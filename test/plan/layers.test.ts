@@ -231,7 +231,7 @@ describe('planCreate: the new descriptor fields are checked', () => {
   });
 
   const bad: [string, (d: Desc) => void, RegExp][] = [
-    ['op out of range', (d) => (d.layers[1]!.op = 10), /^plan: layers\[\]\.op must be 0\.\.9$/],
+    ['op out of range', (d) => (d.layers[1]!.op = 12), /^plan: layers\[\]\.op must be 0\.\.11$/],
     ['Dropout p = 1', (d) => (d.layers[3]!.p = 1), /^plan: layers\[\]\.p must be in \[0, 1\)$/],
     ['Dropout p NaN', (d) => (d.layers[3]!.p = NaN), /^plan: layers\[\]\.p must be in \[0, 1\)$/],
     ['Dropout p not a number', (d) => (d.layers[3]!.p = '0.5'), /^plan: p must be a number$/],

@@ -291,6 +291,8 @@ export async function runPlanned(model: TrainableModel, c: Compiled, p: PlanFitI
         // An index JS changed since fit checked x (a callback writing to it): the step path's RangeError, at the same batch.
         const bad = plan.indexError(result, 8);
         if (bad) throw bad;
+        // Data-parallel: another rank met one at this step (its fit raises the RangeError); no rank applied it.
+        if (result[8] === 2) throw new Error(`fit: another rank met an index its Embedding cannot look up at epoch ${epoch + 1}, batch ${batchIndex + 1} of ${steps} (its fit raises the RangeError naming it)`);
         if (result[7] === 1) abort(); // some rank's signal fired (agreed in the chunk)
         if (result[6] === 1) {
           stopRequested = true; // some rank asked to stop: no rank applied this batch

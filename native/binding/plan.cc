@@ -536,7 +536,8 @@ void write_result(double* r, const plan::ChunkResult& res) {
   r[5] = res.refused_code;
 }
 
-// A bad index at r[0..5]: [flag, layer, branch, row, column, value].
+// A bad index at r[0..5]: [flag, layer, branch, row, column, value]; the
+// flag is 2 when another rank of a data-parallel chunk met one (the rest 0).
 void write_bad(double* r, const plan::BadIndex& b) {
   r[0] = b.bad ? 1 : 0;
   r[1] = static_cast<double>(b.layer);
@@ -599,7 +600,10 @@ class ChunkWorker : public PlanWorker {
     // Written even when the allreduce failed: the steps before it were applied.
     write_result(c_.result, res_);
     if (c_.a.reducer != nullptr) write_dp_result(c_.result, res_);
-    if (c_.h->plan.has_indices) write_bad(c_.result + 8, res_.bad_index);
+    if (c_.h->plan.has_indices) {
+      write_bad(c_.result + 8, res_.bad_index);
+      if (res_.peer_bad_index) c_.result[8] = 2;
+    }
     if (res_.failed) {
       Reject(res_.error);
       return;

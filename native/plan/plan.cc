@@ -547,11 +547,18 @@ int64_t now_ns() {
 }
 
 // Data-parallel: the tail's slots (plan.h, Reducer).
-enum Tail : size_t { kLossRows = 0, kRows = 1, kDeadline = 2, kStop = 3, kAbort = 4 };
+enum Tail : size_t {
+  kLossRows = 0,
+  kRows = 1,
+  kDeadline = 2,
+  kStop = 3,
+  kAbort = 4,
+  kBadIndex = 5
+};
 
 // One step's allreduce (plan.h, Reducer): returns false when it failed.
 bool reduce_step(const Plan& p, const Reducer& r, double loss, size_t rows, bool deadline,
-                 const ChunkArgs& a, bool abort, ChunkResult* res) {
+                 const ChunkArgs& a, bool bad_index, ChunkResult* res) {
   float* buf = r.buf;
   const size_t n = p.grads_n;
   const bool one = r.world_size == 1;  // a sum over one rank is the value itself: no copies
@@ -561,7 +568,8 @@ bool reduce_step(const Plan& p, const Reducer& r, double loss, size_t rows, bool
   buf[n + kRows] = static_cast<float>(rows);
   buf[n + kDeadline] = deadline ? 1.0f : 0.0f;
   buf[n + kStop] = a.stop ? 1.0f : 0.0f;
-  buf[n + kAbort] = a.abort || abort ? 1.0f : 0.0f;
+  buf[n + kAbort] = a.abort ? 1.0f : 0.0f;
+  buf[n + kBadIndex] = bad_index ? 1.0f : 0.0f;
   char err[512] = {0};
   if (r.allreduce_sum(r.ctx, buf, n + kReduceTail, err, sizeof err) != 0) {
     res->failed = true;
@@ -594,8 +602,8 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
     const float* pred = forward_all(p, p.xb, rows, true, outs.data(), &res.bad_index);
     if (pred == nullptr) {
       // A bad index: no loss, no backward, no update. Data-parallel: this
-      // rank's gradients are the zeros of zeroGrad, and its abort makes every
-      // rank leave the chunk at this step.
+      // rank's gradients are the zeros of zeroGrad, and the tail's bad-index
+      // flag makes every rank leave the chunk at this step.
       if (dp != nullptr) reduce_step(p, *dp, 0.0, rows, false, a, true, &res);
       break;
     }
@@ -629,6 +637,11 @@ ChunkResult run_chunk(const Plan& p, const ChunkArgs& a) {
       const bool mine = a.budget_ns > 0 && now_ns() - start >= a.budget_ns;
       if (!reduce_step(p, *dp, loss, rows, mine, a, false, &res)) break;
       const float* tail = dp->buf + p.grads_n;
+      // Another rank met a bad index at this step: no rank applies it.
+      if (tail[kBadIndex] > 0) {
+        res.peer_bad_index = true;
+        break;
+      }
       // fit.ts's order: an abort, then a stop, then a non-finite loss.
       if (tail[kAbort] > 0 || tail[kStop] > 0) {
         res.agreed_abort = tail[kAbort] > 0;

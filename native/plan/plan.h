@@ -212,11 +212,11 @@ struct Data {
 // not run. Data-parallel training: the process group's allreduce (lent by the collectives addon,
 // native/collectives/reducer_abi.h) and a scratch of grads_n + kReduceTail floats. With a reducer,
 // each step of a chunk copies the gradient arena into buf, appends the tail [loss·rows, rows,
-// deadline passed, stop asked, abort asked], sums buf over the ranks in one allreduce and writes
-// buf / world_size back into the arena. The summed tail makes every rank take the same decisions (a
-// non-finite loss anywhere, the end of the chunk, a stop or an abort), so every rank runs the same
-// steps.
-constexpr size_t kReduceTail = 5;
+// deadline passed, stop asked, abort asked, bad index met], sums buf over the ranks in one
+// allreduce and writes buf / world_size back into the arena. The summed tail makes every rank take
+// the same decisions (a non-finite loss anywhere, the end of the chunk, a stop, an abort or a bad
+// index), so every rank runs the same steps.
+constexpr size_t kReduceTail = 6;
 struct Reducer {
   void* ctx = nullptr;
   int (*allreduce_sum)(void* ctx, float* data, size_t n, char* err, size_t err_len) = nullptr;
@@ -261,8 +261,10 @@ struct ChunkResult {
   std::string error;
   // Batch first+done held an index its Embedding cannot look up: nothing of
   // that step after the failing layer's forward ran (data-parallel: this rank
-  // sent zero gradients and an abort, so every rank leaves the chunk).
+  // sent zero gradients and the bad-index flag of the tail, so every rank
+  // leaves the chunk at that step; the others set peer_bad_index).
   BadIndex bad_index;
+  bool peer_bad_index = false;
 };
 
 ChunkResult run_chunk(const Plan& p, const ChunkArgs& a);

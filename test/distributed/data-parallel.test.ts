@@ -60,6 +60,32 @@ describe.skipIf(!haveCollectives)('data-parallel fit', () => {
     expect((plan[0]!.json!.regularization as number[]).every((r) => r > 0)).toBe(true);
   });
 
+  it('Concat with an Embedding (and its kernelRegularizer): the plan gives the bits of the step path', async () => {
+    const plan = await runRanks(2, rankScript, ['1', '', '', 'emb']);
+    const step = await runRanks(2, rankScript, ['1', '', '', 'step,emb']);
+    for (const r of [...plan, ...step]) expect(r.code, r.stderr).toBe(0);
+    expect(step[0]!.json!.background).toBe(false);
+    expect(plan[0]!.json!.background, String(plan[0]!.json!.fallback)).toBe(true);
+    for (const rank of [0, 1]) {
+      expect(plan[rank]!.json!.values).toBe(step[rank]!.json!.values);
+      expect(plan[rank]!.json!.state).toBe(step[rank]!.json!.state);
+      expect(plan[rank]!.json!.loss).toEqual(step[rank]!.json!.loss);
+      expect(plan[rank]!.json!.regularization).toEqual(step[rank]!.json!.regularization);
+    }
+    expect(plan[0]!.json!.values).toBe(plan[1]!.json!.values);
+  });
+
+  it('an index made bad during the fit: that rank raises the RangeError, no rank waits for the timeout', async () => {
+    const t0 = Date.now();
+    const ranks = await runRanks(2, rankScript, ['1', '', 'badindex', 'emb']);
+    // The ranks' timeout is 30 s: both ended well before it (the bad rank sent its abort in the step's allreduce).
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    for (const r of ranks) expect(r.code).not.toBe(0);
+    expect(ranks[0]!.stderr).toMatch(/RangeError: Concat\.forward: x\[0, 0\] must be an integer index in \[0, 4\) for branch 0 \(Embedding\(4, 3\)\), got 9/);
+    // Rank 1 (callbacks run on rank 0 only): its chunk stopped at the same step, agreed in the allreduce.
+    expect(ranks[1]!.stderr).toMatch(/Error: fit: another rank met an index its Embedding cannot look up at epoch 2, batch 1 of 5/);
+  });
+
   it.each(['plan', 'step'])('with regularisers, validation over 2 ranks (%s path) includes the penalty, as model.evaluate does', async (path) => {
     const ranks = await runRanks(2, rankScript, ['1', '', '', path === 'step' ? 'step,norm,val' : 'norm,val']);
     for (const r of ranks) expect(r.code, r.stderr).toBe(0);
